@@ -1,0 +1,59 @@
+"""The contract between the outbox dispatcher and a platform adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from handlers.events import Button
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to deliver. Adapters split over-long text and escape it."""
+
+    chat_id: str
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    photo: str | None = None  # file id or URL
+    document: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class DeliveryError(Exception):
+    """Base class; `str()` must never contain a token."""
+
+
+class RetryLater(DeliveryError):
+    """Rate-limited (429) or a passing failure (5xx, timeout, network).
+
+    `retry_after` is what the platform asked for; None lets the dispatcher back off.
+    `per_chat` tells whether only this chat is affected (Telegram's 429 per chat).
+    """
+
+    def __init__(self, reason: str, retry_after: float | None = None, per_chat: bool = True):
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.per_chat = per_chat
+
+
+class ChatGone(DeliveryError):
+    """The bot was removed from the group or blocked: stop sending there."""
+
+
+class Rejected(DeliveryError):
+    """The platform refused this message for good (400): retrying cannot help."""
+
+
+class ChannelDown(DeliveryError):
+    """The whole channel cannot work (401: bad token)."""
+
+
+class Channel(Protocol):
+    name: str
+
+    async def deliver(self, message: Outgoing) -> list[str]:
+        """Send one message (maybe split in parts); return the platform message ids.
+
+        Raises one of the DeliveryError subclasses."""
+        ...

@@ -1,0 +1,190 @@
+"""The database tables. The plan text itself is stored; everything derived from it
+(units, tasks, items) is recomputed from the text, so the database never disagrees
+with the plan it was loaded from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.storage.types import AwareDateTime
+
+
+def _when(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(AwareDateTime(), nullable=nullable, index=index))
+
+
+class PlanRecord(SQLModel, table=True):
+    __tablename__ = "plans"
+
+    id: str = Field(primary_key=True)
+    title: str
+    year: int
+    source_name: str
+    source_text: str
+    digest: str
+    loaded_at: datetime = _when()
+
+
+class ChatLink(SQLModel, table=True):
+    """A chat that receives a unit's messages. Several chats may serve one unit
+    (a Telegram group and a Zalo group); one chat may serve several units."""
+
+    __tablename__ = "chat_links"
+    __table_args__ = (UniqueConstraint("plan_id", "unit_id", "channel", "chat_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(index=True)
+    unit_id: str
+    channel: str
+    chat_id: str = Field(index=True)
+    chat_type: str = "unknown"  # group | private | unknown
+    title: str | None = None
+    origin: str = "plan"  # plan | invite
+    active: bool = True
+    linked_at: datetime = _when()
+    linked_by: str | None = None
+    deactivated_at: datetime | None = _when(nullable=True)
+    deactivated_reason: str | None = None
+
+
+class Invite(SQLModel, table=True):
+    __tablename__ = "invites"
+
+    code: str = Field(primary_key=True)
+    plan_id: str
+    unit_id: str
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    created_by: str | None = None
+    used_at: datetime | None = _when(nullable=True)
+    used_by: str | None = None  # the chat address it linked
+
+
+class Confirmation(SQLModel, table=True):
+    """One row per item ever confirmed; an undo keeps the row and sets undone_at."""
+
+    __tablename__ = "confirmations"
+
+    item_key: str = Field(primary_key=True)
+    plan_id: str = Field(index=True)
+    unit_id: str
+    task_id: str
+    confirmed_at: datetime = _when()
+    confirmed_by: str  # address of the person, e.g. telegram:123
+    confirmed_by_name: str = ""
+    channel: str
+    chat_id: str
+    evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    undone_at: datetime | None = _when(nullable=True)
+    undone_by: str | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Every message Loa sends is a row here before it is sent (see scheduler/outbox.py)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_ready", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    plan_id: str | None = Field(default=None, index=True)
+    channel: str
+    chat_id: str = Field(index=True)
+    kind: str  # digest | post | escalation | broadcast | notice
+    text: str
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    not_before: datetime = _when()
+    expires_at: datetime | None = _when(nullable=True)
+    status: str = "pending"  # pending | sending | sent | failed | stale
+    attempts: int = 0
+    next_attempt_at: datetime = _when()
+    claimed_by: str | None = None
+    claimed_at: datetime | None = _when(nullable=True)
+    message_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sent_at: datetime | None = _when(nullable=True)
+    last_error: str | None = None
+    created_at: datetime = _when()
+
+
+class SentMessage(SQLModel, table=True):
+    """Which outbox row produced a platform message: replies and button presses
+    name the platform's message id, and this leads back to the items it listed."""
+
+    __tablename__ = "sent_messages"
+
+    channel: str = Field(primary_key=True)
+    chat_id: str = Field(primary_key=True)
+    message_id: str = Field(primary_key=True)
+    outbox_id: int = Field(index=True)
+
+
+class InboundEvent(SQLModel, table=True):
+    """Incoming updates, stored before they are acknowledged, de-duplicated by key."""
+
+    __tablename__ = "inbound_events"
+    __table_args__ = (UniqueConstraint("channel", "event_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str
+    event_key: str
+    received_at: datetime = _when()
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    processed_at: datetime | None = _when(nullable=True)
+
+
+class Broadcast(SQLModel, table=True):
+    __tablename__ = "broadcasts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(index=True)
+    created_by: str
+    created_at: datetime = _when()
+    content_kind: str = "text"  # text | photo | document
+    text: str = ""
+    media: str | None = None  # platform file id or URL
+    media_channel: str | None = None  # the channel the media id belongs to
+    targets: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    unit_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    require_confirmation: bool = False
+    due: str | None = None  # ISO date when confirmation is required
+    status: str = "draft"  # draft | sent | cancelled
+    origin: str = ""  # chat address the admin worked from
+    confirmed_at: datetime | None = _when(nullable=True)
+
+
+class Conversation(SQLModel, table=True):
+    """A multi-step dialogue (e.g. /guitin) kept in the database so a restart
+    does not lose where the admin was."""
+
+    __tablename__ = "conversations"
+
+    channel: str = Field(primary_key=True)
+    chat_id: str = Field(primary_key=True)
+    user_id: str = Field(primary_key=True)
+    name: str
+    state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _when()
+
+
+class SendCounter(SQLModel, table=True):
+    """Messages sent per channel and month, for quota warnings (Zalo: 3,000/month)."""
+
+    __tablename__ = "send_counters"
+
+    channel: str = Field(primary_key=True)
+    month: str = Field(primary_key=True)  # YYYY-MM, local time
+    count: int = 0
+    warned: bool = False
+
+
+class Setting(SQLModel, table=True):
+    """Small values Loa generates once and must keep (the webhook secret)."""
+
+    __tablename__ = "settings"
+
+    key: str = Field(primary_key=True)
+    value: str

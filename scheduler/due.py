@@ -1,0 +1,24 @@
+"""A message that is due: the planner's output and the outbox's input. Pure data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DueMessage:
+    key: str  # deterministic: the same message always gets the same key
+    channel: str
+    chat_id: str
+    kind: str  # digest | post | escalation | broadcast | notice
+    text: str
+    not_before: datetime
+    expires_at: datetime | None = None
+    plan_id: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def chat_address(self) -> str:
+        return f"{self.channel}:{self.chat_id}"

@@ -1,0 +1,218 @@
+"""The outbox: every message is a row before it is sent, and each row is handed to a
+channel exactly once.
+
+Life of a row: pending -> sending (claimed by one worker) -> sent, or back to pending
+with a later next_attempt_at, or failed / stale. A worker that dies leaves rows in
+"sending"; `recover` returns them to pending (at once for SQLite, which one process
+owns; after the claim lease for PostgreSQL, which several instances may share).
+The only duplicate this design allows is a request the platform accepted in the
+instant between its answer and our commit: nothing else is resent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.models import OutboxMessage, SentMessage
+from scheduler.due import DueMessage
+
+PENDING, SENDING, SENT, FAILED, STALE = "pending", "sending", "sent", "failed", "stale"
+
+
+async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: datetime) -> int:
+    """Store messages whose key is new; a key already stored is never stored again."""
+    rows = [
+        {
+            "key": message.key,
+            "plan_id": message.plan_id,
+            "channel": message.channel,
+            "chat_id": message.chat_id,
+            "kind": message.kind,
+            "text": message.text,
+            "payload": message.payload,
+            "not_before": message.not_before,
+            "expires_at": message.expires_at,
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": message.not_before,
+            "message_ids": [],
+            "created_at": now,
+        }
+        for message in messages
+    ]
+    if not rows:
+        return 0
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    inserted = 0
+    # One multi-row statement per chunk, RETURNING what was new; chunks keep
+    # each statement under SQLite's bound-parameter limit.
+    for start in range(0, len(rows), 200):
+        statement = (
+            insert(OutboxMessage)
+            .values(rows[start : start + 200])
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(OutboxMessage.id)
+        )
+        result = await session.execute(statement)
+        inserted += len(result.all())
+    return inserted
+
+
+async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        result = await session.execute(
+            select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk))
+        )
+        found.update(result.scalars())
+    return found
+
+
+async def expire(session: AsyncSession, now: datetime) -> int:
+    """Pending rows whose moment has passed are marked stale, never sent late."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == PENDING)
+        .where(OutboxMessage.expires_at.is_not(None))
+        .where(OutboxMessage.expires_at <= now)
+        .values(status=STALE, last_error="expired before it could be sent")
+    )
+    return result.rowcount or 0
+
+
+async def claim(
+    session: AsyncSession,
+    worker: str,
+    now: datetime,
+    limit: int = 200,
+    channels: Sequence[str] | None = None,
+) -> list[OutboxMessage]:
+    """Mark up to `limit` ready rows as sending for this worker and return them."""
+    ready = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == PENDING)
+        .where(OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if channels is not None:
+        ready = ready.where(OutboxMessage.channel.in_(channels))
+    ids = list((await session.execute(ready)).scalars())
+    if not ids:
+        return []
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .where(OutboxMessage.status == PENDING)
+        .values(status=SENDING, claimed_by=worker, claimed_at=now)
+    )
+    rows = await session.execute(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .where(OutboxMessage.claimed_by == worker)
+        .where(OutboxMessage.status == SENDING)
+        .order_by(OutboxMessage.id)
+    )
+    return list(rows.scalars())
+
+
+async def mark_sent(
+    session: AsyncSession, row: OutboxMessage, message_ids: Sequence[str], now: datetime
+) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id)
+        .values(status=SENT, message_ids=list(message_ids), sent_at=now, last_error=None)
+    )
+    for message_id in message_ids:
+        await session.merge(
+            SentMessage(
+                channel=row.channel, chat_id=row.chat_id, message_id=message_id, outbox_id=row.id
+            )
+        )
+
+
+async def retry_later(
+    session: AsyncSession, row_id: int, at: datetime, error: str, count_attempt: bool = True
+) -> None:
+    values: dict[str, object] = {
+        "status": PENDING,
+        "next_attempt_at": at,
+        "last_error": error,
+        "claimed_by": None,
+    }
+    if count_attempt:
+        values["attempts"] = OutboxMessage.attempts + 1
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(values))
+
+
+async def mark_failed(session: AsyncSession, row_id: int, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id)
+        .values(status=FAILED, last_error=error, attempts=OutboxMessage.attempts + 1)
+    )
+
+
+async def fail_chat(session: AsyncSession, channel: str, chat_id: str, error: str) -> int:
+    """Everything still waiting for a chat that is gone fails at once."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.channel == channel)
+        .where(OutboxMessage.chat_id == chat_id)
+        .where(OutboxMessage.status.in_((PENDING, SENDING)))
+        .values(status=FAILED, last_error=error)
+    )
+    return result.rowcount or 0
+
+
+async def recover(
+    session: AsyncSession, worker: str, now: datetime, lease: timedelta, immediate: bool
+) -> int:
+    """Return rows abandoned by a dead worker to pending."""
+    abandoned = and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_by != worker)
+    if not immediate:
+        abandoned = and_(
+            abandoned,
+            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at <= now - lease),
+        )
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(abandoned)
+        .values(status=PENDING, claimed_by=None, last_error="recovered after a restart")
+    )
+    return result.rowcount or 0
+
+
+async def latest_sent(
+    session: AsyncSession, channel: str, chat_id: str, kinds: Sequence[str] = ("digest",)
+) -> OutboxMessage | None:
+    """The last message of these kinds sent to a chat: "xong 2" counts against it."""
+    result = await session.execute(
+        select(OutboxMessage)
+        .where(OutboxMessage.channel == channel)
+        .where(OutboxMessage.chat_id == chat_id)
+        .where(OutboxMessage.kind.in_(kinds))
+        .where(OutboxMessage.status == SENT)
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return result.scalars().first()
+
+
+async def by_message_id(
+    session: AsyncSession, channel: str, chat_id: str, message_id: str
+) -> OutboxMessage | None:
+    """The outbox row that produced a platform message (for replies and buttons)."""
+    sent = await session.get(SentMessage, (channel, chat_id, message_id))
+    if sent is None:
+        return None
+    return await session.get(OutboxMessage, sent.outbox_id)
