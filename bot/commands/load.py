@@ -1,0 +1,82 @@
+"""`loa load PLAN.yaml [...]`: validate plans and store them; say what changed.
+
+Every file is validated before anything is stored: one bad file (or two files with
+the same plan id) and nothing is loaded, each problem printed as `FILE:LINE: message`.
+All files are stored in one transaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.commands._common import fail, run_with_database
+from bot.config import Config
+from bot.storage.db import Database
+from bot.storage.plans import save_plan
+from content.plan import Plan
+from content.plan_loader import PlanError, PlanProblem, load_plan, parse_plan
+from scheduler.clock import Clock
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "load",
+        help="nạp hoặc nạp lại kế hoạch vào cơ sở dữ liệu",
+        description="Kiểm tra rồi nạp (hoặc nạp lại) kế hoạch; in ra những gì được thêm, "
+        "sửa, bỏ. Nạp lại giữ mọi xác nhận hoàn thành của những việc vẫn còn.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PLAN.yaml", help="tệp kế hoạch")
+    parser.set_defaults(handler=run)
+
+
+def read_plan(path: str) -> tuple[Plan, str]:
+    """The validated plan and the exact text it came from (the text is what is stored)."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        load_plan(path)  # raises PlanError worded by the plan loader
+        raise
+    return parse_plan(text, source_name=path), text
+
+
+def validate(paths: list[str]) -> tuple[list[tuple[Plan, str]], list[PlanProblem]]:
+    loaded: list[tuple[Plan, str]] = []
+    problems: list[PlanProblem] = []
+    first_file: dict[str, str] = {}
+    for path in paths:
+        try:
+            plan, text = read_plan(path)
+        except PlanError as error:
+            problems += error.problems
+            continue
+        if plan.id in first_file:
+            problems.append(
+                PlanProblem(path, 1, f"mã kế hoạch '{plan.id}' trùng với tệp {first_file[plan.id]}")
+            )
+            continue
+        first_file[plan.id] = path
+        loaded.append((plan, text))
+    return loaded, problems
+
+
+def run(args: argparse.Namespace) -> int:
+    plans, problems = validate(args.paths)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return fail(f"Không nạp gì: {len(problems)} lỗi cần sửa.")
+
+    async def store(config: Config, database: Database) -> int:
+        now = Clock(config.now).now()
+        async with database.session() as session:
+            reports = [await save_plan(session, plan, text, now) for plan, text in plans]
+        for index, report in enumerate(reports):
+            if index:
+                print()
+            print("\n".join(report.lines()))
+        return 0
+
+    return run_with_database(store)

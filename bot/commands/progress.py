@@ -1,0 +1,128 @@
+"""`loa progress`: who has done what, as a table, JSON, CSV or XLSX.
+
+Without --plan every stored plan is reported; with --unit only that unit's items
+(in every plan that has the unit, unless --plan picks one). "Today" is the clock's
+(LOA_NOW moves it for demos and tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.commands._common import UserError, choose_plan, find_unit, run_with_database, unknown_unit
+from bot.config import Config
+from bot.progress_export import (
+    PlanProgress,
+    json_rows,
+    render_table,
+    write_csv,
+    write_xlsx,
+)
+from bot.storage.confirmations import active_confirmations
+from bot.storage.db import Database
+from bot.storage.plan_cache import stored_plans
+from bot.storage.state import plan_state
+from content.plan import Plan
+from scheduler.clock import Clock
+from scheduler.progress import progress_rows
+
+FORMATS = ("table", "json", "csv", "xlsx")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "progress",
+        help="tiến độ: đơn vị nào đã làm gì",
+        description="Tiến độ thực hiện kế hoạch theo đơn vị: đã xong, đang nhắc, quá hạn, "
+        "chưa đến hạn; xuất JSON, CSV hoặc XLSX cho báo cáo.",
+    )
+    parser.add_argument("--plan", metavar="ID", help="mã kế hoạch (mặc định: mọi kế hoạch)")
+    parser.add_argument("--unit", metavar="U", help="chỉ một đơn vị (mã hoặc tên)")
+    parser.add_argument("--format", choices=FORMATS, default="table", help="mặc định: table")
+    parser.add_argument("-o", "--output", metavar="FILE", help="ghi ra tệp thay vì màn hình")
+    parser.add_argument("--all", action="store_true", help="bảng: hiện cả những việc chưa đến hạn")
+    parser.set_defaults(handler=run)
+
+
+def _select(
+    plans: list[Plan], plan_id: str | None, unit: str | None
+) -> list[tuple[Plan, str | None]]:
+    """(plan, unit id or None) pairs to report on."""
+    chosen = [choose_plan(plans, plan_id)] if plan_id is not None else plans
+    if not chosen:
+        choose_plan(plans, None)  # raises "no plan loaded"
+    if unit is None:
+        return [(plan, None) for plan in chosen]
+    selected = []
+    for plan in chosen:
+        found = find_unit(plan, unit)
+        if found is not None:
+            selected.append((plan, found.id))
+    if not selected:
+        where = f"trong kế hoạch {plan_id}" if plan_id else "trong các kế hoạch đã nạp"
+        raise unknown_unit(chosen, unit, where)
+    return selected
+
+
+async def gather(
+    database: Database, clock: Clock, plan_id: str | None, unit: str | None
+) -> list[PlanProgress]:
+    sections = []
+    async with database.session() as session:
+        for plan, unit_id in _select(await stored_plans(session), plan_id, unit):
+            state = await plan_state(session, plan.id)
+            if state is None:  # removed between the two reads
+                continue
+            today = clock.now().astimezone(plan.tz).date()
+            confirmations = await active_confirmations(session, plan.id)
+            rows = progress_rows(state, confirmations, today, unit_id=unit_id)
+            sections.append(PlanProgress(plan=state.plan, today=today, rows=rows))
+    return sections
+
+
+def _write_text(text: str, output: str | None, encoding: str = "utf-8") -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    Path(output).write_text(text, encoding=encoding, newline="")
+
+
+def _output(args: argparse.Namespace, sections: list[PlanProgress]) -> int:
+    rows = [row for section in sections for row in section.rows]
+    if args.format == "json":
+        text = json.dumps(json_rows(rows), ensure_ascii=False, indent=2) + "\n"
+        _write_text(text, args.output)
+    elif args.format == "csv":
+        if args.output is None:
+            write_csv(rows, sys.stdout)
+        else:
+            with Path(args.output).open("w", encoding="utf-8", newline="") as stream:
+                write_csv(rows, stream)
+    elif args.format == "xlsx":
+        default = f"progress-{sections[0].plan.id}.xlsx" if len(sections) == 1 else "progress.xlsx"
+        path = Path(args.output or default)
+        write_xlsx(sections, path)
+        print(f"Đã ghi {len(rows)} dòng vào {path}")
+    else:
+        text = "\n\n".join(render_table(section, args.all) for section in sections) + "\n"
+        _write_text(text, args.output)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    async def main(config: Config, database: Database) -> int:
+        sections = await gather(database, Clock(config.now), args.plan, args.unit)
+        if not sections:
+            raise UserError("Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml")
+        try:
+            return _output(args, sections)
+        except OSError as error:
+            raise UserError(
+                f"Không ghi được tệp {args.output}: {error.strerror or error}"
+            ) from None
+
+    return run_with_database(main)

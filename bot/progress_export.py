@@ -1,0 +1,319 @@
+"""Progress in the forms admins take it away in: JSON for tools, CSV and XLSX for the
+periodic report (Vietnamese headers, dates written dd/mm/yyyy), a text table for the
+terminal. Rows come from scheduler/progress.py."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from content.dates import format_date_long, format_date_short, to_local
+from content.plan import Plan
+from scheduler.progress import STATUS_LABELS, ProgressRow, UnitSummary, summary_by_unit
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    plan: Plan
+    today: date
+    rows: Sequence[ProgressRow]
+
+    @property
+    def summary(self) -> list[UnitSummary]:
+        return summary_by_unit(self.rows)
+
+
+HEADERS = (
+    "Kế hoạch",
+    "Mã nhiệm vụ",
+    "Nhiệm vụ",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Hạn",
+    "Trạng thái",
+    "Xác nhận lúc",
+    "Người xác nhận",
+    "Minh chứng",
+)
+SUMMARY_HEADERS = (
+    "Kế hoạch",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Đã xong",
+    "Đang nhắc",
+    "Quá hạn",
+    "Chưa đến hạn",
+    "Tổng",
+    "Tỷ lệ hoàn thành",
+)
+SHARE_NOTE = "Tỷ lệ hoàn thành = Đã xong / (Đã xong + Đang nhắc + Quá hạn)."
+# Spreadsheet programs run a cell that starts with one of these as a formula; the
+# confirmer's name and the evidence are typed by chat users.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def confirmer(row: ProgressRow) -> str:
+    if row.confirmed_by_name and row.confirmed_by:
+        return f"{row.confirmed_by_name} ({row.confirmed_by})"
+    return row.confirmed_by or ""
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return to_local(moment) if moment is not None else None
+
+
+def _moment_text(moment: datetime | None) -> str:
+    local = _local(moment)
+    return f"{format_date_short(local)} {local:%H:%M}" if local else ""
+
+
+def _share_text(summary: UnitSummary) -> str:
+    share = summary.share_done
+    return "—" if share is None else f"{round(share * 100)}%"
+
+
+# JSON ----------------------------------------------------------------------------
+
+
+def json_rows(rows: Iterable[ProgressRow]) -> list[dict[str, Any]]:
+    """The `loa progress --format json` contract: plan, task, unit, due, status,
+    confirmed_at, confirmed_by, evidence (plus names and the item key)."""
+    result = []
+    for row in rows:
+        local = _local(row.confirmed_at)
+        result.append(
+            {
+                "plan": row.plan,
+                "task": row.task,
+                "unit": row.unit,
+                "due": row.due.isoformat(),
+                "status": row.status,
+                "confirmed_at": local.isoformat() if local else None,
+                "confirmed_by": row.confirmed_by,
+                "evidence": list(row.evidence),
+                "confirmed_by_name": row.confirmed_by_name,
+                "task_title": row.task_title,
+                "unit_name": row.unit_name,
+                "item_key": row.item_key,
+                "role": row.role,
+            }
+        )
+    return result
+
+
+# CSV -----------------------------------------------------------------------------
+
+
+def _csv_safe(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(rows: Iterable[ProgressRow], stream: IO[str]) -> None:
+    """UTF-8 with a byte-order mark (so Excel reads the diacritics), Vietnamese headers,
+    one line per item; several evidence links share one cell, one per line."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    for row in rows:
+        writer.writerow(
+            (
+                row.plan,
+                row.task,
+                row.task_title,
+                row.unit,
+                row.unit_name,
+                format_date_short(row.due),
+                STATUS_LABELS[row.status],
+                _moment_text(row.confirmed_at),
+                _csv_safe(confirmer(row)),
+                "\n".join(_csv_safe(piece) for piece in row.evidence),
+            )
+        )
+
+
+# XLSX ----------------------------------------------------------------------------
+
+_BOLD = Font(bold=True)
+_LINK = Font(color="0563C1", underline="single")
+_FILLS = {
+    "done": PatternFill("solid", fgColor="C6EFCE"),
+    "overdue": PatternFill("solid", fgColor="FFC7CE"),
+    "open": PatternFill("solid", fgColor="FFEB9C"),
+}
+
+
+def _text_cell(sheet: Worksheet, row: int, column: int, value: str) -> None:
+    cell = sheet.cell(row=row, column=column, value=value)
+    if value.startswith("="):
+        cell.data_type = "s"  # text from users is never a formula
+
+
+def _header(sheet: Worksheet, headers: Sequence[str], widths: Sequence[int]) -> None:
+    for column, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        sheet.cell(row=1, column=column, value=title).font = _BOLD
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _sheet_title(wanted: str, taken: set[str]) -> str:
+    base = "".join("-" if c in "[]:*?/\\" else c for c in wanted)[:31] or "Kế hoạch"
+    title, number = base, 2
+    while title in taken:
+        suffix = f"~{number}"
+        title, number = base[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(title)
+    return title
+
+
+def _rows_sheet(sheet: Worksheet, rows: Sequence[ProgressRow]) -> None:
+    evidence_columns = max((len(row.evidence) for row in rows), default=0) or 1
+    headers = [*HEADERS[:-1]] + [
+        "Minh chứng" if evidence_columns == 1 else f"Minh chứng {n}"
+        for n in range(1, evidence_columns + 1)
+    ]
+    widths = [22, 22, 60, 22, 30, 12, 14, 17, 30] + [40] * evidence_columns
+    _header(sheet, headers, widths)
+    for index, row in enumerate(rows, start=2):
+        for column, value in enumerate((row.plan, row.task, row.task_title, row.unit), start=1):
+            sheet.cell(row=index, column=column, value=value)
+        sheet.cell(row=index, column=5, value=row.unit_name)
+        sheet.cell(row=index, column=6, value=row.due).number_format = "DD/MM/YYYY"
+        status = sheet.cell(row=index, column=7, value=STATUS_LABELS[row.status])
+        if row.status in _FILLS:
+            status.fill = _FILLS[row.status]
+        local = _local(row.confirmed_at)
+        if local is not None:
+            # Excel has no time zones: the local wall time is what readers expect.
+            moment = sheet.cell(row=index, column=8, value=local.replace(tzinfo=None))
+            moment.number_format = "DD/MM/YYYY HH:MM"
+        _text_cell(sheet, index, 9, confirmer(row))
+        for offset, piece in enumerate(row.evidence):
+            _text_cell(sheet, index, 10 + offset, piece)
+            if piece.startswith(("http://", "https://")):
+                cell = sheet.cell(row=index, column=10 + offset)
+                cell.hyperlink = piece
+                cell.font = _LINK
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows), 1) + 1}"
+
+
+def _summary_sheet(sheet: Worksheet, sections: Sequence[PlanProgress]) -> None:
+    _header(sheet, SUMMARY_HEADERS, [22, 22, 34, 10, 11, 10, 14, 8, 17])
+    line = 2
+    for section in sections:
+        for summary in section.summary:
+            values = (
+                section.plan.id,
+                summary.unit,
+                summary.unit_name,
+                summary.done,
+                summary.open,
+                summary.overdue,
+                summary.upcoming,
+                summary.total,
+            )
+            for column, value in enumerate(values, start=1):
+                sheet.cell(row=line, column=column, value=value)
+            share = sheet.cell(row=line, column=9, value=summary.share_done)
+            share.number_format = "0%"
+            line += 1
+    line += 1
+    sheet.cell(row=line, column=1, value=SHARE_NOTE)
+    for section in sections:
+        line += 1
+        sheet.cell(
+            row=line,
+            column=1,
+            value=f"{section.plan.id}: số liệu ngày {format_date_long(section.today)}",
+        )
+
+
+def write_xlsx(sections: Sequence[PlanProgress], path: Path) -> None:
+    """A "Tổng hợp" sheet (per unit: done, open, overdue, share done) and one sheet of
+    rows per plan, named by the plan id."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Tổng hợp"
+    _summary_sheet(summary, sections)
+    taken = {summary.title}
+    for section in sections:
+        _rows_sheet(workbook.create_sheet(_sheet_title(section.plan.id, taken)), section.rows)
+    workbook.save(path)
+
+
+# Table ---------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return len(unicodedata.normalize("NFC", text))
+
+
+def _clip(text: str, limit: int) -> str:
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _table(headers: Sequence[str], lines: Sequence[Sequence[str]]) -> list[str]:
+    widths = [
+        max([_width(headers[i]), *(_width(line[i]) for line in lines)]) for i in range(len(headers))
+    ]
+
+    def render(cells: Sequence[str]) -> str:
+        return "  ".join(
+            unicodedata.normalize("NFC", cell).ljust(widths[i]) for i, cell in enumerate(cells)
+        ).rstrip()
+
+    return [render(headers), render(["-" * w for w in widths]), *map(render, lines)]
+
+
+def render_table(section: PlanProgress, show_upcoming: bool = False) -> str:
+    plan = section.plan
+    out = [f"Kế hoạch {plan.id}: {plan.title}", f"Tiến độ đến {format_date_long(section.today)}"]
+    out.append("")
+    summary_lines = [
+        [
+            _clip(s.unit_name, 40),
+            str(s.done),
+            str(s.open),
+            str(s.overdue),
+            str(s.upcoming),
+            _share_text(s),
+        ]
+        for s in section.summary
+    ]
+    out += _table(
+        ["Đơn vị", "Đã xong", "Đang nhắc", "Quá hạn", "Chưa đến hạn", "Tỷ lệ"], summary_lines
+    )
+    shown = [row for row in section.rows if show_upcoming or row.status != "upcoming"]
+    hidden = len(section.rows) - len(shown)
+    out.append("")
+    if shown:
+        out += _table(
+            ["Hạn", "Đơn vị", "Nhiệm vụ", "Trạng thái", "Xác nhận"],
+            [
+                [
+                    format_date_short(row.due),
+                    _clip(row.unit_name, 30),
+                    _clip(row.task_title, 60),
+                    STATUS_LABELS[row.status],
+                    " ".join(filter(None, [_moment_text(row.confirmed_at), confirmer(row)])),
+                ]
+                for row in shown
+            ],
+        )
+    else:
+        out.append("Chưa có việc nào đến hạn.")
+    if hidden:
+        out.append("")
+        out.append(f"Còn {hidden} việc chưa đến hạn (thêm --all để xem).")
+    out.append(SHARE_NOTE)
+    return "\n".join(out)

@@ -1,0 +1,121 @@
+"""Confirmations: a unit saying "done" for one item.
+
+One row per item key, ever. Confirming twice keeps the first confirmation (time and
+person) and only adds new evidence; an undo keeps the row and marks it undone, so a
+later confirmation brings it back. Rows whose item disappeared from the plan stay
+in the table: if the item comes back after another reload, so does its confirmation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.dialect import insert_for
+from bot.storage.models import Confirmation
+from scheduler.items import Item
+
+
+def _merged(existing: Sequence[str], new: Sequence[str]) -> list[str]:
+    merged = list(existing)
+    for piece in new:
+        if piece and piece not in merged:
+            merged.append(piece)
+    return merged
+
+
+async def _locked(session: AsyncSession, item_key: str) -> Confirmation | None:
+    # FOR UPDATE serialises two presses of the same button on PostgreSQL; SQLite
+    # ignores it (it has one writer at a time anyway).
+    result = await session.exec(
+        select(Confirmation)
+        .where(Confirmation.item_key == item_key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return result.first()
+
+
+async def confirm(
+    session: AsyncSession,
+    item: Item,
+    *,
+    by: str,
+    by_name: str,
+    channel: str,
+    chat_id: str,
+    evidence: Sequence[str],
+    now: datetime,
+) -> tuple[Confirmation, bool]:
+    """Record that `item` is done; True if it was not confirmed before this call."""
+    evidence = _merged((), evidence)
+    values = {
+        "item_key": item.key,
+        "plan_id": item.plan_id,
+        "unit_id": item.unit_id,
+        "task_id": item.task_id,
+        "confirmed_at": now,
+        "confirmed_by": by,
+        "confirmed_by_name": by_name,
+        "channel": channel,
+        "chat_id": chat_id,
+        "evidence": evidence,
+    }
+    # RETURNING says whether this call inserted the row (rowcount is not reliable
+    # for ORM-enabled inserts on every driver).
+    inserted = await session.exec(
+        insert_for(session)(Confirmation)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["item_key"])
+        .returning(Confirmation.item_key)
+    )
+    is_new = inserted.first() is not None
+    row = await _locked(session, item.key)
+    if row is None:  # cannot happen: the row was inserted now or was there already
+        raise LookupError(item.key)
+    if is_new:
+        return row, True
+    if row.undone_at is not None:
+        # A confirmation after an undo is a new confirmation: new time and person;
+        # evidence given earlier is kept, since the undo may itself have been a slip.
+        row.confirmed_at = now
+        row.confirmed_by = by
+        row.confirmed_by_name = by_name
+        row.channel = channel
+        row.chat_id = chat_id
+        row.undone_at = None
+        row.undone_by = None
+        row.evidence = _merged(row.evidence, evidence)
+        await session.flush()
+        return row, True
+    merged = _merged(row.evidence, evidence)
+    if merged != row.evidence:
+        row.evidence = merged  # a new list, so SQLAlchemy sees the JSON change
+        await session.flush()
+    return row, False
+
+
+async def undo(
+    session: AsyncSession, item_key: str, *, by: str, now: datetime
+) -> Confirmation | None:
+    """Withdraw a confirmation; None if the item was not confirmed."""
+    row = await _locked(session, item_key)
+    if row is None or row.undone_at is not None:
+        return None
+    row.undone_at = now
+    row.undone_by = by
+    await session.flush()
+    return row
+
+
+async def active_confirmations(session: AsyncSession, plan_id: str) -> dict[str, Confirmation]:
+    """item key -> its confirmation, for every confirmation not undone."""
+    result = await session.exec(
+        select(Confirmation).where(
+            Confirmation.plan_id == plan_id, Confirmation.undone_at.is_(None)
+        )
+    )
+    return {row.item_key: row for row in result.all()}

@@ -1,0 +1,110 @@
+"""Stored plans, parsed once.
+
+The database keeps each plan's text; the running bot asks for the plans on every
+tick, so parsed plans (and their expanded items) are cached by the text's SHA-256:
+a plan is parsed again only after `loa load` stored a different text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.models import PlanRecord
+from content.plan import Plan
+from content.plan_loader import PlanError, parse_plan
+from scheduler.items import Item, expand_items
+
+log = logging.getLogger(__name__)
+
+_CACHE_SIZE = 32
+
+
+@dataclass
+class _Parsed:
+    plan: Plan
+    items: tuple[Item, ...] | None = None
+
+
+_cache: OrderedDict[tuple[str, str], _Parsed] = OrderedDict()
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def remember(plan: Plan, digest: str) -> None:
+    """Cache a plan that was just validated, so the next read need not parse it."""
+    _store((digest, plan.source_name), _Parsed(plan))
+
+
+def _store(key: tuple[str, str], entry: _Parsed) -> None:
+    _cache[key] = entry
+    _cache.move_to_end(key)
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+
+
+def parse_stored(text: str, source_name: str, digest: str | None = None) -> Plan:
+    """The plan of a stored text; raises PlanError if the text no longer validates."""
+    key = (digest or text_digest(text), source_name)
+    entry = _cache.get(key)
+    if entry is None:
+        entry = _Parsed(parse_plan(text, source_name))
+        _store(key, entry)
+    else:
+        _cache.move_to_end(key)
+    return entry.plan
+
+
+def plan_items(plan: Plan) -> tuple[Item, ...]:
+    """expand_items(plan) for the plan year, computed once per cached plan."""
+    for entry in _cache.values():
+        if entry.plan is plan:
+            if entry.items is None:
+                entry.items = tuple(expand_items(plan))
+            return entry.items
+    return tuple(expand_items(plan))
+
+
+async def _load(session: AsyncSession, plan_id: str, source_name: str, digest: str) -> Plan:
+    entry = _cache.get((digest, source_name))
+    if entry is not None:
+        _cache.move_to_end((digest, source_name))
+        return entry.plan
+    result = await session.exec(select(PlanRecord.source_text).where(PlanRecord.id == plan_id))
+    return parse_stored(result.one(), source_name, digest)
+
+
+async def stored_plans(session: AsyncSession) -> list[Plan]:
+    """Every stored plan, by id. A stored text that no longer validates (after an
+    upgrade made the rules stricter) is logged and left out, so the others still run."""
+    result = await session.exec(
+        select(PlanRecord.id, PlanRecord.source_name, PlanRecord.digest).order_by(PlanRecord.id)
+    )
+    plans = []
+    for plan_id, source_name, digest in result.all():
+        try:
+            plans.append(await _load(session, plan_id, source_name, digest))
+        except PlanError as error:
+            log.error("stored plan %s no longer validates; load it again:\n%s", plan_id, error)
+    return plans
+
+
+async def stored_plan(session: AsyncSession, plan_id: str) -> Plan | None:
+    result = await session.exec(
+        select(PlanRecord.source_name, PlanRecord.digest).where(PlanRecord.id == plan_id)
+    )
+    row = result.first()
+    if row is None:
+        return None
+    try:
+        return await _load(session, plan_id, row.source_name, row.digest)
+    except PlanError as error:
+        log.error("stored plan %s no longer validates; load it again:\n%s", plan_id, error)
+        return None

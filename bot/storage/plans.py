@@ -1,0 +1,234 @@
+"""Loading a plan into the store, and reading the stored plans back.
+
+The plan's text is what is stored; units, tasks and items are recomputed from it.
+Reloading a changed plan never deletes a confirmation: one whose item no longer
+exists is kept and reported as orphaned, and counts again if the item comes back.
+The chats a unit declares (`channels:`) become chat links of origin "plan"; links made
+by invite codes survive reloads; links of a removed unit are deactivated (and come
+back if the unit does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.broadcasts import broadcast_items
+from bot.storage.links import deactivate_link, find_link, link_chat, links_for_plan
+from bot.storage.models import ChatLink, Confirmation, PlanRecord
+from bot.storage.plan_cache import (
+    parse_stored,
+    plan_items,
+    remember,
+    stored_plan,
+    stored_plans,
+    text_digest,
+)
+from bot.storage.plan_diff import diff_plans
+from content.plan import Plan
+from content.plan_loader import PlanError
+
+__all__ = ["LoadReport", "save_plan", "stored_plan", "stored_plans"]
+
+REASON_UNIT_REMOVED = "đơn vị không còn trong kế hoạch"
+REASON_CHAT_UNDECLARED = "kế hoạch không còn khai báo nhóm chat này cho đơn vị"
+# Only links the plan itself switched off are switched on again by a reload; a chat
+# that removed the bot stays off until it is linked again.
+_PLAN_REASONS = (REASON_UNIT_REMOVED, REASON_CHAT_UNDECLARED)
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    plan_id: str
+    created: bool
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    confirmations_kept: int
+    confirmations_orphaned: int
+    links_added: list[str]
+    links_deactivated: list[str] = field(default_factory=list)
+    items_added: int = 0
+    items_removed: int = 0
+    items_total: int = 0
+    confirmations_restored: int = 0  # orphaned before this load, matched again now
+    title: str = ""
+
+    @property
+    def unchanged(self) -> bool:
+        return not (
+            self.created
+            or self.added
+            or self.changed
+            or self.removed
+            or self.items_added
+            or self.items_removed
+            or self.links_added
+            or self.links_deactivated
+        )
+
+    def lines(self) -> list[str]:
+        """The report in Vietnamese, one line per fact."""
+        head = "Đã nạp mới" if self.created else "Đã nạp lại"
+        lines = [f"{head} kế hoạch {self.plan_id}: {self.title}"]
+        if self.unchanged:
+            lines.append("  Không có thay đổi so với lần nạp trước.")
+        if not self.created:
+            for label, entries in (
+                ("Thêm", self.added),
+                ("Sửa", self.changed),
+                ("Bỏ", self.removed),
+            ):
+                lines += [f"  {label}: {entry}" for entry in entries]
+        else:
+            lines += [f"  Có: {entry}" for entry in self.added]
+        counts = f"  Số việc trong năm (chủ trì và phối hợp): {self.items_total}"
+        if not self.created and (self.items_added or self.items_removed):
+            counts += f" (+{self.items_added} việc, −{self.items_removed} việc)"
+        lines.append(counts)
+        lines += [f"  Liên kết nhóm chat: {entry}" for entry in self.links_added]
+        lines += [f"  Ngừng gửi tới: {entry}" for entry in self.links_deactivated]
+        if not self.created:
+            lines.append(f"  Xác nhận hoàn thành được giữ: {self.confirmations_kept}")
+        if self.confirmations_restored:
+            lines.append(
+                f"  Xác nhận được khôi phục (việc có lại trong kế hoạch): "
+                f"{self.confirmations_restored}"
+            )
+        if self.confirmations_orphaned:
+            lines.append(
+                f"  Xác nhận không còn việc tương ứng (vẫn được lưu, sẽ tính lại nếu việc "
+                f"trở lại kế hoạch): {self.confirmations_orphaned}"
+            )
+        return lines
+
+
+async def _sync_links(
+    session: AsyncSession, new: Plan, now: datetime
+) -> tuple[list[str], list[str]]:
+    added: list[str] = []
+    deactivated: list[str] = []
+    units = {unit.id for unit in new.units}
+    declared = {(unit.id, str(address)) for unit in new.units for address in unit.channels}
+    existing: list[ChatLink] = await links_for_plan(session, new.id, active_only=False)
+    for link in existing:
+        address = f"{link.channel}:{link.chat_id}"
+        if link.active and link.unit_id not in units:
+            await deactivate_link(session, link, REASON_UNIT_REMOVED, now)
+            deactivated.append(f"{link.unit_id} → {address} ({REASON_UNIT_REMOVED})")
+        elif link.active and link.origin == "plan" and (link.unit_id, address) not in declared:
+            await deactivate_link(session, link, REASON_CHAT_UNDECLARED, now)
+            deactivated.append(f"{link.unit_id} → {address} ({REASON_CHAT_UNDECLARED})")
+        elif (
+            not link.active
+            and link.unit_id in units
+            and link.deactivated_reason == REASON_UNIT_REMOVED
+        ):
+            await link_chat(
+                session,
+                plan_id=new.id,
+                unit_id=link.unit_id,
+                channel=link.channel,
+                chat_id=link.chat_id,
+                chat_type=link.chat_type,
+                title=link.title,
+                linked_by=link.linked_by,
+                now=now,
+                origin=link.origin,
+            )
+            added.append(f"{link.unit_id} → {address} (nối lại)")
+    for unit in new.units:
+        for address in unit.channels:
+            link = await find_link(session, new.id, unit.id, address.channel, address.id)
+            if link is not None and (link.active or link.deactivated_reason not in _PLAN_REASONS):
+                continue
+            await link_chat(
+                session,
+                plan_id=new.id,
+                unit_id=unit.id,
+                channel=address.channel,
+                chat_id=address.id,
+                chat_type="unknown",
+                title=None,
+                linked_by="plan",
+                now=now,
+                origin="plan",
+            )
+            added.append(f"{unit.id} → {address}")
+    return added, deactivated
+
+
+async def _confirmation_keys(session: AsyncSession, plan_id: str) -> list[str]:
+    result = await session.exec(
+        select(Confirmation.item_key).where(
+            Confirmation.plan_id == plan_id, Confirmation.undone_at.is_(None)
+        )
+    )
+    return list(result.all())
+
+
+async def save_plan(
+    session: AsyncSession, plan: Plan, source_text: str, now: datetime
+) -> LoadReport:
+    """Store `plan` (validated from `source_text`) and say what the load changed."""
+    digest = text_digest(source_text)
+    record = await session.get(PlanRecord, plan.id)
+    old: Plan | None = None
+    unreadable = False
+    if record is not None:
+        try:
+            old = parse_stored(record.source_text, record.source_name, record.digest)
+        except PlanError:
+            unreadable = True
+    diff = diff_plans(old, plan)
+    if unreadable:
+        diff.changed.insert(0, "bản đã lưu trước đây không còn hợp lệ nên không so sánh được")
+
+    if record is None:
+        record = PlanRecord(
+            id=plan.id,
+            title=plan.title,
+            year=plan.year,
+            source_name=plan.source_name,
+            source_text=source_text,
+            digest=digest,
+            loaded_at=now,
+        )
+        session.add(record)
+    else:
+        record.title = plan.title
+        record.year = plan.year
+        record.source_name = plan.source_name
+        record.source_text = source_text
+        record.digest = digest
+        record.loaded_at = now
+    await session.flush()
+    remember(plan, digest)
+
+    links_added, links_deactivated = await _sync_links(session, plan, now)
+
+    new_keys = {item.key for item in plan_items(plan)}
+    old_keys = {item.key for item in plan_items(old)} if old is not None else set()
+    extra_keys = {item.key for item in await broadcast_items(session, plan.id)}
+    confirmed = await _confirmation_keys(session, plan.id)
+    kept = [key for key in confirmed if key in new_keys or key in extra_keys]
+    restored = [key for key in kept if old is not None and key in new_keys - old_keys]
+    return LoadReport(
+        plan_id=plan.id,
+        created=old is None and not unreadable,
+        added=diff.added,
+        changed=diff.changed,
+        removed=diff.removed,
+        confirmations_kept=len(kept),
+        confirmations_orphaned=len(confirmed) - len(kept),
+        links_added=links_added,
+        links_deactivated=links_deactivated,
+        items_added=len(new_keys - old_keys),
+        items_removed=len(old_keys - new_keys),
+        items_total=len(new_keys),
+        confirmations_restored=len(restored),
+        title=plan.title,
+    )

@@ -1,0 +1,161 @@
+"""Who has done what: one row per owner item, with its status on a given day. Pure.
+
+Statuses, for an owner item on day `today` (the plan's local date):
+- "done": the unit confirmed it (whenever that was, even before it fell due);
+- "overdue": not confirmed and its due date has passed (due < today);
+- "open": not confirmed, due today or later but already inside its reminder window,
+  i.e. due - today <= the largest lead day of its tier (the day the first reminder goes
+  out: 7 days for a regular item by default, 30 for a round-year anniversary);
+- "upcoming": not confirmed and not reminded yet.
+Cooperating units are informed, not chased, so their items are not rows here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal, Protocol
+
+from scheduler.state import PlanState
+
+Status = Literal["done", "open", "overdue", "upcoming"]
+STATUSES: tuple[Status, ...] = ("done", "open", "overdue", "upcoming")
+STATUS_LABELS: dict[Status, str] = {
+    "done": "Đã xong",
+    "open": "Đang nhắc",
+    "overdue": "Quá hạn",
+    "upcoming": "Chưa đến hạn",
+}
+
+
+class ConfirmationLike(Protocol):
+    @property
+    def confirmed_at(self) -> datetime: ...
+    @property
+    def confirmed_by(self) -> str: ...
+    @property
+    def evidence(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    plan: str
+    task: str
+    task_title: str
+    unit: str
+    unit_name: str
+    item_key: str
+    due: date
+    status: Status
+    confirmed_at: datetime | None
+    confirmed_by: str | None  # the confirmer's address, e.g. telegram:123
+    evidence: tuple[str, ...]
+    role: str = "owner"
+    confirmed_by_name: str | None = None
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    unit: str
+    unit_name: str
+    done: int
+    open: int
+    overdue: int
+    upcoming: int
+
+    @property
+    def total(self) -> int:
+        return self.done + self.open + self.overdue + self.upcoming
+
+    @property
+    def share_done(self) -> float | None:
+        """Done out of what is done or already asked for (done + open + overdue);
+        None while nothing has been asked for yet."""
+        asked = self.done + self.open + self.overdue
+        return self.done / asked if asked else None
+
+
+def status_of(due: date, lead_window: int, confirmed: bool, today: date) -> Status:
+    if confirmed:
+        return "done"
+    if due < today:
+        return "overdue"
+    if (due - today).days <= lead_window:
+        return "open"
+    return "upcoming"
+
+
+def progress_rows(
+    state: PlanState,
+    confirmations: Mapping[str, ConfirmationLike],
+    today: date,
+    *,
+    unit_id: str | None = None,
+) -> list[ProgressRow]:
+    """Owner items of the plan (of one unit if `unit_id`), ordered by unit as the
+    plan lists them, then by due date, then by task as the plan lists them."""
+    plan = state.plan
+    unit_order = {unit.id: index for index, unit in enumerate(plan.units)}
+    task_order = {task.id: index for index, task in enumerate(plan.tasks)}
+    windows = {tier: max(days, default=0) for tier, days in plan.settings.lead_days.items()}
+    rows = []
+    for item in state.items:
+        if item.role != "owner" or (unit_id is not None and item.unit_id != unit_id):
+            continue
+        confirmation = confirmations.get(item.key)
+        try:
+            unit_name = plan.unit(item.unit_id).name
+        except KeyError:
+            unit_name = item.unit_id
+        rows.append(
+            ProgressRow(
+                plan=plan.id,
+                task=item.task_id,
+                task_title=item.title,
+                unit=item.unit_id,
+                unit_name=unit_name,
+                item_key=item.key,
+                due=item.due,
+                status=status_of(
+                    item.due, windows.get(item.tier, 0), confirmation is not None, today
+                ),
+                confirmed_at=confirmation.confirmed_at if confirmation else None,
+                confirmed_by=confirmation.confirmed_by if confirmation else None,
+                evidence=tuple(confirmation.evidence) if confirmation else (),
+                role=item.role,
+                confirmed_by_name=(getattr(confirmation, "confirmed_by_name", None) or None)
+                if confirmation
+                else None,
+            )
+        )
+    rows.sort(
+        key=lambda row: (
+            unit_order.get(row.unit, len(unit_order)),
+            row.due,
+            task_order.get(row.task, len(task_order)),
+            row.item_key,
+        )
+    )
+    return rows
+
+
+def summary_by_unit(rows: Iterable[ProgressRow]) -> list[UnitSummary]:
+    """Counts per unit, units in the order they first appear in `rows`."""
+    counts: dict[str, dict[str, int]] = {}
+    names: dict[str, str] = {}
+    for row in rows:
+        names.setdefault(row.unit, row.unit_name)
+        tally = counts.setdefault(row.unit, dict.fromkeys(STATUSES, 0))
+        tally[row.status] += 1
+    return [
+        UnitSummary(
+            unit=unit,
+            unit_name=names[unit],
+            done=tally["done"],
+            open=tally["open"],
+            overdue=tally["overdue"],
+            upcoming=tally["upcoming"],
+        )
+        for unit, tally in counts.items()
+    ]
