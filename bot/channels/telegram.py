@@ -1,0 +1,598 @@
+"""The Telegram channel: python-telegram-bot (v22) for the Bot API, Loa's own update loop.
+
+Updates come by long polling (no public URL) or by webhook on Loa's aiohttp server
+(LOA_WEBHOOK_BASE_URL set). Either way an update is stored in `inbound` before it is
+acknowledged (before the next getUpdates offset moves past it, or before the webhook
+answers 200), duplicates are dropped by update_id, and one chat's updates are handled
+in order while other chats go on. That is why Loa polls with its own small loop instead
+of PTB's Updater, which confirms updates to Telegram before anyone has stored them.
+
+Updates become Events in telegram_updates.py. In groups with privacy mode on (the
+default) and no admin rights, the bot sees only commands addressed to it, replies to its
+own messages and button presses. That covers everything Loa needs: `/xong 2`, a reply
+"xong" to a reminder, the ✅ buttons.
+
+Every message goes through the rate limiter (Telegram: 30/s overall, 20/min per group,
+1/s per chat). A 429 penalises only its chat. PTB's AIORateLimiter is not used: on a
+429 it pauses every request of the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any, Literal, TypeVar
+
+from aiohttp import web as aiohttp_web
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyParameters,
+    Update,
+)
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import Application, ApplicationBuilder, ExtBot
+from telegram.warnings import PTBDeprecationWarning
+
+from bot import inbound
+from bot.channels.base import (
+    ChannelDown,
+    ChatGone,
+    DeliveryError,
+    Outgoing,
+    Rejected,
+    RetryLater,
+)
+from bot.channels.ratelimit import TELEGRAM_LIMITS, RateLimiter, RateLimits
+from bot.channels.telegram_updates import NAME, update_to_event
+from bot.channels.text import split_text, utf16_length
+from bot.config import Config
+from bot.logging_setup import redact, register_secrets
+from bot.storage.db import Database
+from bot.web import WebServer, read_json, secret_matches
+from handlers.events import Button, Event, Reply
+from scheduler.clock import Clock
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+NOTICE_LIMIT = 200  # answerCallbackQuery text
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+WEBHOOK_PATH = "/webhook/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates call open
+MAX_POLL_BACKOFF = 60.0
+REPLY_RETRIES = 2  # in-place retries of a reply (or of a later part of a split message)
+MAX_IN_PLACE_WAIT = 60.0  # longer waits are left to the outbox (or the reply is dropped)
+STOP_GRACE = 5.0  # seconds in-flight updates get to finish at stop()
+ERROR_TEXT = "Xin lỗi, Loa gặp lỗi khi xử lý yêu cầu này. Vui lòng thử lại sau."
+LIMITS_VARIABLE = "LOA_TELEGRAM_LIMITS"
+
+_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what setMyCommands accepts
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Bad requests that mean the chat cannot be written to at all: stop sending there.
+_CHAT_GONE_HINTS = ("chat not found", "have no rights to send", "not enough rights to send")
+
+EventHandler = Callable[[Event], Awaitable[Sequence[Reply]]]
+T = TypeVar("T")
+
+
+def limits_from_config(config: Config) -> RateLimits:
+    """Telegram's limits, or LOA_TELEGRAM_LIMITS="GLOBAL/s,GROUP/min,CHAT/s" (benchmarks)."""
+    text = config.extra.get(LIMITS_VARIABLE)
+    if not text:
+        return TELEGRAM_LIMITS
+    try:
+        return RateLimits.parse(text)
+    except ValueError as error:
+        raise ValueError(f"{LIMITS_VARIABLE}: {error}") from None
+
+
+def is_group_chat(chat_id: str) -> bool:
+    """Telegram gives groups, supergroups and channels negative ids (or an @username)."""
+    return chat_id.startswith(("-", "@"))
+
+
+def _chat_ref(chat_id: str) -> int | str:
+    return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows]
+    )
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB warns that retry_after will become a timedelta; both forms are handled.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def map_error(error: TelegramError) -> DeliveryError:
+    """Translate a PTB error into what the dispatcher acts on; the text is redacted."""
+    reason = redact(str(error))
+    if isinstance(error, RetryAfter):
+        return RetryLater(f"Telegram flood control: {reason}", retry_seconds(error), per_chat=True)
+    if isinstance(error, ChatMigrated):
+        return ChatGone(f"the group became a supergroup with chat id {error.new_chat_id}")
+    if isinstance(error, Forbidden):
+        return ChatGone(reason)
+    if isinstance(error, InvalidToken):
+        return ChannelDown("Telegram rejected the bot token")
+    if isinstance(error, BadRequest):  # before NetworkError: BadRequest is a subclass
+        if any(hint in reason.lower() for hint in _CHAT_GONE_HINTS):
+            return ChatGone(reason)
+        return Rejected(reason)
+    if isinstance(error, NetworkError):  # timeouts, connection errors, 5xx
+        # A network failure hits every chat alike: let the dispatcher pause the channel.
+        return RetryLater(f"Telegram unreachable: {reason}", None, per_chat=False)
+    return Rejected(reason)
+
+
+# --- Outgoing content ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One API call: a text message, or a photo or document with an optional caption."""
+
+    method: Literal["text", "photo", "document"]
+    text: str = ""
+    media: str | None = None
+    markup: InlineKeyboardMarkup | None = None
+    reply_to: int | None = None
+
+
+def plan_parts(
+    text: str,
+    buttons: Sequence[Sequence[Button]],
+    photo: str | None = None,
+    document: str | None = None,
+    reply_to: int | None = None,
+) -> list[_Part]:
+    """Split content into API calls: media first (the last one carries the text as its
+    caption when it fits 1,024), then text in parts of 4,096; the buttons go on the last
+    call and the reply reference on the first."""
+    parts = [
+        _Part(method, media=media)
+        for method, media in (("photo", photo), ("document", document))
+        if media
+    ]
+    if parts and text.strip() and utf16_length(text) <= CAPTION_LIMIT:
+        parts[-1] = replace(parts[-1], text=text)
+    else:
+        parts += [
+            _Part("text", text=chunk)
+            for chunk in split_text(text, TEXT_LIMIT, measure=utf16_length)
+        ]
+    if parts:
+        parts[-1] = replace(parts[-1], markup=keyboard(buttons))
+        parts[0] = replace(parts[0], reply_to=reply_to)
+    return parts
+
+
+class TelegramChannel:
+    name = NAME
+
+    def __init__(
+        self,
+        config: Config,
+        database: Database,
+        on_event: EventHandler,
+        commands: Sequence[tuple[str, str, str]] = (),
+        clock: Clock | None = None,
+        webhook_secret: str | None = None,
+        *,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        """`commands`: (command, Vietnamese description, English description), for the
+        menu. `webhook_secret`: the secret in use (generated and stored when
+        LOA_WEBHOOK_SECRET is unset); defaults to the configured one."""
+        if not config.telegram_token:
+            raise ValueError("LOA_TELEGRAM_TOKEN is not set")
+        for command, vietnamese, english in commands:
+            if not _COMMAND_NAME.fullmatch(command):
+                raise ValueError(f"Telegram commands must match [a-z0-9_]{{1,32}}: {command!r}")
+            if not (0 < len(vietnamese) <= 256 and 0 < len(english) <= 256):
+                raise ValueError(f"command /{command} needs descriptions of 1-256 characters")
+        self.webhook_secret = webhook_secret or config.webhook_secret
+        register_secrets([config.telegram_token, self.webhook_secret])
+        self.config = config
+        self.database = database
+        self.on_event = on_event
+        self.commands = tuple(commands)
+        self.limiter = limiter or RateLimiter.from_limits(limits_from_config(config))
+        self.clock = clock or Clock(config.now)
+        api = config.telegram_api_url.rstrip("/")
+        self._application: Application[Any, Any, Any, Any, Any, Any] = (
+            ApplicationBuilder()
+            .token(config.telegram_token)
+            .base_url(f"{api}/bot")
+            .base_file_url(f"{api}/file/bot")
+            .job_queue(None)
+            .updater(None)
+            .build()
+        )
+        self._running = False
+        self._poller: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._chat_tails: dict[str, asyncio.Task[None]] = {}
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def bot(self) -> ExtBot[Any]:
+        return self._application.bot
+
+    @property
+    def username(self) -> str | None:
+        """The bot's @username without the @ (for t.me links), known after start()."""
+        try:
+            return self.bot.username
+        except RuntimeError:  # PTB raises until getMe has answered
+            return None
+
+    @property
+    def mode(self) -> Literal["polling", "webhook"]:
+        return "webhook" if self.config.uses_webhooks else "polling"
+
+    @property
+    def running(self) -> bool:
+        if self.mode == "polling":
+            return self._running and self._poller is not None and not self._poller.done()
+        return self._running
+
+    def health(self) -> dict[str, Any]:
+        return {"running": self.running, "mode": self.mode}
+
+    async def start(self, web: WebServer | None = None) -> None:
+        """Check the token (getMe), register the commands, then receive updates."""
+        if self.config.uses_webhooks:
+            self._check_webhook_config(web)
+        failure = None
+        try:
+            await self._application.initialize()
+        except InvalidToken:
+            # PTB's message quotes the token: it is dropped here, not chained.
+            failure = "Telegram rejected the bot token (LOA_TELEGRAM_TOKEN)"
+            log.error(
+                "Telegram rejected the bot token: check LOA_TELEGRAM_TOKEN "
+                "(and LOA_TELEGRAM_API_URL); the Telegram channel is off"
+            )
+        except TelegramError as error:
+            failure = f"cannot reach the Telegram Bot API: {redact(str(error))}"
+        if failure is not None:
+            await self.bot.shutdown()
+            raise ChannelDown(failure)
+        log.info("Telegram bot @%s connected (%s)", self.username, self.mode)
+        await self._register_commands()
+        for row in await inbound.unprocessed(self.database, NAME):
+            assert row.id is not None
+            self._schedule(row.id, row.payload)  # stored before a crash, never handled
+        try:
+            if web is not None and self.config.uses_webhooks:
+                await self._start_webhook(web)
+            else:
+                await self.bot.delete_webhook(drop_pending_updates=False)
+                self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
+        except TelegramError as error:
+            failure = f"Telegram set-up failed: {redact(str(error))}"
+        if failure is not None:
+            await self.stop()
+            raise ChannelDown(failure)
+        self._running = True
+
+    async def _register_commands(self) -> None:
+        if not self.commands:
+            return
+        try:
+            await self.bot.set_my_commands([BotCommand(c, vi) for c, vi, _ in self.commands])
+            await self.bot.set_my_commands(
+                [BotCommand(c, en) for c, _, en in self.commands], language_code="en"
+            )
+        except TelegramError as error:  # the menu is a convenience: run without it
+            log.error("Telegram: could not register the command menu: %s", error)
+
+    def _check_webhook_config(self, web: WebServer | None) -> None:
+        if web is None:
+            raise ChannelDown("Telegram webhooks need Loa's web server")
+        secret = self.webhook_secret
+        if not secret or not _WEBHOOK_SECRET.fullmatch(secret):
+            raise ChannelDown(
+                "LOA_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - "
+                "for Telegram webhooks"
+            )
+
+    async def _start_webhook(self, web: WebServer) -> None:
+        # The route exists before Telegram learns the URL, so no early update is refused.
+        web.add_post_route(WEBHOOK_PATH, self._webhook)
+        await self.bot.set_webhook(
+            url=f"{self.config.webhook_base_url}{WEBHOOK_PATH}",
+            secret_token=self.webhook_secret,
+            allowed_updates=list(ALLOWED_UPDATES),
+        )
+
+    async def stop(self) -> None:
+        """Stop receiving, give in-flight updates a moment, close the HTTP clients.
+
+        The webhook stays registered: Telegram keeps the updates until Loa is back.
+        Updates cut short stay unprocessed in the store and are handled at next start."""
+        self._running = False
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        await self._application.shutdown()
+
+    # --- receiving -----------------------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        offset: int | None = None
+        backoff = 1.0
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
+                )
+                for update in updates:
+                    await self._accept(update.to_dict())
+                    # Only a stored update is confirmed by the next call's offset.
+                    offset = update.update_id + 1
+                backoff = 1.0
+            except InvalidToken:
+                log.error("Telegram rejected the bot token while polling; polling stopped")
+                return
+            except RetryAfter as error:
+                await asyncio.sleep(retry_seconds(error))
+            except Exception as error:  # network trouble, a 5xx, a Conflict, the database
+                log.warning("Telegram polling failed (%s); retrying in %.0f s", error, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_POLL_BACKOFF)
+
+    async def _webhook(self, request: aiohttp_web.Request) -> aiohttp_web.Response:
+        secret = self.webhook_secret or ""
+        if not secret or not secret_matches(request.headers.get(SECRET_HEADER), secret):
+            log.warning("Telegram webhook: refused a request without the right secret")
+            return aiohttp_web.Response(status=403, text="forbidden")
+        payload = await read_json(request)
+        if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+            return aiohttp_web.Response(status=400, text="not a Telegram update")
+        try:
+            await self._accept(payload)
+        except Exception:
+            # Not stored: a 500 makes Telegram deliver the update again later.
+            log.exception("Telegram webhook: could not store update %s", payload["update_id"])
+            return aiohttp_web.Response(status=500, text="not stored")
+        return aiohttp_web.Response(text="ok")
+
+    async def _accept(self, payload: dict[str, Any]) -> None:
+        """Store an update, then have it handled in the background; drop a duplicate."""
+        key = str(payload["update_id"])
+        row_id = await inbound.record(self.database, NAME, key, payload, self.clock.now())
+        if row_id is None:
+            log.debug("Telegram update %s seen before: dropped", key)
+            return
+        self._schedule(row_id, payload)
+
+    def _schedule(self, row_id: int, payload: dict[str, Any]) -> None:
+        try:
+            update: Update | None = Update.de_json(payload, self.bot)
+        except Exception:
+            log.warning("Telegram update %s could not be read: ignored", row_id, exc_info=True)
+            update = None
+        chat = update.effective_chat if update else None
+        key = str(chat.id) if chat else ""
+        # Chain behind the chat's previous update so each chat is handled in order.
+        task = asyncio.create_task(self._process(row_id, update, self._chat_tails.get(key)))
+        self._chat_tails[key] = task
+        self._tasks.add(task)
+        task.add_done_callback(lambda done: self._forget(key, done))
+
+    def _forget(self, key: str, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if self._chat_tails.get(key) is task:
+            del self._chat_tails[key]
+
+    async def _process(
+        self, row_id: int, update: Update | None, previous: asyncio.Task[None] | None
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        try:
+            if update is not None:
+                await self._handle(update)
+        except Exception:
+            log.exception("Telegram update %s failed", row_id)
+        # A failed update is marked too: handling it again would fail again.
+        try:
+            await inbound.mark_processed(self.database, row_id, self.clock.now())
+        except Exception:
+            log.exception("Telegram update %s: could not mark it processed", row_id)
+
+    def to_event(self, update: Update) -> Event | None:
+        return update_to_event(
+            update, bot_id=self.bot.id, bot_username=self.username, now=self.clock.now()
+        )
+
+    async def _handle(self, update: Update) -> None:
+        event = self.to_event(update)
+        replies: list[Reply] = []
+        failed = False
+        if event is not None:
+            try:
+                replies = list(await self.on_event(event))
+            except Exception:
+                log.exception("the handlers failed on a Telegram %s event", event.kind)
+                failed = True
+        answered = False
+        if update.callback_query is not None:
+            # Always answered, or the user's client keeps spinning.
+            notice = ERROR_TEXT if failed else self._notice_for(event, replies)
+            await self._answer(update.callback_query.id, notice)
+            answered = notice is not None
+        if event is None:
+            return
+        if failed and event.kind in ("command", "message"):
+            replies = [Reply(text=ERROR_TEXT)]
+        for reply in replies:
+            try:
+                await self._send_reply(event, reply, notice_answered=answered)
+            except DeliveryError as error:
+                log.warning("Telegram reply to chat %s not sent: %s", event.chat_id, error)
+
+    @staticmethod
+    def _notice_for(event: Event | None, replies: Sequence[Reply]) -> str | None:
+        if event is None:
+            return None
+        notices = [r.notice for r in replies if r.notice and r.chat_id in (None, event.chat_id)]
+        text = "\n".join(notices)
+        return text if notices and utf16_length(text) <= NOTICE_LIMIT else None
+
+    async def _answer(self, query_id: str, text: str | None) -> None:
+        try:
+            await self.bot.answer_callback_query(query_id, text=text)
+        except TelegramError as error:  # e.g. "query is too old" after a restart
+            log.info("Telegram: could not answer a button press: %s", error)
+
+    # --- sending -----------------------------------------------------------------------------
+
+    async def deliver(self, message: Outgoing) -> list[str]:
+        parts = plan_parts(message.text, message.buttons, message.photo, message.document)
+        if not parts:
+            raise Rejected("nothing to send: the message is empty")
+        # The first part is retried by the outbox; once it is out, later parts are retried
+        # here, since a retry of the whole message would send the first part twice.
+        return await self._send_parts(message.chat_id, parts, first_retries=0)
+
+    async def _send_reply(self, event: Event, reply: Reply, *, notice_answered: bool) -> None:
+        chat_id = reply.chat_id or event.chat_id
+        same_chat = chat_id == event.chat_id
+        reply_to = (
+            int(event.message_id)
+            if same_chat
+            and event.chat_type == "group"
+            and event.kind in ("command", "message")
+            and event.message_id
+            else None
+        )
+        if reply.notice and not (notice_answered and same_chat):
+            await self._send_parts(chat_id, plan_parts(reply.notice, (), reply_to=reply_to))
+        if reply.edit_message_id and not (reply.photo or reply.document):
+            await self._edit(chat_id, reply)
+        elif reply.text.strip() or reply.photo or reply.document:
+            parts = plan_parts(reply.text, reply.buttons, reply.photo, reply.document, reply_to)
+            await self._send_parts(chat_id, parts)
+
+    async def _edit(self, chat_id: str, reply: Reply) -> None:
+        assert reply.edit_message_id is not None
+        chunks = split_text(reply.text, TEXT_LIMIT, measure=utf16_length)
+        markup = keyboard(reply.buttons)
+        message_id = int(reply.edit_message_id)
+        target = _chat_ref(chat_id)
+
+        async def edit() -> object:
+            if not chunks:
+                return await self.bot.edit_message_reply_markup(
+                    chat_id=target, message_id=message_id, reply_markup=markup
+                )
+            return await self.bot.edit_message_text(
+                chunks[0],
+                chat_id=target,
+                message_id=message_id,
+                reply_markup=markup if len(chunks) == 1 else None,
+            )
+
+        try:
+            await self._request(chat_id, edit, retries=REPLY_RETRIES)
+        except Rejected as error:
+            if "message is not modified" in str(error).lower():
+                return  # pressed twice: the message already shows this
+            log.info("Telegram: could not edit message %s (%s); sending anew", message_id, error)
+            await self._send_parts(chat_id, plan_parts(reply.text, reply.buttons))
+            return
+        if len(chunks) > 1:
+            rest = [_Part("text", text=chunk) for chunk in chunks[1:]]
+            rest[-1] = replace(rest[-1], markup=markup)
+            await self._send_parts(chat_id, rest)
+
+    async def _send_parts(
+        self, chat_id: str, parts: Sequence[_Part], *, first_retries: int = REPLY_RETRIES
+    ) -> list[str]:
+        ids = []
+        for index, part in enumerate(parts):
+            retries = first_retries if index == 0 else REPLY_RETRIES
+            ids.append(await self._request(chat_id, self._sender(chat_id, part), retries=retries))
+        return ids
+
+    def _sender(self, chat_id: str, part: _Part) -> Callable[[], Awaitable[str]]:
+        target = _chat_ref(chat_id)
+        reply_parameters = (
+            ReplyParameters(part.reply_to, allow_sending_without_reply=True)
+            if part.reply_to
+            else None
+        )
+        common: dict[str, Any] = {"reply_markup": part.markup, "reply_parameters": reply_parameters}
+
+        async def send() -> str:
+            if part.method == "photo":
+                sent = await self.bot.send_photo(
+                    target, part.media or "", caption=part.text or None, **common
+                )
+            elif part.method == "document":
+                sent = await self.bot.send_document(
+                    target, part.media or "", caption=part.text or None, **common
+                )
+            else:
+                sent = await self.bot.send_message(target, part.text, **common)
+            return str(sent.message_id)
+
+        return send
+
+    async def _request(self, chat_id: str, call: Callable[[], Awaitable[T]], *, retries: int) -> T:
+        """One API call for a chat, through the limiter, with errors mapped for the outbox.
+
+        A passing failure is retried here up to `retries` times when the wait is short;
+        the chat's own penalty in the limiter does the waiting, so other chats go on."""
+        attempt = 0
+        while True:
+            async with self.limiter.slot(chat_id, is_group_chat(chat_id)):
+                try:
+                    return await call()
+                except TelegramError as error:
+                    failure = map_error(error)
+                    if isinstance(failure, RetryLater) and failure.retry_after is not None:
+                        self.limiter.penalise(chat_id, failure.retry_after)
+            if not isinstance(failure, RetryLater) or attempt >= retries:
+                raise failure
+            wait = failure.retry_after if failure.retry_after is not None else 2.0**attempt
+            if wait > MAX_IN_PLACE_WAIT:
+                raise failure
+            if failure.retry_after is None:
+                self.limiter.penalise(chat_id, wait)
+            attempt += 1
+            log.info("Telegram chat %s: %s; retrying in %.0f s", chat_id, failure, wait)
