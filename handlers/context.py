@@ -1,0 +1,150 @@
+"""What every handler gets: the long-lived context (store, clock, admins, bot names)
+and, per incoming event, a Turn (the event, its one database session, "now").
+
+Admins are people, not chats: an admin is identified by the user address
+`channel:user_id`, and reaching an admin means writing to their private chat with
+the bot, whose id on both platforms is the user's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.db import Database
+from bot.storage.links import links_for_chat
+from bot.storage.models import ChatLink
+from bot.storage.plan_cache import stored_plan, stored_plans
+from bot.storage.state import merge_admins
+from content.i18n import Translator, translator
+from content.plan import Address, Plan, Unit
+from handlers.events import Event
+from scheduler import outbox
+from scheduler.clock import Clock
+from scheduler.due import DueMessage
+
+# A notice nobody could deliver for this long is no longer news.
+NOTICE_LIFETIME = timedelta(days=3)
+
+
+def _no_wake() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class ChatUnit:
+    """A unit this chat serves (an active link whose unit the stored plan still has)."""
+
+    plan: Plan
+    unit: Unit
+    link: ChatLink
+
+
+@dataclass
+class HandlerContext:
+    database: Database
+    clock: Clock
+    extra_admins: tuple[Address, ...] = ()
+    bot_usernames: Mapping[str, str] = field(default_factory=dict)  # channel -> @username
+    wake: Callable[[], None] = _no_wake  # run the dispatcher now (new outbox rows)
+    locale: str = "vi"
+
+    @property
+    def translate(self) -> Translator:
+        return translator(self.locale)
+
+    def is_extra_admin(self, user_address: str) -> bool:
+        return any(str(admin) == user_address for admin in self.extra_admins)
+
+    async def admin_plans(self, session: AsyncSession, event: Event) -> list[Plan]:
+        """The stored plans this person administers (every plan for LOA_ADMINS)."""
+        plans = await stored_plans(session)
+        if self.is_extra_admin(event.user_address):
+            return plans
+        return [
+            plan for plan in plans if any(str(admin) == event.user_address for admin in plan.admins)
+        ]
+
+    async def is_admin(self, session: AsyncSession, event: Event) -> bool:
+        if self.is_extra_admin(event.user_address):
+            return True
+        return bool(await self.admin_plans(session, event))
+
+    async def chat_units(self, session: AsyncSession, event: Event) -> list[ChatUnit]:
+        """The units this chat receives messages for, plan by plan."""
+        found: list[ChatUnit] = []
+        plans: dict[str, Plan | None] = {}
+        for link in await links_for_chat(session, event.channel, event.chat_id):
+            if link.plan_id not in plans:
+                plans[link.plan_id] = await stored_plan(session, link.plan_id)
+            plan = plans[link.plan_id]
+            if plan is None:
+                continue
+            try:
+                unit = plan.unit(link.unit_id)
+            except KeyError:
+                continue  # the unit left the plan; its link is about to be switched off
+            found.append(ChatUnit(plan, unit, link))
+        return found
+
+    async def notify_admins(self, session: AsyncSession, plan: Plan, text: str, key: str) -> int:
+        """Queue `text` for the private chat of every admin of `plan` (and LOA_ADMINS).
+
+        `key` identifies the occasion: the same occasion never notifies twice."""
+        now = self.clock.now()
+        messages = [
+            DueMessage(
+                key=f"{key}/{admin}",
+                channel=admin.channel,
+                chat_id=admin.id,
+                kind="notice",
+                text=text,
+                not_before=now,
+                expires_at=now + NOTICE_LIFETIME,
+                plan_id=plan.id,
+            )
+            for admin in merge_admins(plan, self.extra_admins)
+        ]
+        return await outbox.enqueue(session, messages, now)
+
+
+@dataclass
+class Turn:
+    """One event being handled: everything it changes goes through `session`, which
+    is committed only if the handler finishes."""
+
+    event: Event
+    ctx: HandlerContext
+    session: AsyncSession
+    now: datetime
+    wake_requested: bool = False
+
+    @property
+    def _(self) -> Translator:
+        return self.ctx.translate
+
+    @property
+    def private(self) -> bool:
+        return self.event.chat_type == "private"
+
+    def request_wake(self) -> None:
+        """New outbox rows: wake the dispatcher once the session is committed."""
+        self.wake_requested = True
+
+    async def is_admin(self) -> bool:
+        return await self.ctx.is_admin(self.session, self.event)
+
+    async def admin_plans(self) -> list[Plan]:
+        return await self.ctx.admin_plans(self.session, self.event)
+
+    async def chat_units(self) -> list[ChatUnit]:
+        return await self.ctx.chat_units(self.session, self.event)
+
+    async def notify_admins(self, plan: Plan, text: str, key: str) -> int:
+        count = await self.ctx.notify_admins(self.session, plan, text, key)
+        if count:
+            self.request_wake()
+        return count

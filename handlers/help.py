@@ -1,0 +1,133 @@
+"""/huongdan, the welcome of /start in a private chat, the greeting in a new group,
+and the short hints for messages Loa does not understand. Adapted to the platform
+(Telegram has buttons; on Zalo staff quote the reminder) and to admins."""
+
+from __future__ import annotations
+
+from handlers.context import Turn
+from handlers.events import Reply
+
+
+def _confirm_lines(turn: Turn) -> list[str]:
+    _ = turn._
+    if turn.event.channel == "telegram":
+        return [
+            _(
+                "• Báo xong: bấm ✅ dưới tin nhắc, hoặc trả lời tin đó «xong 2» "
+                "(nhiều việc: «xong 1 3»)."
+            ),
+            _("• Minh chứng: gửi kèm đường dẫn hoặc ảnh khi báo xong."),
+            _("• Bấm nhầm: bấm ↩️ hoặc gõ /hoantac 2."),
+        ]
+    return [
+        _(
+            "• Báo xong: trả lời (trích dẫn) tin nhắc «xong 2» (nhiều việc: «xong 1 3»). "
+            "Số việc tính theo tin nhắc mới nhất."
+        ),
+        _("• Minh chứng: gửi kèm đường dẫn hoặc ảnh khi báo xong."),
+        _("• Báo nhầm: gõ /hoantac 2."),
+        _("• Trong nhóm, Loa chỉ đọc tin trích dẫn tin của Loa hoặc có nhắc tới @Loa."),
+    ]
+
+
+def _staff_commands(turn: Turn) -> list[str]:
+    _ = turn._
+    return [
+        _("/nhiemvu — việc đang mở của đơn vị"),
+        _("/tiendo — tiến độ của đơn vị"),
+        _("/lich — ngày lễ, kỷ niệm trong 60 ngày tới"),
+        _("/lienket MÃ — liên kết nhóm với đơn vị"),
+    ]
+
+
+def _admin_lines(turn: Turn) -> list[str]:
+    _ = turn._
+    return [
+        _("Dành cho quản trị viên (nhắn riêng với Loa):"),
+        _("/guitin — gửi tin, ảnh, tệp tới các đơn vị và nhận báo cáo gửi"),
+        _("/tiendo — tiến độ toàn kế hoạch, theo từng đơn vị"),
+        _("/lienket MÃ_ĐƠN_VỊ — tạo mã liên kết cho một đơn vị"),
+        _("/huy — huỷ thao tác đang làm"),
+    ]
+
+
+async def help_text(turn: Turn) -> str:
+    _ = turn._
+    lines = [
+        _("📖 Hướng dẫn dùng Loa"),
+        _(
+            "Mỗi sáng Loa gửi tin nhắc việc của đơn vị: việc quá hạn, đến hạn hôm nay và "
+            "sắp tới; dịp kỷ niệm có kèm bài đăng gợi ý."
+        ),
+        *_confirm_lines(turn),
+        "",
+        *_staff_commands(turn),
+    ]
+    if await turn.is_admin():
+        lines += ["", *_admin_lines(turn)]
+    return "\n".join(lines)
+
+
+async def welcome_text(turn: Turn) -> str:
+    _ = turn._
+    lines = [
+        _("Xin chào %(name)s! Mình là Loa, trợ lý nhắc việc công tác tuyên truyền.")
+        % {"name": turn.event.user_name},
+    ]
+    units = await turn.chat_units()
+    if units:
+        names = ", ".join(dict.fromkeys(cu.unit.name for cu in units))
+        lines.append(_("Bạn đang nhận nhắc việc của: %(units)s.") % {"units": names})
+    elif await turn.is_admin():
+        lines.append(
+            _(
+                "Bạn là quản trị viên: gửi /lienket MÃ_ĐƠN_VỊ để tạo mã liên kết nhóm cho đơn "
+                "vị, /guitin để gửi tin tới các đơn vị, /tiendo để xem tiến độ."
+            )
+        )
+    else:
+        lines.append(
+            _(
+                "Để nhận nhắc việc của đơn vị ngay tại đây, gửi /lienket MÃ với mã do quản trị "
+                "viên cấp."
+            )
+        )
+    lines.append(_("Gõ /huongdan để xem hướng dẫn."))
+    return "\n".join(lines)
+
+
+def group_greeting(turn: Turn) -> str:
+    _ = turn._
+    lines = [_("Xin chào! Mình là Loa, trợ lý nhắc việc công tác tuyên truyền.")]
+    if turn.event.channel == "zalo":
+        lines.append(
+            _(
+                "Để nhóm nhận nhắc việc của đơn vị, nhắc tới @Loa kèm nội dung /lienket MÃ "
+                "(mã do quản trị viên cấp)."
+            )
+        )
+    else:
+        lines.append(
+            _("Để nhóm nhận nhắc việc của đơn vị, gửi /lienket MÃ (mã do quản trị viên cấp).")
+        )
+    lines.append(_("Gõ /huongdan để xem hướng dẫn."))
+    return "\n".join(lines)
+
+
+def private_hint(turn: Turn) -> str:
+    _ = turn._
+    return _("Loa chưa hiểu tin này. Báo xong việc: «xong 2». Xem các lệnh: /huongdan.")
+
+
+def unknown_command(turn: Turn) -> str:
+    _ = turn._
+    return _("Loa không có lệnh này. Gõ /huongdan để xem các lệnh.")
+
+
+def unsupported(turn: Turn) -> str:
+    _ = turn._
+    return _("Xin lỗi, Loa chưa đọc được loại tin nhắn này. Hãy gửi bằng chữ, ví dụ «xong 2».")
+
+
+async def on_help(turn: Turn) -> list[Reply]:
+    return [Reply(text=await help_text(turn))]

@@ -1,0 +1,63 @@
+"""The router: commands and aliases, what is ignored, and failures that leave no trace."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import handlers.confirm
+from handlers.router import ALIASES, COMMANDS, HANDLERS, command_name
+from tests.handlers.support import BULLETIN_VP, DICH_VU_ZALO, VAN_PHONG, Loa, texts
+
+SORRY = "Xin lỗi, đã có lỗi nên Loa chưa làm được việc này. Hãy thử lại sau ít phút."
+
+
+def test_commands_are_valid_telegram_commands_with_handlers() -> None:
+    names = [name for name, _vi, _en in COMMANDS]
+    assert all(re.fullmatch(r"[a-z0-9_]{1,32}", name) for name in names)
+    assert set(names) <= set(HANDLERS)
+    assert set(ALIASES.values()) <= set(names)
+    assert command_name("DONE") == "xong" and command_name("tiendo") == "tiendo"
+
+
+async def test_english_alias_does_the_same(loa: Loa) -> None:
+    private = {"chat_id": "42", "chat_type": "private", "user_id": "42"}
+    assert texts(await loa.send("/help", **private)) == texts(
+        await loa.send("/huongdan", **private)
+    )
+
+
+async def test_unsupported_message_gets_a_polite_answer(loa: Loa) -> None:
+    replies = await loa.send(kind="unsupported", channel="zalo", chat_id=DICH_VU_ZALO)
+
+    assert texts(replies) == (
+        "Xin lỗi, Loa chưa đọc được loại tin nhắn này. Hãy gửi bằng chữ, ví dụ «xong 2»."
+    )
+    assert await loa.confirmations() == []
+
+
+async def test_unknown_command(loa: Loa) -> None:
+    private = await loa.send("/batdau", chat_id="42", chat_type="private", user_id="42")
+    assert texts(private) == "Loa không có lệnh này. Gõ /huongdan để xem các lệnh."
+    assert await loa.send("/batdau", chat_id=VAN_PHONG) == []
+    quoting = await loa.send("/batdau", chat_id=VAN_PHONG, quotes_bot=True)
+    assert texts(quoting) == "Loa không có lệnh này. Gõ /huongdan để xem các lệnh."
+
+
+async def test_a_failing_handler_leaves_nothing_half_done(
+    loa: Loa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent = await loa.deliver_digests([VAN_PHONG])
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("renderer broke after the confirmation was written")
+
+    monkeypatch.setattr(handlers.confirm, "render_digest_from_payload", broken)
+    replies = await loa.press("ok:1", sent[VAN_PHONG])
+
+    assert [reply.notice for reply in replies] == [SORRY]
+    assert await loa.confirmations() == []
+    text_replies = await loa.send("/xong 1")
+    assert texts(text_replies) == SORRY
+    assert BULLETIN_VP not in await loa.active()
