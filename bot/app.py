@@ -18,13 +18,12 @@ from bot.channels.base import Channel, ChannelDown
 from bot.config import Config
 from bot.logging_setup import configure_logging
 from bot.storage.db import Database, open_database
-from bot.storage.links import deactivate_chat
+from bot.storage.plans import stored_plans
 from bot.storage.settings import get_or_create_secret
 from bot.web import WebServer
 from handlers.broadcast import finished_broadcast_reports
 from handlers.context import HandlerContext
 from handlers.events import Event, Reply
-from handlers.membership import chat_gone_notices
 from handlers.router import COMMANDS, handle
 from scheduler import outbox
 from scheduler.clock import Clock
@@ -57,9 +56,28 @@ class LoaApp:
         return await handle(event, self.context)
 
     async def _on_chat_gone(self, channel: str, chat_id: str, reason: str) -> None:
+        """A send found the bot kicked or blocked: the same as being told so by the
+        platform, so it goes through the membership handler (links off, admins told)."""
+        blocked = "blocked" in reason.lower()
+        await handle(
+            Event(
+                channel=channel,
+                chat_id=chat_id,
+                chat_type="private" if blocked else "group",
+                user_id="",
+                user_name="",
+                kind="member",
+                received_at=self.clock.now(),
+                member_status="kicked",
+            ),
+            self.context,
+        )
+
+    async def _alert_admins(self, text: str, key: str) -> None:
+        """A channel-level problem (Zalo quota): every plan's admins are told once."""
         async with self.database.session() as session:
-            links = await deactivate_chat(session, channel, chat_id, reason, self.clock.now())
-            await chat_gone_notices(session, self.context, links, reason)
+            for plan in await stored_plans(session):
+                await self.context.notify_admins(session, plan, text, f"{key}/{plan.id}")
         self.wake()
 
     async def _webhook_secret(self) -> str:
@@ -80,7 +98,7 @@ class LoaApp:
             from bot.channels.zalo import ZaloChannel
 
             self.channels["zalo"] = ZaloChannel(
-                self.config, self.database, self.on_event, self.clock, secret, self.wake
+                self.config, self.database, self.on_event, self.clock, secret, self._alert_admins
             )
 
     async def start(self) -> None:

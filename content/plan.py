@@ -1,0 +1,305 @@
+"""The validated plan: what `content/plan_loader.py` builds from a plan file.
+
+Everything here is immutable and already checked, so the rest of Loa can trust it
+(unit ids in tasks exist, dates are real, addresses are well formed).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from calendar import monthrange
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from functools import cached_property
+from types import MappingProxyType
+from typing import Literal, get_args
+from zoneinfo import ZoneInfo
+
+from content.anniversaries import Anniversary, Occurrence, Tier, occurrences_in_year
+
+ChannelName = Literal["telegram", "zalo"]
+CHANNELS: tuple[str, ...] = get_args(ChannelName)
+TIERS: tuple[Tier, ...] = ("round10", "round5", "regular")
+TaskKind = Literal["once", "recurring", "per_anniversary"]
+Repeat = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
+REPEATS: tuple[str, ...] = get_args(Repeat)
+Role = Literal["owner", "cooperating"]
+
+# Telegram chat ids are integers (groups and channels negative); Zalo chat ids are
+# opaque tokens of letters and digits.
+_CHAT_ID = {
+    "telegram": re.compile(r"-?[0-9]{1,20}"),
+    "zalo": re.compile(r"[A-Za-z0-9_-]{1,64}"),
+}
+_CHAT_ID_HINT = {
+    "telegram": "số nguyên, ví dụ telegram:-1001234567890",
+    "zalo": "chuỗi chữ và số, ví dụ zalo:6ede9afa66b88fe6d6a9",
+}
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+_ENDS_WITH_KY_NIEM = re.compile(r"kỷ niệm\s*$", re.IGNORECASE)
+_KY_NIEM = "Kỷ niệm "
+
+
+def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
+    """Replace `{name}` for the names in `values`; any other text is left as written
+    (plain braces are not an error, unlike with str.format).
+
+    "bài kỷ niệm {anniversary}" gives "bài kỷ niệm 80 năm Ngày ...", not "bài kỷ niệm
+    Kỷ niệm 80 năm ...": plans write it both ways, so both read right.
+    """
+    template = unicodedata.normalize("NFC", template)
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        value = values.get(name)
+        if value is None:
+            return match.group(0)
+        if (
+            name == "anniversary"
+            and value.startswith(_KY_NIEM)
+            and _ENDS_WITH_KY_NIEM.search(template, 0, match.start())
+        ):
+            return value.removeprefix(_KY_NIEM)
+        return value
+
+    return PLACEHOLDER.sub(replace, template)
+
+
+def occurrence_values(occurrence: Occurrence) -> dict[str, str]:
+    """The placeholders an anniversary fills: {anniversary}, {name}, {ordinal}, {year}."""
+    return {
+        "anniversary": occurrence.title,
+        "name": occurrence.anniversary.name,
+        "ordinal": "" if occurrence.ordinal is None else str(occurrence.ordinal),
+        "year": str(occurrence.date.year),
+    }
+
+
+@dataclass(frozen=True)
+class Address:
+    """A chat on one platform: `telegram:-1001234567890` or `zalo:6ede9afa66b88fe6d6a9`."""
+
+    channel: ChannelName
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> Address:
+        channel, sep, chat_id = text.strip().partition(":")
+        channel = channel.strip().lower()
+        chat_id = chat_id.strip()
+        if not sep or channel not in CHANNELS:
+            raise ValueError(
+                f"địa chỉ '{text}' không hợp lệ: phải có dạng telegram:<mã chat> "
+                "hoặc zalo:<mã chat>"
+            )
+        if not _CHAT_ID[channel].fullmatch(chat_id):
+            raise ValueError(
+                f"mã chat '{chat_id}' trong '{text}' không hợp lệ: "
+                f"mã chat {channel} là {_CHAT_ID_HINT[channel]}"
+            )
+        return cls(channel, chat_id)  # type: ignore[arg-type]
+
+
+def _default_lead_days() -> Mapping[Tier, tuple[int, ...]]:
+    return MappingProxyType(
+        {
+            "round10": (30, 14, 7, 3, 1, 0),
+            "round5": (14, 7, 3, 1, 0),
+            "regular": (7, 3, 1, 0),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    digest_time: time = time(7, 30)
+    lead_days: Mapping[Tier, tuple[int, ...]] = field(default_factory=_default_lead_days)
+    escalate_after_days: int = 2
+    quiet_hours: tuple[time, time] | None = (time(21, 0), time(7, 0))
+
+    def in_quiet_hours(self, t: time) -> bool:
+        """True inside [start, end); a window whose start is after its end wraps midnight."""
+        if self.quiet_hours is None:
+            return False
+        start, end = self.quiet_hours
+        t = t.replace(tzinfo=None)
+        if start <= end:
+            return start <= t < end
+        return t >= start or t < end
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    tags: tuple[str, ...] = ()
+    channels: tuple[Address, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Task:
+    id: str
+    title: str
+    owners: tuple[str, ...]  # resolved unit ids, in plan order
+    cooperating: tuple[str, ...] = ()  # resolved, in plan order, never an owner too
+    kind: TaskKind
+    due_date: date | None = None  # once
+    offset_days: int = 0  # per_anniversary: due = anniversary date + offset_days
+    repeat: Repeat | None = None  # recurring
+    due_day: int | None = None  # recurring: day of the period (weekly: 1 = Monday)
+    due_month: int | None = None  # quarterly: month of the quarter 1-3; yearly: 1-12
+    start: date | None = None  # recurring and per_anniversary: due dates from this day
+    until: date | None = None  # ... up to this day
+    anniversary_tiers: tuple[Tier, ...] = TIERS  # per_anniversary
+    anniversary_keys: tuple[str, ...] | None = None  # per_anniversary: None = all
+    description: str = ""
+    line: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    id: str
+    title: str
+    issuer: str = ""
+    number: str | None = None
+    year: int
+    province: str | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    settings: Settings = field(default_factory=Settings)
+    admins: tuple[Address, ...] = ()
+    units: tuple[Unit, ...]
+    # The included catalogues plus the plan's extras (scope "plan"); which of them a
+    # year campaigns for also depends on `anniversary_tiers`, known once the year's
+    # ordinals are.
+    anniversaries: tuple[Anniversary, ...] = ()
+    anniversary_tiers: tuple[Tier, ...] = TIERS
+    tasks: tuple[Task, ...]
+    slogans: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    source_name: str = "<plan>"
+
+    @cached_property
+    def _units_by_id(self) -> Mapping[str, Unit]:
+        return {unit.id: unit for unit in self.units}
+
+    def unit(self, unit_id: str) -> Unit:
+        """The unit with this id; KeyError if the plan has none."""
+        return self._units_by_id[unit_id]
+
+    def units_with_tag(self, tag: str) -> tuple[Unit, ...]:
+        return tuple(unit for unit in self.units if tag in unit.tags)
+
+    def task(self, task_id: str) -> Task:
+        for task in self.tasks:
+            if task.id == task_id:
+                return task
+        raise KeyError(task_id)
+
+    def anniversary(self, key: str) -> Anniversary:
+        for anniversary in self.anniversaries:
+            if anniversary.key == key:
+                return anniversary
+        raise KeyError(key)
+
+    def slogans_for(self, occurrence: Occurrence) -> tuple[str, ...]:
+        """The plan's slogans for this anniversary, placeholders filled."""
+        values = occurrence_values(occurrence)
+        return tuple(
+            fill_placeholders(text, values) for text in self.slogans.get(occurrence.key, ())
+        )
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @cached_property
+    def campaign_occurrences(self) -> tuple[Occurrence, ...]:
+        """The plan year's occurrences of its anniversaries, in the tiers it campaigns for."""
+        return campaign_occurrences(self.anniversaries, self.year, self.anniversary_tiers)
+
+    @cached_property
+    def _schedules(self) -> Mapping[str, tuple[tuple[date, Occurrence | None], ...]]:
+        return {
+            task.id: task_schedule(task, self.year, self.campaign_occurrences)
+            for task in self.tasks
+        }
+
+    def schedule(self, task: Task) -> tuple[tuple[date, Occurrence | None], ...]:
+        """Every (due date, anniversary occurrence or None) of a task, by due date."""
+        return self._schedules[task.id]
+
+
+def campaign_occurrences(
+    anniversaries: Sequence[Anniversary], year: int, tiers: Sequence[Tier]
+) -> tuple[Occurrence, ...]:
+    return tuple(
+        occurrence
+        for occurrence in occurrences_in_year(list(anniversaries), year)
+        if occurrence.tier in tiers
+    )
+
+
+def task_schedule(
+    task: Task, year: int, occurrences: Sequence[Occurrence]
+) -> tuple[tuple[date, Occurrence | None], ...]:
+    """When a task is due in the plan year: the pure rule behind item expansion.
+
+    `occurrences` are the plan's campaign occurrences for `year`; only
+    per_anniversary tasks use them.
+    """
+    if task.kind == "once":
+        assert task.due_date is not None
+        return ((task.due_date, None),)
+    if task.kind == "per_anniversary":
+        # Only an explicit from/until bounds these: an early-January anniversary with a
+        # negative offset is due in the December before, and still belongs to this plan.
+        offset = timedelta(days=task.offset_days)
+        chosen = [
+            (occurrence.date + offset, occurrence)
+            for occurrence in occurrences
+            if occurrence.tier in task.anniversary_tiers
+            and (task.anniversary_keys is None or occurrence.key in task.anniversary_keys)
+        ]
+        return tuple(
+            (due, occurrence)
+            for due, occurrence in sorted(chosen, key=lambda pair: pair[0])
+            if (task.start is None or task.start <= due)
+            and (task.until is None or due <= task.until)
+        )
+    first = task.start or date(year, 1, 1)
+    last = task.until or date(year, 12, 31)
+    return tuple((due, None) for due in _recurring_dates(task, first, last))
+
+
+def _clamped(year: int, month: int, day: int) -> date:
+    # A monthly "day 31" means the month's last day in shorter months.
+    return date(year, month, min(day, monthrange(year, month)[1]))
+
+
+def _recurring_dates(task: Task, first: date, last: date) -> list[date]:
+    day = task.due_day or 1
+    if task.repeat == "daily":
+        candidates = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    elif task.repeat == "weekly":
+        # Start from the first such weekday on or after `first`.
+        start = first + timedelta(days=(day - first.isoweekday()) % 7)
+        candidates = [start + timedelta(weeks=n) for n in range((last - start).days // 7 + 1)]
+    else:
+        if task.repeat == "monthly":
+            months = range(1, 13)
+        elif task.repeat == "quarterly":
+            months = range(task.due_month or 1, 13, 3)
+        else:
+            months = range(task.due_month or 1, (task.due_month or 1) + 1)
+        candidates = [
+            _clamped(year, month, day)
+            for year in range(first.year, last.year + 1)
+            for month in months
+        ]
+    return [due for due in candidates if first <= due <= last]

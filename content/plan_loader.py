@@ -1,0 +1,520 @@
+"""Read a plan file (YAML) into a validated `Plan`, or report every problem in it.
+
+Problems carry the 1-based line they are about and a Vietnamese message that names
+the faulty value; all of them are collected before `PlanError` is raised, so one run
+of `loa check` shows everything to fix. Nothing partial is ever returned.
+
+The generic value checks live in `content/plan_reader.py`, the `tasks:` section in
+`content/plan_tasks.py`; this module reads the other sections and puts the plan together.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from datetime import time
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from content.anniversaries import Anniversary, Tier, available_provinces, catalogue
+from content.plan import TIERS, Address, Plan, Settings, Unit, campaign_occurrences
+from content.plan_reader import (
+    ANNIVERSARY_PLACEHOLDERS,
+    MAX_YEAR,
+    MIN_YEAR,
+    TIER_HELP,
+    Node,
+    PlanProblem,
+    Reader,
+    is_int,
+    not_utf8_message,
+    show,
+    suggest_id,
+    suggestion,
+    unknown_anniversary,
+)
+from content.plan_tasks import PlanContext, TaskReader
+
+__all__ = ["PlanError", "PlanProblem", "load_plan", "parse_plan"]
+
+_INCLUDES = ("national", "province")
+_ANNIVERSARY_KEY = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
+
+
+class PlanError(Exception):
+    """A plan file that cannot be loaded; `problems` lists every reason, by line."""
+
+    def __init__(self, problems: Iterable[PlanProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read and validate a plan file. The file name in problems is `path` as given."""
+    name = str(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise PlanError([PlanProblem(name, 1, "không tìm thấy tệp kế hoạch")]) from None
+    except IsADirectoryError:
+        raise PlanError([PlanProblem(name, 1, "đây là thư mục, không phải tệp YAML")]) from None
+    except UnicodeDecodeError as error:
+        raise PlanError([PlanProblem(name, 1, not_utf8_message(error))]) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise PlanError([PlanProblem(name, 1, f"không đọc được tệp: {reason}")]) from None
+    return parse_plan(text, source_name=name)
+
+
+def parse_plan(text: str, source_name: str = "<plan>") -> Plan:
+    """Validate the text of a plan file; raises PlanError listing every problem."""
+    return _PlanLoader(source_name).load(text)
+
+
+class _PlanLoader(Reader):
+    def __init__(self, source_name: str) -> None:
+        super().__init__(source_name)
+        self.province_ok = True  # False: the plan names a province Loa has no data for
+        self.units: list[Unit] = []
+        self.unit_lines: dict[str, int] = {}  # unit id -> line, to report duplicates
+        self.anniversaries: list[Anniversary] | None = None  # None: could not be decided
+        self.known_keys: frozenset[str] | None = None
+
+    def load(self, text: str) -> Plan:
+        root = self.read_yaml(text)
+        plan = self._build(root) if root is not None else None
+        if self.problems or plan is None:
+            # Stable sort: problems on one line keep the order they were found in.
+            raise PlanError(sorted(self.problems, key=lambda problem: problem.line))
+        return plan
+
+    def _build(self, root: Node) -> Plan | None:
+        self.keys(
+            root,
+            ("plan", "settings", "admins", "units", "anniversaries", "tasks", "slogans"),
+            ("plan", "units", "tasks"),
+        )
+        head = self.mapping(root, "plan", "plan")
+        header = self._header(head) if head else None
+        settings_node = self.mapping(root, "settings", "settings")
+        settings = self._settings(settings_node) if settings_node else Settings()
+        admins = self._admins(root)
+        self._units(root)
+        province = header["province"] if header else None
+        anniversary_tiers = self._anniversaries(root, province)
+        occurrences = None
+        if self.year is not None and self.anniversaries is not None:
+            occurrences = campaign_occurrences(self.anniversaries, self.year, TIERS)
+        context = PlanContext(tuple(self.units), self.known_keys, occurrences, anniversary_tiers)
+        tasks = TaskReader(self, context).read(root)
+        slogans = self._slogans(root)
+        if header is None or settings is None or anniversary_tiers is None:
+            return None
+        return Plan(
+            **header,
+            settings=settings,
+            admins=admins,
+            units=tuple(self.units),
+            anniversaries=tuple(self.anniversaries or ()),
+            anniversary_tiers=anniversary_tiers,
+            tasks=tuple(tasks),
+            slogans=MappingProxyType(slogans),
+            source_name=self.file,
+        )
+
+    def _header(self, node: Node) -> dict[str, Any] | None:
+        self.keys(
+            node,
+            ("id", "title", "issuer", "number", "year", "province", "timezone"),
+            ("id", "title", "year"),
+        )
+        plan_id = node.get("id")
+        if plan_id is not None:
+            plan_id = self.identifier(plan_id, node.value_line("id"), "plan.id: mã kế hoạch")
+        title = self.text(node, "title")
+        self.year = self.integer(node, "year", MIN_YEAR, MAX_YEAR, "năm của kế hoạch")
+        province = self.text(node, "province")
+        known = available_provinces()
+        if province is not None and province not in known:
+            listed = ", ".join(f"{slug} ({name})" for slug, name in known.items())
+            self.report(
+                node.value_line("province"),
+                f"plan.province: chưa có dữ liệu ngày kỷ niệm của tỉnh '{province}'"
+                f"{suggestion(province, known)}; các tỉnh có sẵn: {listed}",
+            )
+            self.province_ok = False
+        timezone = self.text(node, "timezone") or "Asia/Ho_Chi_Minh"
+        try:
+            ZoneInfo(timezone)
+        except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            self.report(
+                node.value_line("timezone"),
+                f"plan.timezone: không có múi giờ '{timezone}'; ví dụ Asia/Ho_Chi_Minh",
+            )
+        if plan_id is None or title is None or self.year is None:
+            return None
+        return {
+            "id": plan_id,
+            "title": title,
+            "issuer": self.text(node, "issuer") or "",
+            "number": self.text(node, "number"),
+            "year": self.year,
+            "province": province,
+            "timezone": timezone,
+        }
+
+    def _settings(self, node: Node) -> Settings | None:
+        self.keys(node, ("digest_time", "lead_days", "escalate_after_days", "quiet_hours"))
+        before = len(self.problems)
+        defaults = Settings()
+        digest = defaults.digest_time
+        if "digest_time" in node:
+            line = node.value_line("digest_time")
+            digest = (
+                self.time_value(node.get("digest_time"), line, "settings.digest_time") or digest
+            )
+        lead_days = dict(defaults.lead_days)
+        lead_node = self.mapping(node, "lead_days", "settings.lead_days")
+        if lead_node is not None:
+            for tier in lead_node.data:
+                if tier not in TIERS:
+                    self.report(
+                        lead_node.key_line(tier),
+                        f"settings.lead_days: mức '{show(tier)}' không hợp lệ"
+                        f"{suggestion(str(tier), TIERS)}; dùng {TIER_HELP}",
+                    )
+                    continue
+                lead_days[tier] = self._lead_days(lead_node, tier)
+        escalate = self.integer(
+            node, "escalate_after_days", 0, 365, "số ngày quá hạn trước khi báo quản trị viên"
+        )
+        quiet = defaults.quiet_hours
+        if "quiet_hours" in node.data:
+            quiet = self._quiet_hours(node)
+        if len(self.problems) > before:
+            return None
+        settings = Settings(
+            digest_time=digest,
+            lead_days=MappingProxyType(lead_days),
+            escalate_after_days=defaults.escalate_after_days if escalate is None else escalate,
+            quiet_hours=quiet,
+        )
+        if settings.in_quiet_hours(digest):
+            self.report(
+                node.value_line("digest_time") if "digest_time" in node else node.line,
+                f"settings.digest_time: giờ gửi tin nhắc {digest:%H:%M} nằm trong giờ yên lặng "
+                f"(quiet_hours) nên sẽ không bao giờ được gửi",
+            )
+            return None
+        return settings
+
+    def _lead_days(self, node: Node, tier: str) -> tuple[int, ...]:
+        days: set[int] = set()
+        entries = self.items(node, tier)
+        for value, line in entries:
+            if is_int(value) and 0 <= value <= 366:
+                days.add(int(value))
+            else:
+                self.report(
+                    line,
+                    f"settings.lead_days, {tier}: số ngày nhắc trước phải là số nguyên từ 0 "
+                    f"đến 366, không phải '{show(value)}'",
+                )
+        if not entries:
+            self.report(
+                node.value_line(tier) if tier in node.data else node.line,
+                f"settings.lead_days, {tier}: cần ít nhất một số ngày, ví dụ [7, 3, 1, 0]",
+            )
+        return tuple(sorted(days, reverse=True))
+
+    def _quiet_hours(self, node: Node) -> tuple[time, time] | None:
+        value = node.get("quiet_hours")
+        line = node.value_line("quiet_hours")
+        if value is None or value is False:
+            return None  # explicitly switched off
+        if not isinstance(value, CommentedSeq) or len(value) != 2:
+            self.report(
+                line,
+                f"settings.quiet_hours: phải là [giờ bắt đầu, giờ kết thúc], ví dụ "
+                f'["21:00", "07:00"], hoặc null để tắt; không phải \'{show(value)}\'',
+            )
+            return None
+        start = self.time_value(value[0], value.lc.item(0)[0] + 1, "settings.quiet_hours")
+        end = self.time_value(value[1], value.lc.item(1)[0] + 1, "settings.quiet_hours")
+        if start is None or end is None:
+            return None
+        if start == end:
+            self.report(
+                line,
+                f"settings.quiet_hours: giờ bắt đầu và kết thúc trùng nhau ({start:%H:%M}); "
+                "muốn tắt giờ yên lặng thì viết quiet_hours: null",
+            )
+            return None
+        return (start, end)
+
+    def _admins(self, root: Node) -> tuple[Address, ...]:
+        admins: list[Address] = []
+        for value, line in self.items(root, "admins"):
+            address = self.address(value, line, "admins")
+            if address is not None and address not in admins:
+                admins.append(address)
+        return tuple(admins)
+
+    def _units(self, root: Node) -> None:
+        entries = self.items(root, "units")
+        if "units" in root and not entries and isinstance(root.get("units"), CommentedSeq):
+            self.report(root.value_line("units"), "units: cần ít nhất một đơn vị")
+        for value, line in entries:
+            if not isinstance(value, CommentedMap):
+                self.report(
+                    line,
+                    f"units: mỗi đơn vị là một bảng có id và name, không phải '{show(value)}'",
+                )
+                continue
+            raw_id = value.get("id")
+            where = f"đơn vị '{show(raw_id)}'" if raw_id is not None else "đơn vị"
+            node = Node(value, where, line)
+            self.keys(node, ("id", "name", "tags", "channels", "note"), ("id", "name"))
+            unit_id = None
+            if raw_id is not None:
+                unit_id = self.identifier(raw_id, node.value_line("id"), "mã đơn vị")
+            if unit_id == "all":
+                self.report(
+                    node.value_line("id"),
+                    "mã đơn vị 'all' không dùng được: 'all' trong owners nghĩa là mọi đơn vị",
+                )
+                unit_id = None
+            if unit_id is not None and unit_id in self.unit_lines:
+                self.report(
+                    node.value_line("id"),
+                    f"mã đơn vị '{unit_id}' bị trùng với đơn vị ở dòng {self.unit_lines[unit_id]}",
+                )
+                unit_id = None
+            name = self.text(node, "name")
+            tags: list[str] = []
+            for tag, tag_line in self.items(node, "tags"):
+                checked = self.identifier(tag, tag_line, f"{where}, tags: thẻ")
+                if checked is not None and checked not in tags:
+                    tags.append(checked)
+            channels: list[Address] = []
+            for channel, channel_line in self.items(node, "channels"):
+                address = self.address(channel, channel_line, f"{where}, channels")
+                if address is not None and address not in channels:
+                    channels.append(address)
+            note = self.text(node, "note") or ""
+            if unit_id is not None:
+                # Kept even when other fields are wrong, so tasks naming it are not
+                # reported a second time as naming an unknown unit.
+                self.unit_lines[unit_id] = node.value_line("id")
+                self.units.append(
+                    Unit(unit_id, name or unit_id, tuple(tags), tuple(channels), note)
+                )
+
+    def _anniversaries(self, root: Node, province: str | None) -> tuple[Tier, ...] | None:
+        node = self.mapping(root, "anniversaries", "anniversaries")
+        include: list[str] = ["national", "province"]
+        tiers: tuple[Tier, ...] | None = TIERS
+        extras: list[Anniversary] = []
+        extra_keys: dict[str, int] = {}  # key -> line, also for extras with problems
+        if node is not None:
+            self.keys(node, ("include", "tiers", "extra"))
+            if "include" in node.data:
+                include = self._include(node, province)
+            if "tiers" in node.data:
+                tiers = self.tiers(node, "tiers")
+            for value, line in self.items(node, "extra"):
+                extra = self._extra(value, line, extra_keys)
+                if extra is not None:
+                    extras.append(extra)
+        if not self.province_ok:
+            return tiers  # the province's keys are unknown: skip checks that need them
+        wanted = tuple(part for part in include if part != "province" or province)
+        built_in = catalogue(include=wanted, province=province)
+        built_in_keys = {anniversary.key for anniversary in built_in}
+        for extra in extras:
+            if extra.key in built_in_keys:
+                self.report(
+                    extra_keys[extra.key],
+                    f"anniversaries.extra: mã '{extra.key}' trùng với một ngày kỷ niệm có sẵn; "
+                    "hãy đặt mã khác",
+                )
+        self.known_keys = frozenset(built_in_keys | set(extra_keys))
+        self.anniversaries = [*built_in, *extras]
+        return tiers
+
+    def _include(self, node: Node, province: str | None) -> list[str]:
+        include: list[str] = []
+        for value, line in self.items(node, "include"):
+            if value not in _INCLUDES:
+                self.report(
+                    line,
+                    f"anniversaries.include: '{show(value)}' không hợp lệ"
+                    f"{suggestion(str(value), _INCLUDES)}; dùng national (toàn quốc) "
+                    "và/hoặc province (của tỉnh trong plan.province)",
+                )
+            elif value == "province" and province is None and self.province_ok:
+                self.report(
+                    line,
+                    "anniversaries.include: có 'province' nhưng plan chưa khai báo province "
+                    "(ví dụ province: lao-cai)",
+                )
+            elif value not in include:
+                include.append(value)
+        return include
+
+    def _extra(self, value: Any, line: int, seen: dict[str, int]) -> Anniversary | None:
+        if not isinstance(value, CommentedMap):
+            self.report(
+                line,
+                "anniversaries.extra: mỗi ngày kỷ niệm riêng là một bảng có key, name và date "
+                f"hoặc lunar, không phải '{show(value)}'",
+            )
+            return None
+        raw_key = value.get("key")
+        where = f"anniversaries.extra '{show(raw_key)}'" if raw_key else "anniversaries.extra"
+        node = Node(value, where, line)
+        self.keys(
+            node,
+            ("key", "name", "date", "lunar", "origin_year", "kind", "note", "source"),
+            ("key", "name"),
+        )
+        before = len(self.problems)
+        key = None
+        if raw_key is not None:
+            key = str(raw_key)
+            if not _ANNIVERSARY_KEY.fullmatch(key):
+                self.report(
+                    node.value_line("key"),
+                    f"{where}: mã '{key}' không hợp lệ: chỉ dùng chữ thường không dấu a-z, "
+                    f"chữ số 0-9, '-' và '_' (gợi ý: '{suggest_id(key)}')",
+                )
+            elif key in seen:
+                self.report(
+                    node.value_line("key"),
+                    f"{where}: mã '{key}' bị trùng với ngày kỷ niệm ở dòng {seen[key]}",
+                )
+            else:
+                seen[key] = node.value_line("key")
+        name = self.text(node, "name")
+        has_date, has_lunar = "date" in node, "lunar" in node
+        if has_date == has_lunar:
+            self.report(
+                line,
+                f"{where}: cần đúng một trong hai khóa 'date' (dương lịch, ví dụ 1945-08-28) "
+                "hoặc 'lunar' (âm lịch, ví dụ {day: 10, month: 3})",
+            )
+            return None
+        origin_year = self.integer(node, "origin_year", 1, MAX_YEAR, "năm gốc")
+        if has_date:
+            day_month_year = self._extra_date(node, where)
+        else:
+            day_month = self._day_month(node, "lunar", 30)
+            day_month_year = (*day_month, None) if day_month else None
+        if day_month_year is not None and day_month_year[2] is not None:
+            if origin_year is not None and origin_year != day_month_year[2]:
+                self.report(
+                    node.value_line("origin_year"),
+                    f"{where}: origin_year {origin_year} khác năm trong date ({day_month_year[2]})",
+                )
+            origin_year = day_month_year[2]
+        if origin_year is not None and self.year is not None and origin_year >= self.year:
+            self.report(
+                line,
+                f"{where}: năm gốc {origin_year} phải trước năm của kế hoạch ({self.year})",
+            )
+        kind = node.get("kind", "founding")
+        if kind not in ("major", "founding"):
+            self.report(
+                node.value_line("kind"),
+                f"{where}: kind '{show(kind)}' không hợp lệ; dùng founding (ngày thành lập, "
+                "truyền thống: năm tròn 10) hoặc major (ngày lễ lớn: năm tròn 10 và năm lẻ 5)",
+            )
+        if len(self.problems) > before or day_month_year is None or not key or not name:
+            return None
+        day, month, _ = day_month_year
+        return Anniversary(
+            key=key,
+            name=name,
+            calendar="solar" if has_date else "lunar",
+            day=day,
+            month=month,
+            origin_year=origin_year,
+            kind=kind,
+            scope="plan",
+            source=self.text(node, "source") or "",
+            note=self.text(node, "note") or "",
+        )
+
+    def _extra_date(self, node: Node, where: str) -> tuple[int, int, int | None] | None:
+        """A solar extra's `date`: the original event's date, or {day, month} alone."""
+        value = node.get("date")
+        if isinstance(value, CommentedMap):
+            day_month = self._day_month(node, "date", 31)
+            return (*day_month, None) if day_month else None
+        origin = self.date_value(value, node.value_line("date"), f"{where}, date", bounded=False)
+        return (origin.day, origin.month, origin.year) if origin else None
+
+    def _day_month(self, parent: Node, key: str, max_day: int) -> tuple[int, int] | None:
+        """`{day: D, month: M}`; solar days are checked against a leap year's months, so
+        29/2 is accepted (observed on 28/2 in other years), lunar days against 30 (a day
+        30 in a 29-day lunar month is observed on day 29)."""
+        line = parent.value_line(key)
+        node = Node(parent.get(key), f"{parent.where}, {key}", line)
+        if not isinstance(node.data, CommentedMap):
+            self.report(
+                line,
+                f"{node.where}: phải có dạng {{day: 10, month: 3}}, không phải '{show(node.data)}'",
+            )
+            return None
+        self.keys(node, ("day", "month"), ("day", "month"))
+        month = self.integer(node, "month", 1, 12, "tháng")
+        day = self.integer(node, "day", 1, max_day, "ngày")
+        if day is None or month is None:
+            return None
+        if key == "date" and day > calendar.monthrange(2000, month)[1]:
+            self.report(
+                line,
+                f"{node.where}: tháng {month} chỉ có {calendar.monthrange(2000, month)[1]} ngày, "
+                f"không có ngày {day}",
+            )
+            return None
+        return day, month
+
+    def _slogans(self, root: Node) -> dict[str, tuple[str, ...]]:
+        node = self.mapping(root, "slogans", "slogans")
+        slogans: dict[str, tuple[str, ...]] = {}
+        if node is None:
+            return slogans
+        by_key = {anniversary.key: anniversary for anniversary in self.anniversaries or ()}
+        for key in node.data:
+            line = node.key_line(key)
+            if self.known_keys is not None and str(key) not in self.known_keys:
+                self.report(line, unknown_anniversary("slogans", str(key), self.known_keys))
+                continue
+            texts: list[str] = []
+            for value, value_line in self.items(node, key):
+                if not isinstance(value, str) or not value.strip():
+                    self.report(
+                        value_line,
+                        f"slogans, {key}: khẩu hiệu phải là một đoạn chữ, "
+                        f"không phải '{show(value)}'",
+                    )
+                    continue
+                self.check_placeholders(
+                    value, ANNIVERSARY_PLACEHOLDERS, value_line, f"slogans, {key}"
+                )
+                anniversary = by_key.get(str(key))
+                if "{ordinal}" in value and anniversary and anniversary.origin_year is None:
+                    self.report(
+                        value_line,
+                        f"slogans, {key}: dùng {{ordinal}} nhưng ngày kỷ niệm này không có "
+                        "năm gốc để tính số năm",
+                    )
+                texts.append(value.strip())
+            slogans[str(key)] = tuple(texts)
+        return slogans

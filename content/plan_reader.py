@@ -1,0 +1,389 @@
+"""Reading YAML plan files with their line numbers, and turning values into problems.
+
+The `Reader` knows nothing about plans: it checks the shape of one value at a time
+(a mapping's keys, a list, a date, a time, an id, a chat address) and records a
+`PlanProblem` with the value's 1-based line when it is wrong, so callers carry on and
+report everything in one pass.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+
+from content.anniversaries import TIER_LABELS, Tier
+from content.plan import PLACEHOLDER, TIERS, Address
+
+# Years the bundled lunar table covers, with a year's margin for tasks due just before
+# or after the plan year.
+MIN_YEAR, MAX_YEAR = 1901, 2099
+_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+TIER_HELP = ", ".join(f"{tier} ({TIER_LABELS[tier]})" for tier in TIERS)
+ANNIVERSARY_PLACEHOLDERS = ("anniversary", "name", "ordinal", "year")
+
+# ruamel's own messages are English; these say what usually causes them.
+_YAML_HINTS = {
+    "mapping values are not allowed here": "có dấu ':' không đúng chỗ (giá trị chứa ': ' "
+    "thì đặt trong ngoặc kép)",
+    "could not find expected ':'": "thiếu dấu ':' sau tên khóa",
+    "found character '\\t' that cannot start any token": "YAML không cho dùng phím Tab để "
+    "thụt lề, hãy dùng dấu cách",
+    "found duplicate key": "khóa bị lặp trong cùng một mục",
+    "found unexpected end of stream": "chuỗi trong ngoặc kép chưa được đóng",
+    "expected <block end>, but found": "thụt lề không thẳng hàng",
+    "did not find expected key": "thụt lề không thẳng hàng",
+    "did not find expected '-' indicator": "thụt lề của danh sách không thẳng hàng",
+    "expected ',' or ']'": "danh sách trong ngoặc vuông chưa được đóng",
+    "expected ',' or '}'": "mục trong ngoặc nhọn chưa được đóng",
+    "found undefined alias": "dùng bí danh (*) chưa được khai báo",
+}
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def parse_date_text(text: str) -> date:
+    """`2026-11-15` or `15/11/2026`; ValueError with a Vietnamese message otherwise."""
+    text = text.strip()
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _VN_DATE.fullmatch(text):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        raise ValueError(f"'{text}' không phải là ngày; viết 2026-11-15 hoặc 15/11/2026")
+    if not 1 <= month <= 12:
+        raise ValueError(f"ngày '{text}' không tồn tại: không có tháng {month}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise ValueError(
+            f"ngày '{text}' không tồn tại: tháng {month} năm {year} chỉ có {last} ngày"
+        )
+    return date(year, month, day)
+
+
+def parse_time_text(text: str) -> time:
+    """`07:30`; ValueError with a Vietnamese message otherwise."""
+    match = _TIME.fullmatch(text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(
+            f"giờ '{text}' không hợp lệ; viết giờ:phút từ 00:00 đến 23:59, ví dụ 07:30"
+        )
+    return time(int(match[1]), int(match[2]))
+
+
+def suggest_id(text: str) -> str:
+    """A valid id close to `text`: 'Văn phòng Sở' -> 'van-phong-so'."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(char for char in plain if unicodedata.category(char) != "Mn").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def not_utf8_message(error: UnicodeDecodeError) -> str:
+    line = error.object[: error.start].count(b"\n") + 1
+    return (
+        f"tệp không phải văn bản UTF-8 (byte lạ ở dòng {line}); hãy lưu lại tệp với bảng mã UTF-8"
+    )
+
+
+class _TextTimestamps(RoundTripConstructor):
+    """Leave dates as text: the loader parses them itself, so '2026-02-30' becomes a
+    problem with its line instead of an exception that stops everything."""
+
+
+_TextTimestamps.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node)
+)
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def suggestion(word: str, choices: Iterable[str]) -> str:
+    """ " (có phải ý bạn là 'owners'?)" for a close choice, else nothing."""
+    close = closest(word, choices)
+    return f" (có phải ý bạn là '{close}'?)" if close else ""
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def show(value: Any) -> str:
+    """A YAML value as the user wrote it, for messages."""
+    if value is None:
+        return "(trống)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{key}: {show(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(show(item) for item in value) + "]"
+    return str(value)
+
+
+@dataclass
+class Node:
+    """A YAML mapping with where it is (for messages) and how to find its lines."""
+
+    data: CommentedMap
+    where: str  # e.g. "plan", "nhiệm vụ 'bao-cao'"
+    line: int
+
+    def key_line(self, key: str) -> int:
+        return self.data.lc.key(key)[0] + 1
+
+    def value_line(self, key: str) -> int:
+        return self.data.lc.value(key)[0] + 1
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.data and self.data[key] is not None
+
+
+class Reader:
+    """Checks values and collects the problems of one file."""
+
+    def __init__(self, source_name: str) -> None:
+        self.file = source_name
+        self.problems: list[PlanProblem] = []
+        self.year: int | None = None  # the plan year, once known: bounds task dates
+
+    def report(self, line: int, message: str) -> None:
+        self.problems.append(PlanProblem(self.file, line, message))
+
+    def read_yaml(self, text: str) -> Node | None:
+        yaml = YAML(typ="rt")
+        yaml.Constructor = _TextTimestamps
+        try:
+            data = yaml.load(text)
+        except MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            if "end of stream" in str(error.problem) or "<stream end>" in str(error.problem):
+                # Reported at the end of the file: where the unclosed thing began is more use.
+                mark = error.context_mark or mark
+            self.report(mark.line + 1 if mark else 1, self._yaml_message(error))
+            return None
+        if data is None:
+            self.report(1, "tệp kế hoạch trống")
+            return None
+        if not isinstance(data, CommentedMap):
+            self.report(1, "tệp kế hoạch phải là một bảng khóa: giá trị (plan:, units:, tasks:...)")
+            return None
+        return Node(data, "tệp kế hoạch", 1)
+
+    @staticmethod
+    def _yaml_message(error: MarkedYAMLError) -> str:
+        detail = str(error.problem or error.context or error).strip()
+        hint = next((vi for en, vi in _YAML_HINTS.items() if detail.startswith(en)), None)
+        return f"lỗi cú pháp YAML: {hint} ({detail})" if hint else f"lỗi cú pháp YAML: {detail}"
+
+    def keys(self, node: Node, allowed: Sequence[str], required: Sequence[str] = ()) -> None:
+        """Unknown keys (with the likely intended one) and missing required keys. A typo
+        of a required key is reported once, as the typo."""
+        meant: set[str] = set()
+        for key in node.data:
+            if not isinstance(key, str):
+                self.report(node.key_line(key), f"{node.where}: khóa '{show(key)}' phải là chữ")
+            elif key not in allowed:
+                close = closest(key, allowed)
+                hint = f" (có phải ý bạn là '{close}'?)" if close else ""
+                listed = "" if close else f"; các khóa hợp lệ: {', '.join(allowed)}"
+                self.report(
+                    node.key_line(key), f"{node.where}: khóa '{key}' không hợp lệ{hint}{listed}"
+                )
+                meant.add(close or "")
+        for key in required:
+            if key in node:
+                continue
+            if key in node.data:
+                self.report(node.key_line(key), f"{node.where}: khóa '{key}' chưa có giá trị")
+            elif key not in meant:
+                self.report(node.line, f"{node.where}: thiếu khóa bắt buộc '{key}'")
+
+    def mapping(self, node: Node, key: str, where: str) -> Node | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, CommentedMap):
+            self.report(
+                node.value_line(key),
+                f"{where}: phải là một bảng khóa: giá trị, không phải '{show(value)}'",
+            )
+            return None
+        return Node(value, where, value.lc.line + 1)
+
+    def items(self, node: Node, key: str) -> list[tuple[Any, int]]:
+        """A list value with each item's line; a single scalar counts as a list of one."""
+        value = node.get(key)
+        if value is None:
+            return []
+        if isinstance(value, CommentedSeq):
+            return [(item, value.lc.item(index)[0] + 1) for index, item in enumerate(value)]
+        if isinstance(value, CommentedMap):
+            self.report(
+                node.value_line(key),
+                f"{node.where}, {key}: phải là một danh sách, không phải '{show(value)}'",
+            )
+            return []
+        return [(value, node.value_line(key))]
+
+    def text(self, node: Node, key: str) -> str | None:
+        value = node.get(key)
+        if value is None:
+            return None  # a missing required key is reported by keys()
+        if isinstance(value, (CommentedMap, CommentedSeq, bool)) or not str(value).strip():
+            self.report(
+                node.value_line(key),
+                f"{node.where}, {key}: phải là một đoạn chữ, không phải '{show(value)}'",
+            )
+            return None
+        return str(value).strip()
+
+    def integer(self, node: Node, key: str, low: int, high: int, what: str) -> int | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        if not is_int(value) or not low <= value <= high:
+            self.report(
+                node.value_line(key),
+                f"{node.where}, {key}: {what} phải là số nguyên từ {low} đến {high}, "
+                f"không phải '{show(value)}'",
+            )
+            return None
+        return int(value)
+
+    def identifier(self, value: Any, line: int, what: str) -> str | None:
+        if is_int(value):
+            value = str(value)
+        if not isinstance(value, str) or not _ID.fullmatch(value):
+            suggestion = suggest_id(str(value)) if isinstance(value, str) else ""
+            hint = f" (gợi ý: '{suggestion}')" if suggestion else ""
+            self.report(
+                line,
+                f"{what} '{show(value)}' không hợp lệ: chỉ dùng chữ thường không dấu a-z, "
+                f"chữ số 0-9 và dấu gạch ngang '-'{hint}",
+            )
+            return None
+        return value
+
+    def date_value(self, value: Any, line: int, where: str, bounded: bool = True) -> date | None:
+        """A date; `bounded`: within a year of the plan year (catches a mistyped year)."""
+        if not isinstance(value, str):
+            self.report(
+                line,
+                f"{where}: '{show(value)}' không phải là ngày; viết 2026-11-15 hoặc 15/11/2026",
+            )
+            return None
+        try:
+            parsed = parse_date_text(value)
+        except ValueError as error:
+            self.report(line, f"{where}: {error}")
+            return None
+        if bounded and self.year is not None and abs(parsed.year - self.year) > 1:
+            self.report(
+                line,
+                f"{where}: ngày {parsed:%d/%m/%Y} cách quá xa năm của kế hoạch ({self.year}); "
+                f"chỉ nhận ngày trong các năm {self.year - 1}-{self.year + 1}",
+            )
+            return None
+        return parsed
+
+    def time_value(self, value: Any, line: int, where: str) -> time | None:
+        try:
+            if not isinstance(value, str):
+                raise ValueError(
+                    f"giờ '{show(value)}' không hợp lệ; viết giờ:phút trong ngoặc kép, "
+                    'ví dụ "07:30"'
+                )
+            return parse_time_text(value)
+        except ValueError as error:
+            self.report(line, f"{where}: {error}")
+            return None
+
+    def tiers(self, node: Node, key: str) -> tuple[Tier, ...] | None:
+        chosen: list[Tier] = []
+        ok = True
+        for value, line in self.items(node, key):
+            if value not in TIERS:
+                self.report(
+                    line,
+                    f"{node.where}, {key}: mức '{show(value)}' không hợp lệ"
+                    f"{suggestion(str(value), TIERS)}; dùng {TIER_HELP}",
+                )
+                ok = False
+            elif value not in chosen:
+                chosen.append(value)
+        if not ok:
+            return None
+        if not chosen:
+            self.report(node.value_line(key), f"{node.where}, {key}: cần ít nhất một mức")
+            return None
+        return tuple(tier for tier in TIERS if tier in chosen)
+
+    def address(self, value: Any, line: int, where: str) -> Address | None:
+        if isinstance(value, CommentedMap) and len(value) == 1:
+            # YAML reads "telegram: 123" (and "zalo:" alone) as a mapping.
+            channel, chat_id = next(iter(value.items()))
+            if chat_id is None:
+                message = f"địa chỉ '{channel}:' thiếu mã chat, ví dụ {channel}:-1001234567890"
+            else:
+                message = f"viết liền '{channel}:{show(chat_id)}', không có dấu cách sau dấu ':'"
+            self.report(line, f"{where}: {message}")
+            return None
+        if not isinstance(value, str):
+            value = show(value)
+        try:
+            return Address.parse(value)
+        except ValueError as error:
+            self.report(line, f"{where}: {error}")
+            return None
+
+    def check_placeholders(self, text: str, allowed: Sequence[str], line: int, where: str) -> None:
+        for name in dict.fromkeys(PLACEHOLDER.findall(text)):
+            if name in allowed:
+                continue
+            if name in ANNIVERSARY_PLACEHOLDERS:
+                self.report(
+                    line,
+                    f"{where}: tiêu đề dùng {{{name}}} nhưng nhiệm vụ không theo ngày kỷ niệm; "
+                    f"thêm per_anniversary hoặc bỏ {{{name}}}",
+                )
+            else:
+                listed = ", ".join("{" + item + "}" for item in allowed)
+                self.report(
+                    line,
+                    f"{where}: không có chỗ điền {{{name}}}{suggestion(name, allowed)}; "
+                    f"dùng được: {listed}",
+                )
+
+
+def unknown_anniversary(where: str, key: str, known: Iterable[str]) -> str:
+    return (
+        f"{where}: không có ngày kỷ niệm '{key}' trong kế hoạch{suggestion(key, known)} "
+        "(xem các mã bằng lệnh: loa calendar NĂM --province TỈNH)"
+    )

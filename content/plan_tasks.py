@@ -1,0 +1,398 @@
+"""The `tasks:` section of a plan file: who does what, and when.
+
+A task is one of three kinds, told apart by its keys: `per_anniversary` (one
+occurrence per chosen anniversary), `repeat` (recurring), or neither (once, with a
+`due` date). Owners and cooperating units are resolved to unit ids here.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from content.anniversaries import TIER_LABELS, Occurrence, Tier
+from content.plan import REPEATS, Task, Unit, task_schedule
+from content.plan_reader import (
+    ANNIVERSARY_PLACEHOLDERS,
+    Node,
+    Reader,
+    is_int,
+    show,
+    suggestion,
+    unknown_anniversary,
+)
+
+_TITLE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "once": ("year",),
+    "recurring": ("year",),
+    "per_anniversary": ANNIVERSARY_PLACEHOLDERS,
+}
+_DUE_EXAMPLES = {
+    "weekly": "{day: 5} (Thứ Sáu)",
+    "monthly": "{day: 25}",
+    "quarterly": "{month: 3, day: 15} (ngày 15 tháng cuối quý)",
+    "yearly": "{month: 12, day: 15}",
+}
+_REPEAT_VI = {
+    "daily": "hằng ngày",
+    "weekly": "hằng tuần",
+    "monthly": "hằng tháng",
+    "quarterly": "hằng quý",
+    "yearly": "hằng năm",
+}
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What the rest of the plan decided, as the tasks need it. None: could not be
+    decided because of another problem, so the checks that need it are skipped."""
+
+    units: tuple[Unit, ...]
+    known_keys: frozenset[str] | None  # anniversary keys the plan may name
+    occurrences: tuple[Occurrence, ...] | None  # the plan year's, every tier
+    plan_tiers: tuple[Tier, ...] | None
+
+
+class TaskReader:
+    def __init__(self, reader: Reader, context: PlanContext) -> None:
+        self.reader = reader
+        self.context = context
+        self.unit_ids = {unit.id for unit in context.units}
+
+    def read(self, root: Node) -> list[Task]:
+        entries = self.reader.items(root, "tasks")
+        if "tasks" in root and not entries and isinstance(root.get("tasks"), CommentedSeq):
+            self.reader.report(root.value_line("tasks"), "tasks: cần ít nhất một nhiệm vụ")
+        seen: dict[str, int] = {}
+        tasks: list[Task] = []
+        for value, line in entries:
+            if not isinstance(value, CommentedMap):
+                self.reader.report(
+                    line,
+                    "tasks: mỗi nhiệm vụ là một bảng có id, title, owners và due, "
+                    f"không phải '{show(value)}'",
+                )
+                continue
+            task = self._task(value, line, seen)
+            if task is not None:
+                self._check_schedule(task)
+                tasks.append(task)
+        return tasks
+
+    def _task(self, value: CommentedMap, line: int, seen: dict[str, int]) -> Task | None:
+        raw_id = value.get("id")
+        where = f"nhiệm vụ '{show(raw_id)}'" if raw_id is not None else "nhiệm vụ"
+        node = Node(value, where, line)
+        allowed = (
+            "id",
+            "title",
+            "owners",
+            "cooperating",
+            "due",
+            "repeat",
+            "from",
+            "until",
+            "per_anniversary",
+            "description",
+        )
+        self.reader.keys(node, allowed, ("id", "title", "owners"))
+        before = len(self.reader.problems)
+        task_id = None
+        if raw_id is not None:
+            task_id = self.reader.identifier(raw_id, node.value_line("id"), "mã nhiệm vụ")
+            if task_id is not None and task_id in seen:
+                self.reader.report(
+                    node.value_line("id"),
+                    f"mã nhiệm vụ '{task_id}' bị trùng với nhiệm vụ ở dòng {seen[task_id]}",
+                )
+            elif task_id is not None:
+                seen[task_id] = node.value_line("id")
+        title = self.reader.text(node, "title")
+        owners = self._refs(node, "owners")
+        if "owners" in node.data and not owners and self.unit_ids:
+            self.reader.report(
+                node.value_line("owners"), f"{where}: không có đơn vị chủ trì (owners) nào"
+            )
+        cooperating = tuple(unit for unit in self._refs(node, "cooperating") if unit not in owners)
+        if "per_anniversary" in node.data and "repeat" in node.data:
+            self.reader.report(
+                node.key_line("repeat"),
+                f"{where}: một nhiệm vụ không thể vừa lặp lại (repeat) vừa theo ngày kỷ niệm "
+                "(per_anniversary); hãy tách thành hai nhiệm vụ",
+            )
+            return None
+        if "per_anniversary" in node.data:
+            fields = self._per_anniversary(node)
+        elif "repeat" in node.data:
+            fields = self._recurring(node)
+        else:
+            fields = self._once(node)
+        if fields["kind"] != "once":
+            fields.update(self._window(node))
+        elif "from" in node.data or "until" in node.data:
+            key = "from" if "from" in node.data else "until"
+            self.reader.report(
+                node.key_line(key),
+                f"{where}: '{key}' chỉ dùng cho nhiệm vụ lặp lại (repeat) hoặc theo ngày kỷ "
+                "niệm (per_anniversary); nhiệm vụ một lần chỉ cần due",
+            )
+        if title is not None:
+            self.reader.check_placeholders(
+                title, _TITLE_PLACEHOLDERS[fields["kind"]], node.value_line("title"), where
+            )
+        if len(self.reader.problems) > before or task_id is None or title is None:
+            return None
+        return Task(
+            id=task_id,
+            title=title,
+            owners=owners,
+            cooperating=cooperating,
+            description=self.reader.text(node, "description") or "",
+            line=line,
+            **fields,
+        )
+
+    def _refs(self, node: Node, key: str) -> tuple[str, ...]:
+        """Unit ids named by `key` (ids, tag:TAG, all), in plan order."""
+        if not self.unit_ids:
+            return ()  # no unit could be read: that problem is reported already
+        chosen: set[str] = set()
+        all_tags = sorted({tag for unit in self.context.units for tag in unit.tags})
+        for value, line in self.reader.items(node, key):
+            text = str(value).strip() if isinstance(value, (str, int)) else None
+            if text == "all":
+                chosen.update(self.unit_ids)
+            elif text is not None and text.startswith("tag:"):
+                tag = text.removeprefix("tag:").strip()
+                matched = {unit.id for unit in self.context.units if tag in unit.tags}
+                if not matched:
+                    hint = suggestion(tag, all_tags) or (
+                        f"; các thẻ đang dùng: {', '.join(all_tags)}" if all_tags else ""
+                    )
+                    self.reader.report(
+                        line,
+                        f"{node.where}, {key}: không có đơn vị nào mang thẻ '{tag}'{hint}",
+                    )
+                chosen.update(matched)
+            elif text is not None and text in self.unit_ids:
+                chosen.add(text)
+            else:
+                shown = show(value)
+                if shown in all_tags:
+                    hint = f"; '{shown}' là một thẻ, hãy viết 'tag:{shown}'"
+                else:
+                    hint = suggestion(shown, self.unit_ids)
+                self.reader.report(line, f"{node.where}, {key}: không có đơn vị '{shown}'{hint}")
+        return tuple(unit.id for unit in self.context.units if unit.id in chosen)
+
+    def _once(self, node: Node) -> dict[str, Any]:
+        fields: dict[str, Any] = {"kind": "once"}
+        if "due" not in node:
+            self.reader.report(
+                node.line,
+                f"{node.where}: thiếu hạn hoàn thành 'due' (ví dụ due: 2026-11-15); nhiệm vụ "
+                "định kỳ thì thêm repeat, nhiệm vụ theo ngày kỷ niệm thì thêm per_anniversary",
+            )
+            return fields
+        value = node.get("due")
+        line = node.value_line("due")
+        if isinstance(value, CommentedMap):
+            needs = "per_anniversary" if "offset_days" in value else "repeat"
+            self.reader.report(
+                line,
+                f"{node.where}: due '{show(value)}' chỉ dùng khi có {needs}; nhiệm vụ một lần "
+                "cần một ngày, ví dụ due: 2026-11-15",
+            )
+            return fields
+        fields["due_date"] = self.reader.date_value(value, line, f"{node.where}, due")
+        return fields
+
+    def _recurring(self, node: Node) -> dict[str, Any]:
+        repeat = node.get("repeat")
+        fields: dict[str, Any] = {"kind": "recurring", "repeat": repeat}
+        if repeat not in REPEATS:
+            self.reader.report(
+                node.value_line("repeat"),
+                f"{node.where}: kiểu lặp '{show(repeat)}' không hợp lệ"
+                f"{suggestion(str(repeat), REPEATS)}; dùng {', '.join(REPEATS)}",
+            )
+            return fields
+        if repeat == "daily":
+            if "due" in node:
+                self.reader.report(
+                    node.key_line("due"), f"{node.where}: nhiệm vụ lặp hằng ngày không cần due"
+                )
+            return fields
+        example = _DUE_EXAMPLES[repeat]
+        if "due" not in node:
+            self.reader.report(
+                node.line,
+                f"{node.where}: thiếu 'due' cho lặp {_REPEAT_VI[repeat]}, ví dụ due: {example}",
+            )
+            return fields
+        due = self._due_mapping(node, f"với lặp {_REPEAT_VI[repeat]}, ví dụ due: {example}")
+        if due is None:
+            return fields
+        with_month = repeat in ("quarterly", "yearly")
+        expected = ("month", "day") if with_month else ("day",)
+        self.reader.keys(due, expected, expected)
+        if with_month:
+            top = 3 if repeat == "quarterly" else 12
+            what = "tháng thứ mấy trong quý" if repeat == "quarterly" else "tháng"
+            fields["due_month"] = self.reader.integer(due, "month", 1, top, what)
+        fields["due_day"] = self._due_day(due, repeat, fields.get("due_month"))
+        return fields
+
+    def _due_day(self, due: Node, repeat: str, month: int | None) -> int | None:
+        if repeat == "weekly":
+            return self.reader.integer(
+                due, "day", 1, 7, "thứ trong tuần (1 = Thứ Hai ... 7 = Chủ Nhật)"
+            )
+        value = due.get("day")
+        if value is None:
+            return None
+        if repeat == "yearly" and month is not None:
+            last = calendar.monthrange(2000, month)[1]  # 29 for February: clamped in other years
+            if is_int(value) and 1 <= value <= 31 and value > last:
+                self.reader.report(
+                    due.value_line("day"),
+                    f"{due.where}: tháng {month} chỉ có {last} ngày, không có ngày {value}",
+                )
+                return None
+        period = "tháng" if repeat != "yearly" else "năm"
+        return self.reader.integer(
+            due, "day", 1, 31, f"ngày trong {period} (tháng ngắn hơn thì lấy ngày cuối tháng)"
+        )
+
+    def _per_anniversary(self, node: Node) -> dict[str, Any]:
+        fields: dict[str, Any] = {"kind": "per_anniversary"}
+        value = node.get("per_anniversary")
+        line = node.value_line("per_anniversary")
+        if isinstance(value, CommentedMap):
+            selection = Node(value, f"{node.where}, per_anniversary", line)
+            self.reader.keys(selection, ("tiers", "keys"))
+            if "tiers" in selection.data:
+                fields["anniversary_tiers"] = self.reader.tiers(selection, "tiers")
+            if "keys" in selection.data:
+                fields["anniversary_keys"] = self._anniversary_keys(selection)
+        elif value is not None and value is not True:
+            self.reader.report(
+                line,
+                f"{node.where}: per_anniversary phải là true hoặc một bảng như "
+                f"{{tiers: [round10, round5]}} hay {{keys: [quoc_khanh]}}, "
+                f"không phải '{show(value)}'",
+            )
+        if "due" not in node:
+            return fields
+        due = self._due_mapping(
+            node,
+            "với per_anniversary, due là số ngày tính từ ngày kỷ niệm, ví dụ "
+            "due: {offset_days: -1} (một ngày trước)",
+        )
+        if due is None:
+            return fields
+        self.reader.keys(due, ("offset_days",))
+        offset = self.reader.integer(due, "offset_days", -366, 366, "số ngày so với ngày kỷ niệm")
+        fields["offset_days"] = offset or 0
+        return fields
+
+    def _due_mapping(self, node: Node, expected: str) -> Node | None:
+        value = node.get("due")
+        if not isinstance(value, CommentedMap):
+            self.reader.report(
+                node.value_line("due"), f"{node.where}, due: {expected}; không phải '{show(value)}'"
+            )
+            return None
+        return Node(value, f"{node.where}, due", value.lc.line + 1)
+
+    def _anniversary_keys(self, node: Node) -> tuple[str, ...]:
+        keys: list[str] = []
+        entries = self.reader.items(node, "keys")
+        if not entries:
+            self.reader.report(node.value_line("keys"), f"{node.where}, keys: cần ít nhất một mã")
+        for value, line in entries:
+            key = show(value)
+            if self.context.known_keys is not None and key not in self.context.known_keys:
+                self.reader.report(
+                    line, unknown_anniversary(f"{node.where}, keys", key, self.context.known_keys)
+                )
+            elif key not in keys:
+                keys.append(key)
+        return tuple(keys)
+
+    def _window(self, node: Node) -> dict[str, Any]:
+        bounds: dict[str, date | None] = {}
+        for key, field_name in (("from", "start"), ("until", "until")):
+            if key in node:
+                bounds[field_name] = self.reader.date_value(
+                    node.get(key), node.value_line(key), f"{node.where}, {key}"
+                )
+        start, until = bounds.get("start"), bounds.get("until")
+        if start is not None and until is not None and start > until:
+            self.reader.report(
+                node.value_line("until"),
+                f"{node.where}: until ({until:%d/%m/%Y}) trước from ({start:%d/%m/%Y})",
+            )
+        return bounds
+
+    def _check_schedule(self, task: Task) -> None:
+        """Problems only visible once dates are known: a task that is never due, a chosen
+        anniversary that the tiers leave out, an {ordinal} with no origin year."""
+        year = self.reader.year
+        if year is None:
+            return
+        where = f"nhiệm vụ '{task.id}'"
+        if task.kind != "per_anniversary":
+            if not task_schedule(task, year, ()):
+                self.reader.report(
+                    task.line, f"{where}: không có lần nào đến hạn trong khoảng from/until đã cho"
+                )
+            return
+        occurrences, plan_tiers = self.context.occurrences, self.context.plan_tiers
+        if occurrences is None or plan_tiers is None:
+            return
+        campaign = [occurrence for occurrence in occurrences if occurrence.tier in plan_tiers]
+        chosen = task_schedule(task, year, campaign)
+        chosen_keys = {occurrence.key for _, occurrence in chosen if occurrence}
+        for key in task.anniversary_keys or ():
+            if key not in chosen_keys:
+                self.reader.report(task.line, f"{where}: {self._left_out(key, task)}")
+        if not chosen and not task.anniversary_keys:
+            self.reader.report(
+                task.line,
+                f"{where}: không chọn được ngày kỷ niệm nào trong năm {year} "
+                f"(mức: {', '.join(task.anniversary_tiers)})",
+            )
+        if "{ordinal}" in task.title:
+            no_ordinal = sorted({occ.key for _, occ in chosen if occ and occ.ordinal is None})
+            if no_ordinal:
+                self.reader.report(
+                    task.line,
+                    f"{where}: tiêu đề dùng {{ordinal}} nhưng ngày kỷ niệm "
+                    f"{', '.join(no_ordinal)} không có năm gốc để tính số năm",
+                )
+
+    def _left_out(self, key: str, task: Task) -> str:
+        """Why an anniversary a task names explicitly produced no item."""
+        year = self.reader.year
+        plan_tiers = self.context.plan_tiers or ()
+        found = [occ for occ in self.context.occurrences or () if occ.key == key]
+        if not found:
+            return f"ngày kỷ niệm '{key}' không rơi vào năm {year}"
+        occurrence = found[0]
+        if occurrence.tier not in plan_tiers or occurrence.tier not in task.anniversary_tiers:
+            which = "anniversaries.tiers" if occurrence.tier not in plan_tiers else "tiers"
+            count = f", {occurrence.ordinal} năm" if occurrence.ordinal else ""
+            return (
+                f"ngày kỷ niệm '{key}' năm {year} thuộc mức {occurrence.tier} "
+                f"({TIER_LABELS[occurrence.tier]}{count}), không nằm trong các mức đã chọn "
+                f"ở {which}"
+            )
+        return (
+            f"hạn của ngày kỷ niệm '{key}' ({occurrence.date:%d/%m/%Y}, lệch "
+            f"{task.offset_days} ngày) nằm ngoài khoảng from/until"
+        )

@@ -1,0 +1,109 @@
+"""`loa check`, run as a real process the way admins run it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "content" / "plans" / "sample-sldtbxh-laocai-2026.yaml"
+FIXTURES = REPO / "tests" / "fixtures" / "plans"
+
+
+def loa_check(
+    *paths: str, cwd: Path, now: str = "2026-01-05T08:00:00+07:00"
+) -> subprocess.CompletedProcess[str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("LOA_")}
+    env["LOA_NOW"] = now
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "check", *paths],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+        cwd=cwd,
+        env=env,
+    )
+
+
+def test_the_sample_plan_is_valid_and_summarised(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE, tmp_path / "ke-hoach.yaml")
+    result = loa_check("ke-hoach.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    out = result.stdout
+    assert out.startswith("ke-hoach.yaml: kế hoạch hợp lệ\n")
+    assert "  Mã kế hoạch: sldtbxh-laocai-2026 (năm 2026)\n" in out
+    assert "  Cơ quan ban hành: Sở Lao động - Thương binh và Xã hội tỉnh Lào Cai\n" in out
+    assert (
+        "  Đơn vị: 10; 5 đã có kênh chat (3 Telegram, 3 Zalo), 5 chưa có "
+        "(gắn sau bằng: loa invite ĐƠN-VỊ)\n"
+    ) in out
+    assert "  Quản trị viên: 2 (1 Telegram, 1 Zalo)\n" in out
+    assert "  Nhiệm vụ: 9 (3 một lần, 3 định kỳ, 3 theo ngày kỷ niệm)\n" in out
+    assert re.search(r"  Việc cần làm: (\d+) \(chủ trì: (\d+), phối hợp: (\d+)\)\n", out)
+    assert "  Sắp đến hạn (từ Thứ Hai, ngày 05/01/2026):\n" in out
+    upcoming = out.split("Sắp đến hạn", 1)[1].splitlines()[1:]
+    assert upcoming[0] == (
+        "    - Thứ Ba, ngày 20/01/2026: Gửi tin, bài lồng ghép tuyên truyền công tác chuyên môn "
+        "cho Trang thông tin điện tử, Bản tin của Sở (9 đơn vị chủ trì)"
+    )
+    assert upcoming[2] == (
+        "    - Thứ Hai, ngày 02/02/2026: Đăng tin, bài tuyên truyền Kỷ niệm 96 năm Ngày thành lập "
+        "Đảng Cộng sản Việt Nam (03/02/1930 - 03/02/2026) trên Trang thông tin điện tử, Bản tin "
+        "của Sở (1 đơn vị chủ trì)"
+    )
+    assert len(upcoming) == 5
+
+
+def test_after_the_plan_year_nothing_is_upcoming(tmp_path: Path) -> None:
+    result = loa_check(str(SAMPLE), cwd=tmp_path, now="2027-03-01T08:00:00+07:00")
+    assert result.returncode == 0, result.stderr
+    assert "  Không còn việc nào đến hạn từ Thứ Hai, ngày 01/03/2027.\n" in result.stdout
+
+
+def test_problems_go_to_stderr_as_file_line_message(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "many-problems.yaml", tmp_path / "loi.yaml")
+    result = loa_check("loi.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    problems, last = lines[:-1], lines[-1]
+    assert len(problems) == 21
+    assert all(re.fullmatch(r"loi\.yaml:\d+: .+", line) for line in problems), problems
+    assert (
+        "loi.yaml:33: nhiệm vụ 'bao-cao': khóa 'owner' không hợp lệ (có phải ý bạn là 'owners'?)"
+        in problems
+    )
+    assert (
+        "loi.yaml:34: nhiệm vụ 'bao-cao', due: ngày '2026-02-30' không tồn tại: tháng 2 năm 2026 "
+        "chỉ có 28 ngày"
+    ) in problems
+    assert last == "21 lỗi trong 1 tệp kế hoạch."
+
+
+def test_several_files_are_all_checked(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE, tmp_path / "tot.yaml")
+    shutil.copy(FIXTURES / "syntax-error.yaml", tmp_path / "hong.yaml")
+    result = loa_check("tot.yaml", "hong.yaml", "khong-co.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout.startswith("tot.yaml: kế hoạch hợp lệ\n")
+    assert result.stderr.splitlines() == [
+        "hong.yaml:3: lỗi cú pháp YAML: có dấu ':' không đúng chỗ (giá trị chứa ': ' thì đặt "
+        "trong ngoặc kép) (mapping values are not allowed here)",
+        "khong-co.yaml:1: không tìm thấy tệp kế hoạch",
+        "2 lỗi trong 2 tệp kế hoạch.",
+    ]
+
+
+def test_the_same_plan_id_twice(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE, tmp_path / "a.yaml")
+    shutil.copy(SAMPLE, tmp_path / "b.yaml")
+    result = loa_check("a.yaml", "b.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "b.yaml:1: mã kế hoạch 'sldtbxh-laocai-2026' trùng với tệp a.yaml" in result.stderr
