@@ -49,7 +49,7 @@ class DispatchReport:
 
 
 def backoff(attempts: int) -> timedelta:
-    """2 s, 4 s, 8 s ... capped at 10 minutes."""
+    """2 s, 4 s, 8 s ... capped at 10 minutes (30 attempts span about 4 hours)."""
     return timedelta(seconds=min(2 ** (attempts + 1), 600))
 
 
@@ -77,7 +77,7 @@ class Dispatcher:
         worker_id: str,
         *,
         batch_size: int = 200,
-        max_attempts: int = 8,
+        max_attempts: int = 30,
         on_chat_gone: ChatGoneHook | None = None,
         on_sent: SentHook | None = None,
         on_channel_down: ChannelDownHook | None = None,
@@ -155,7 +155,13 @@ class Dispatcher:
                     else backoff(row.attempts)
                 )
                 rate_limited = error.retry_after is not None
-                if not rate_limited and row.attempts + 1 >= self.max_attempts:
+                # A row with an expiry is retried until it goes stale; one without
+                # (a broadcast) gives up after max_attempts, hours into an outage.
+                if (
+                    not rate_limited
+                    and row.expires_at is None
+                    and row.attempts + 1 >= self.max_attempts
+                ):
                     async with self.database.session() as session:
                         await outbox.mark_failed(session, row.id, f"gave up: {error}")
                     report.failed += 1

@@ -43,7 +43,7 @@ class ScriptedChannel:
         return [str(len(self.delivered))]
 
 
-def message(key: str, chat: str) -> DueMessage:
+def message(key: str, chat: str, expires: bool = True) -> DueMessage:
     return DueMessage(
         key=key,
         channel="telegram",
@@ -51,15 +51,15 @@ def message(key: str, chat: str) -> DueMessage:
         kind="broadcast",
         text=key,
         not_before=NOW,
-        expires_at=NOW + timedelta(hours=12),
+        expires_at=NOW + timedelta(hours=12) if expires else None,
     )
 
 
-async def setup(database, keys_by_chat: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+async def setup(database, keys_by_chat: dict[str, list[str]], expires: bool = True):  # type: ignore[no-untyped-def]
     async with database.session() as session:
         await outbox.enqueue(
             session,
-            [message(key, chat) for chat, keys in keys_by_chat.items() for key in keys],
+            [message(key, chat, expires) for chat, keys in keys_by_chat.items() for key in keys],
             NOW,
         )
     clock = FixedClock(NOW)
@@ -112,15 +112,30 @@ async def test_a_rate_limited_chat_waits_alone(database) -> None:
 
 
 async def test_transient_errors_back_off_then_give_up(database) -> None:
-    dispatcher, channel, clock, _ = await setup(database, {"-1": ["a1"]})
-    channel.failures["-1"] = [RetryLater("502")] * 20
+    dispatcher, channel, clock, _ = await setup(database, {"-1": ["a1"]}, expires=False)
+    channel.failures["-1"] = [RetryLater("502")] * 100
+    waits = []
     for _ in range(dispatcher.max_attempts):
         await dispatcher.dispatch()
+        row = (await rows(database))["a1"]
+        waits.append((row.next_attempt_at - clock.now()).total_seconds())
         clock.advance(timedelta(minutes=11))
+    assert waits[:4] == [2, 4, 8, 16]
+    assert max(waits) == 600
     stored = (await rows(database))["a1"]
     assert stored.status == "failed"
     assert "gave up" in (stored.last_error or "")
     assert channel.delivered == []
+
+
+async def test_a_message_with_an_expiry_is_retried_until_it_goes_stale(database) -> None:
+    dispatcher, channel, clock, _ = await setup(database, {"-1": ["a1"]})
+    channel.failures["-1"] = [RetryLater("502")] * 100
+    for _ in range(80):  # 80 × 11 min outlasts the 12 h expiry
+        await dispatcher.dispatch()
+        clock.advance(timedelta(minutes=11))
+    await dispatcher.dispatch()
+    assert (await rows(database))["a1"].status == "stale"
 
 
 async def test_a_chat_that_is_gone_fails_its_rows_and_is_reported(database) -> None:
