@@ -24,21 +24,23 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """All sub-commands, or just `only`: importing a command pulls in its libraries
+    (SQLAlchemy, aiohttp, PTB), and `loa lunar` should not wait for those."""
     parser = argparse.ArgumentParser(
         prog="loa",
-        description="Loa: reminders, suggested posts and confirmations for propaganda plans.",
+        description="Loa: nhắc việc, tin bài gợi ý và xác nhận hoàn thành kế hoạch tuyên truyền.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"bot.commands.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"bot.commands.{name}":
-                raise
-            continue
+    for name in COMMAND_MODULES if only is None else (only,):
+        module = importlib.import_module(f"bot.commands.{name}")
         module.register(subparsers)
     return parser
+
+
+def _chosen_command(argv: list[str]) -> str | None:
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    return first if first in COMMAND_MODULES else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(_chosen_command(argv))
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

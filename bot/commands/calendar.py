@@ -26,15 +26,15 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "calendar",
-        help="the year's anniversaries (national and one province)",
+        help="các ngày lễ lớn, ngày kỷ niệm trong năm (toàn quốc và một tỉnh)",
         description="Các ngày lễ lớn, ngày kỷ niệm trong năm: ngày, số năm, mức (năm tròn).",
     )
-    parser.add_argument("year", metavar="YEAR", help=f"solar year, {MIN_YEAR}–{MAX_YEAR}")
+    parser.add_argument("year", metavar="YEAR", help=f"năm dương lịch, {MIN_YEAR}–{MAX_YEAR}")
     parser.add_argument(
         "--province",
         "-p",
         metavar="P",
-        help="add this province's days (slug or name, e.g. lao-cai or 'Lào Cai')",
+        help="thêm các ngày của tỉnh này (mã hoặc tên, ví dụ lao-cai hoặc 'Lào Cai')",
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(handler=run)

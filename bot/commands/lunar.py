@@ -24,20 +24,22 @@ LUNAR_PATTERN = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "lunar",
-        help="convert solar dates to the Vietnamese lunar calendar, or back",
+        help="đổi ngày dương lịch sang âm lịch Việt Nam, hoặc ngược lại",
         description=(
             "Đổi ngày dương lịch (YYYY-MM-DD) sang âm lịch Việt Nam, hoặc ngày âm lịch "
             "(D/M/YYYY) sang dương lịch với --to-solar."
         ),
     )
     parser.add_argument(
-        "dates", nargs="+", metavar="DATE", help="YYYY-MM-DD, or D/M/YYYY with --to-solar"
+        "dates", nargs="+", metavar="DATE", help="YYYY-MM-DD, hoặc D/M/YYYY khi dùng --to-solar"
     )
     parser.add_argument(
-        "--to-solar", action="store_true", help="the dates are lunar: print their solar dates"
+        "--to-solar",
+        action="store_true",
+        help="các ngày đã cho là âm lịch: in ngày dương lịch tương ứng",
     )
     parser.add_argument(
-        "--leap", action="store_true", help="with --to-solar: the dates are in the leap month"
+        "--leap", action="store_true", help="cùng --to-solar: các ngày thuộc tháng nhuận"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)

@@ -13,10 +13,10 @@ from bot.config import ConfigError, load_config
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "run",
-        help="run the bot: every configured channel, the scheduler, the web server",
+        help="chạy bot: các kênh đã cấu hình, bộ lập lịch, máy chủ web",
         description=(
-            "Runs Loa: Telegram if LOA_TELEGRAM_TOKEN is set, Zalo if LOA_ZALO_TOKEN is set; "
-            "webhooks if LOA_WEBHOOK_BASE_URL is set, polling otherwise."
+            "Chạy Loa: Telegram khi có LOA_TELEGRAM_TOKEN, Zalo khi có LOA_ZALO_TOKEN; "
+            "nhận tin qua webhook khi có LOA_WEBHOOK_BASE_URL, nếu không thì hỏi vòng (polling)."
         ),
     )
     parser.add_argument(
@@ -24,9 +24,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         default=[],
         metavar="PLAN.yaml",
-        help="load (or reload) this plan before starting; may be repeated",
+        help="nạp (hoặc nạp lại) kế hoạch này trước khi chạy; có thể lặp lại",
     )
-    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (default INFO)")
+    parser.add_argument(
+        "--log-level", default="INFO", help="mức ghi log: DEBUG, INFO, WARNING (mặc định INFO)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -35,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # APScheduler logs every wake-up at INFO; only its problems are worth reading.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         config = load_config()
     except ConfigError as error:
