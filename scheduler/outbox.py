@@ -25,7 +25,10 @@ PENDING, SENDING, SENT, FAILED, STALE = "pending", "sending", "sent", "failed", 
 
 
 async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: datetime) -> int:
-    """Store messages whose key is new; a key already stored is never stored again."""
+    """Store messages whose key is new; a key already stored is never stored again.
+
+    Returns how many were new (another instance racing on the same keys may make
+    this an over-count; the table itself never holds a key twice)."""
     rows = [
         {
             "key": message.key,
@@ -49,19 +52,13 @@ async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: da
         return 0
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    inserted = 0
-    # One multi-row statement per chunk, RETURNING what was new; chunks keep
-    # each statement under SQLite's bound-parameter limit.
-    for start in range(0, len(rows), 200):
-        statement = (
-            insert(OutboxMessage)
-            .values(rows[start : start + 200])
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(OutboxMessage.id)
-        )
-        result = await session.execute(statement)
-        inserted += len(result.all())
-    return inserted
+    known = await existing_keys(session, [row["key"] for row in rows])
+    fresh = [row for row in rows if row["key"] not in known]
+    if fresh:
+        # ON CONFLICT covers a key another instance stored since the look-up.
+        statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
+        await session.execute(statement, fresh)
+    return len(fresh)
 
 
 async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
@@ -132,12 +129,12 @@ async def mark_sent(
         .where(OutboxMessage.id == row.id)
         .values(status=SENT, message_ids=list(message_ids), sent_at=now, last_error=None)
     )
-    for message_id in message_ids:
-        await session.merge(
-            SentMessage(
-                channel=row.channel, chat_id=row.chat_id, message_id=message_id, outbox_id=row.id
-            )
+    session.add_all(
+        SentMessage(
+            channel=row.channel, chat_id=row.chat_id, message_id=message_id, outbox_id=row.id
         )
+        for message_id in message_ids
+    )
 
 
 async def retry_later(

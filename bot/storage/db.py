@@ -53,7 +53,14 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = is_sqlite(url)
-        self.engine: AsyncEngine = create_async_engine(async_url(url), pool_pre_ping=True)
+        options: dict[str, Any] = {}
+        if self.is_sqlite:
+            # SQLite has one writer: with one connection, concurrent sessions queue in
+            # asyncio instead of sleeping in SQLite's busy handler.
+            options.update(pool_size=1, max_overflow=0, pool_timeout=120)
+        else:
+            options.update(pool_pre_ping=True)  # a server may drop idle connections
+        self.engine: AsyncEngine = create_async_engine(async_url(url), **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(

@@ -87,7 +87,10 @@ class OutboxMessage(SQLModel, table=True):
     """Every message Loa sends is a row here before it is sent (see scheduler/outbox.py)."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_ready", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_ready", "status", "next_attempt_at"),
+        Index("ix_outbox_expiry", "status", "expires_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True)
