@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage.dialect import insert_for
 from bot.storage.models import OutboxMessage, SentMessage
 from scheduler.due import DueMessage
 
@@ -50,8 +50,7 @@ async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: da
     ]
     if not rows:
         return 0
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for(session)
     known = await existing_keys(session, [row["key"] for row in rows])
     fresh = [row for row in rows if row["key"] not in known]
     if fresh:
@@ -129,12 +128,25 @@ async def mark_sent(
         .where(OutboxMessage.id == row.id)
         .values(status=SENT, message_ids=list(message_ids), sent_at=now, last_error=None)
     )
-    session.add_all(
-        SentMessage(
-            channel=row.channel, chat_id=row.chat_id, message_id=message_id, outbox_id=row.id
-        )
+    links = [
+        {
+            "channel": row.channel,
+            "chat_id": row.chat_id,
+            "message_id": message_id,
+            "outbox_id": row.id,
+        }
         for message_id in message_ids
-    )
+        if message_id
+    ]
+    if links:
+        # A platform reusing an id must not make recording the send fail (the row
+        # would then be sent again): the newest message owns the id.
+        statement = insert_for(session)(SentMessage)
+        statement = statement.on_conflict_do_update(
+            index_elements=["channel", "chat_id", "message_id"],
+            set_={"outbox_id": statement.excluded.outbox_id},
+        )
+        await session.execute(statement, links)
 
 
 async def retry_later(

@@ -104,3 +104,17 @@ async def test_sent_message_ids_lead_back_to_the_row(database) -> None:
     assert found.payload == {"entries": [{"n": 1}]}
     assert latest is not None and latest.key == "digest-1"
     assert missing is None
+
+
+async def test_a_reused_platform_id_never_stops_a_send_being_recorded(database) -> None:
+    async with database.session() as session:
+        await outbox.enqueue(session, [due("first"), due("second")], NOW)
+    async with database.session() as session:
+        first, second = await outbox.claim(session, "w", NOW)
+        await outbox.mark_sent(session, first, ["7"], NOW)
+    async with database.session() as session:
+        await outbox.mark_sent(session, second, ["7", ""], NOW)
+    assert await statuses(database) == {"first": "sent", "second": "sent"}
+    async with database.session() as session:
+        owner = await outbox.by_message_id(session, "telegram", "-100", "7")
+    assert owner is not None and owner.key == "second"
