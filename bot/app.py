@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 import signal
 import socket
 import uuid
@@ -84,7 +85,10 @@ class LoaApp:
         if self.config.webhook_secret:
             return self.config.webhook_secret
         async with self.database.session() as session:
-            return await get_or_create_secret(session, "webhook_secret")
+            # Both platforms accept 8–256 characters of [A-Za-z0-9_-].
+            return await get_or_create_secret(
+                session, "webhook_secret", lambda: secrets.token_urlsafe(32)
+            )
 
     def _build_channels(self, secret: str | None) -> None:
         commands = COMMANDS
@@ -134,7 +138,6 @@ class LoaApp:
             self.clock,
             self.worker_id,
             on_chat_gone=self._on_chat_gone,
-            on_sent=self._on_sent,
         )
         self.context = HandlerContext(
             database=self.database,
@@ -186,12 +189,6 @@ class LoaApp:
             self.config.listen_host,
             self.config.listen_port,
         )
-
-    async def _on_sent(self, row: object, message_ids: list[str]) -> None:
-        channel = self.channels.get(getattr(row, "channel", ""))
-        counter = getattr(channel, "count_sent", None)
-        if counter is not None:
-            await counter(len(message_ids))
 
     def _scheduler_health(self) -> dict[str, object]:
         last = self.engine.last_tick

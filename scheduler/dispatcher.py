@@ -18,6 +18,7 @@ from bot.channels.base import (
     ChannelDown,
     ChatGone,
     Outgoing,
+    PartlyDelivered,
     Rejected,
     RetryLater,
 )
@@ -30,7 +31,6 @@ from scheduler.clock import Clock
 log = logging.getLogger(__name__)
 
 ChatGoneHook = Callable[[str, str, str], Awaitable[None]]
-SentHook = Callable[[OutboxMessage, list[str]], Awaitable[None]]
 ChannelDownHook = Callable[[str, str], Awaitable[None]]
 
 
@@ -46,6 +46,9 @@ class DispatchReport:
         self.retried += other.retried
         self.failed += other.failed
         self.stale += other.stale
+
+
+PARTS_SENT = "parts_sent"  # payload key: ids of the parts of a split text already delivered
 
 
 def backoff(attempts: int) -> timedelta:
@@ -65,6 +68,7 @@ def to_outgoing(row: OutboxMessage) -> Outgoing:
         photo=row.payload.get("photo"),
         document=row.payload.get("document"),
         payload=row.payload,
+        parts_sent=tuple(row.payload.get(PARTS_SENT, ())),
     )
 
 
@@ -79,7 +83,6 @@ class Dispatcher:
         batch_size: int = 200,
         max_attempts: int = 30,
         on_chat_gone: ChatGoneHook | None = None,
-        on_sent: SentHook | None = None,
         on_channel_down: ChannelDownHook | None = None,
     ) -> None:
         self.database = database
@@ -89,7 +92,6 @@ class Dispatcher:
         self.batch_size = batch_size
         self.max_attempts = max_attempts
         self.on_chat_gone = on_chat_gone
-        self.on_sent = on_sent
         self.on_channel_down = on_channel_down
         self._paused_until: dict[str, datetime] = {}
         self._lock = asyncio.Lock()
@@ -135,6 +137,10 @@ class Dispatcher:
                     session, row.id, at, error, count_attempt=count_first and index == 0
                 )
 
+    async def _keep_parts(self, row: OutboxMessage, delivered: list[str]) -> None:
+        async with self.database.session() as session:
+            await outbox.keep_parts(session, row.id, {**row.payload, PARTS_SENT: delivered})
+
     async def _send_chat(self, rows: list[OutboxMessage]) -> DispatchReport:
         report = DispatchReport()
         channel_name = rows[0].channel
@@ -147,7 +153,11 @@ class Dispatcher:
                 report.retried += len(rows) - index
                 return report
             try:
-                message_ids = await channel.deliver(to_outgoing(row))
+                try:
+                    message_ids = await channel.deliver(to_outgoing(row))
+                except PartlyDelivered as partial:
+                    await self._keep_parts(row, partial.delivered)
+                    raise partial.cause from None
             except RetryLater as error:
                 retry_at = now + (
                     timedelta(seconds=error.retry_after)
@@ -208,6 +218,4 @@ class Dispatcher:
             async with self.database.session() as session:
                 await outbox.mark_sent(session, row, message_ids, self.clock.now())
             report.sent += 1
-            if self.on_sent:
-                await self.on_sent(row, message_ids)
         return report

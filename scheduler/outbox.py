@@ -149,6 +149,13 @@ async def mark_sent(
         await session.execute(statement, links)
 
 
+async def keep_parts(session: AsyncSession, row_id: int, payload: dict[str, object]) -> None:
+    """Remember what part of a split message went out (see PartlyDelivered)."""
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id).values(payload=payload)
+    )
+
+
 async def retry_later(
     session: AsyncSession, row_id: int, at: datetime, error: str, count_attempt: bool = True
 ) -> None:

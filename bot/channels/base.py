@@ -18,6 +18,8 @@ class Outgoing:
     photo: str | None = None  # file id or URL
     document: str | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+    # Ids of the parts an earlier attempt delivered: the adapter sends only the rest.
+    parts_sent: tuple[str, ...] = ()
 
 
 class DeliveryError(Exception):
@@ -43,6 +45,18 @@ class ChatGone(DeliveryError):
 
 class Rejected(DeliveryError):
     """The platform refused this message for good (400): retrying cannot help."""
+
+
+class PartlyDelivered(DeliveryError):
+    """The first parts of a split message went out, then `cause` stopped the rest.
+
+    The dispatcher keeps `delivered` (all part ids so far) with the outbox row, so the
+    retry passes them back in Outgoing.parts_sent and no part is sent twice."""
+
+    def __init__(self, cause: DeliveryError, delivered: list[str]) -> None:
+        super().__init__(f"{len(delivered)} part(s) delivered, then: {cause}")
+        self.cause = cause
+        self.delivered = delivered
 
 
 class ChannelDown(DeliveryError):

@@ -54,6 +54,7 @@ from bot.channels.base import (
     ChatGone,
     DeliveryError,
     Outgoing,
+    PartlyDelivered,
     Rejected,
     RetryLater,
 )
@@ -485,9 +486,16 @@ class TelegramChannel:
         parts = plan_parts(message.text, message.buttons, message.photo, message.document)
         if not parts:
             raise Rejected("nothing to send: the message is empty")
-        # The first part is retried by the outbox; once it is out, later parts are retried
-        # here, since a retry of the whole message would send the first part twice.
-        return await self._send_parts(message.chat_id, parts, first_retries=0)
+        # Parts an earlier attempt delivered are skipped; a failure after some parts went
+        # out tells the outbox which, so its retry sends only the rest.
+        done = len(message.parts_sent) if len(message.parts_sent) < len(parts) else 0
+        ids = list(message.parts_sent[:done])
+        try:
+            return await self._send_parts(message.chat_id, parts[done:], ids=ids, retries=0)
+        except DeliveryError as error:
+            if ids:
+                raise PartlyDelivered(error, ids) from None
+            raise
 
     async def _send_reply(self, event: Event, reply: Reply, *, notice_answered: bool) -> None:
         chat_id = reply.chat_id or event.chat_id
@@ -541,11 +549,17 @@ class TelegramChannel:
             await self._send_parts(chat_id, rest)
 
     async def _send_parts(
-        self, chat_id: str, parts: Sequence[_Part], *, first_retries: int = REPLY_RETRIES
+        self,
+        chat_id: str,
+        parts: Sequence[_Part],
+        *,
+        ids: list[str] | None = None,
+        retries: int = REPLY_RETRIES,
     ) -> list[str]:
-        ids = []
-        for index, part in enumerate(parts):
-            retries = first_retries if index == 0 else REPLY_RETRIES
+        """Send parts in order, appending each id to `ids` (the caller's list, so it sees
+        how far a failed call got)."""
+        ids = [] if ids is None else ids
+        for part in parts:
             ids.append(await self._request(chat_id, self._sender(chat_id, part), retries=retries))
         return ids
 

@@ -13,7 +13,14 @@ import pytest
 from telegram import Update
 
 from bot import inbound
-from bot.channels.base import ChannelDown, ChatGone, Outgoing, Rejected, RetryLater
+from bot.channels.base import (
+    ChannelDown,
+    ChatGone,
+    Outgoing,
+    PartlyDelivered,
+    Rejected,
+    RetryLater,
+)
 from bot.channels.ratelimit import RateLimiter, RateLimits
 from bot.channels.telegram import ERROR_TEXT, TelegramChannel
 from bot.channels.telegram_updates import update_to_event
@@ -230,13 +237,20 @@ async def test_a_server_error_is_retried_later_and_a_bad_request_is_rejected(
     assert tg.sent == []
 
 
-async def test_a_429_on_a_later_part_is_waited_out_so_no_part_is_sent_twice(
+async def test_a_429_on_a_later_part_resumes_there_so_no_part_is_sent_twice(
     tg: FakeTelegram, channel: TelegramChannel
 ) -> None:
     paragraph = ("Đoạn dài. " * 300).strip()
+    message = Outgoing(str(GROUP), f"{paragraph}\n\n{paragraph}")
     tg.storm(retry_after=1, every=2, chat_ids=[GROUP])  # the second send gets a 429
-    ids = await channel.deliver(Outgoing(str(GROUP), f"{paragraph}\n\n{paragraph}"))
+    with pytest.raises(PartlyDelivered) as partly:
+        await channel.deliver(message)
     tg.calm()
+    assert isinstance(partly.value.cause, RetryLater)
+    assert partly.value.delivered == [str(tg.sent[0].message_id)]
+    # The outbox's retry carries the delivered part: only the rest goes out.
+    retry = Outgoing(message.chat_id, message.text, parts_sent=tuple(partly.value.delivered))
+    ids = await channel.deliver(retry)
     assert [sent.text for sent in tg.sent] == [paragraph, paragraph]
     assert ids == [str(sent.message_id) for sent in tg.sent]
     assert tg.stats()["rate_limited"] == 1

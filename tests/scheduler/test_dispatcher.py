@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.channels.base import ChatGone, Outgoing, Rejected, RetryLater
+from bot.channels.base import ChatGone, Outgoing, PartlyDelivered, Rejected, RetryLater
 from bot.storage.models import OutboxMessage
 from scheduler import outbox
 from scheduler.clock import LOCAL_TZ, FixedClock
@@ -177,3 +177,23 @@ async def test_a_crash_mid_send_is_recovered_without_doubles(database) -> None:
     restarted = Dispatcher(database, {"telegram": channel}, FixedClock(NOW), "restarted")
     await restarted.dispatch()
     assert [text for _, text in channel.delivered] == ["a1", "a2", "a3"]
+
+
+async def test_a_split_message_cut_short_is_resumed_not_repeated(database) -> None:
+    dispatcher, channel, clock, _ = await setup(database, {"-1": ["long"]})
+    seen: list[tuple[str, ...]] = []
+
+    async def deliver(message: Outgoing) -> list[str]:
+        seen.append(message.parts_sent)
+        if not message.parts_sent:
+            raise PartlyDelivered(RetryLater("429", retry_after=5), ["p1"])
+        return [*message.parts_sent, "p2"]
+
+    channel.deliver = deliver  # type: ignore[method-assign]
+    await dispatcher.dispatch()
+    assert (await rows(database))["long"].payload["parts_sent"] == ["p1"]
+    clock.advance(timedelta(seconds=5))
+    await dispatcher.dispatch()
+    row = (await rows(database))["long"]
+    assert seen == [(), ("p1",)]
+    assert (row.status, row.message_ids) == ("sent", ["p1", "p2"])

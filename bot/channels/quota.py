@@ -1,0 +1,78 @@
+"""Counting what a channel sends each month, to warn before a quota runs out.
+
+Zalo's free Bot Platform plan allows a few thousand outbound messages a month; a
+department that hits the cap in the last week of a campaign loses its reminders, so
+the admins are told at 80 % and again at 100 %. Months are local (Asia/Ho_Chi_Minh).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.db import Database
+from bot.storage.models import SendCounter
+from scheduler.clock import LOCAL_TZ
+
+WARN_AT = (0.8, 1.0)
+
+
+def month_of(moment: datetime) -> str:
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m")
+
+
+def crossed_threshold(before: int, after: int, quota: int) -> float | None:
+    """The highest warning threshold passed going from `before` to `after` sent messages."""
+    if quota <= 0:
+        return None  # no quota configured: nothing to warn about
+    crossed = None
+    for threshold in WARN_AT:
+        if before < threshold * quota <= after:
+            crossed = threshold
+    return crossed
+
+
+async def count_sent(
+    database: Database, channel: str, sent: int, now: datetime, quota: int
+) -> tuple[int, float | None]:
+    """Add `sent` to this month's count; return (new count, threshold just crossed).
+
+    The count is raised by one atomic UPDATE ... RETURNING, so concurrent senders (the
+    dispatcher sends to many chats at once, several processes may share PostgreSQL)
+    never lose a message, and each threshold is crossed by exactly one call."""
+    month = month_of(now)
+    async with database.session() as session:
+        after = await _raise(session, channel, month, sent)
+        if after is None:
+            # First message of the month: create the row (unless another sender just
+            # did), then raise it like any other.
+            dialect = session.bind.dialect.name if session.bind else "sqlite"
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            await session.execute(
+                insert(SendCounter)
+                .values(channel=channel, month=month, count=0, warned=False)
+                .on_conflict_do_nothing(index_elements=["channel", "month"])
+            )
+            after = await _raise(session, channel, month, sent)
+            assert after is not None
+    return after, crossed_threshold(after - sent, after, quota)
+
+
+async def _raise(session: AsyncSession, channel: str, month: str, sent: int) -> int | None:
+    result = await session.execute(
+        update(SendCounter)
+        .where(SendCounter.channel == channel, SendCounter.month == month)
+        .values(count=SendCounter.count + sent)
+        .returning(SendCounter.count)
+    )
+    return result.scalar_one_or_none()
+
+
+async def sent_in_month(database: Database, channel: str, now: datetime) -> int:
+    """Messages counted for `channel` in the month of `now`."""
+    async with database.session() as session:
+        counter = await session.get(SendCounter, (channel, month_of(now)))
+        return counter.count if counter is not None else 0

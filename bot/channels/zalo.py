@@ -1,0 +1,646 @@
+"""The Zalo Bot Platform channel, on plain aiohttp.
+
+Zalo's Bot API looks like Telegram's but differs where it hurts: getUpdates has no
+offset (the same update can come twice, so every update is stored under its message_id,
+unique in the database, before it is handled), 408 means "nothing new", there are no
+buttons and no edits, texts stop at 2,000 characters, and in groups the bot only sees
+messages that quote or mention it. The token sits in the URL path, so no URL and no
+library error text is ever logged or raised: errors name only the type of failure.
+
+A message longer than 2,000 characters goes out in parts. When a later part fails, the
+parts already delivered are written into the outbox row's payload (PROGRESS_KEY) and the
+outbox's retry resumes at the failed part: nothing is lost and nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import inbound
+from bot.channels.base import (
+    ChannelDown,
+    ChatGone,
+    DeliveryError,
+    Outgoing,
+    PartlyDelivered,
+    Rejected,
+    RetryLater,
+)
+from bot.channels.quota import count_sent
+from bot.channels.ratelimit import RateLimiter
+from bot.channels.text import extract_links, split_text
+from bot.config import Config
+from bot.logging_setup import register_secrets
+from bot.storage.db import Database
+from bot.web import WebServer, read_json, secret_matches
+from handlers.events import Event, Reply
+from scheduler.clock import Clock
+
+log = logging.getLogger(__name__)
+
+NAME = "zalo"
+TEXT_LIMIT = 2000
+WEBHOOK_PATH = "/webhook/zalo"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+SECRET_LENGTH = (8, 256)  # what setWebhook accepts
+POLL_TIMEOUT_SECONDS = 30
+MIN_POLL_INTERVAL = 1.0  # Zalo asks for no more than one getUpdates a second
+MAX_POLL_BACKOFF = 60.0
+QUOTA_PAUSE = (60.0, 3600.0)  # channel-wide pause after a 429: first, doubling up to
+REPLY_RETRIES = 2  # in-place retries of a reply part (replies have no outbox row)
+MAX_IN_PLACE_WAIT = 60.0
+STOP_GRACE = 5.0  # seconds in-flight updates get to finish at stop()
+
+PHOTO_NOTE = (
+    "📷 Tin này có kèm một ảnh nhưng ảnh không gửi được qua Zalo. "
+    "Xin liên hệ quản trị viên nếu cần xem ảnh."
+)
+DOCUMENT_NOTE = (
+    "📎 Tin này có kèm một tệp tài liệu nhưng tệp không gửi được qua Zalo. "
+    "Xin liên hệ quản trị viên nếu cần tệp."
+)
+QUOTA_429_ALERT = (
+    "⚠️ Zalo từ chối gửi tin vì vượt hạn mức (lỗi 429). Loa tạm dừng gửi qua Zalo "
+    "{minutes} phút rồi thử lại; các tin chưa gửi vẫn được giữ. Hãy kiểm tra hạn mức "
+    "của Zalo Bot."
+)
+QUOTA_WARNING = (
+    "⚠️ Loa đã gửi {count}/{quota} tin Zalo trong tháng {month} ({percent}% hạn mức). "
+    "Khi hết hạn mức, Zalo sẽ ngừng nhận tin cho tới tháng sau."
+)
+QUOTA_EXHAUSTED = (
+    "⚠️ Loa đã gửi {count}/{quota} tin Zalo trong tháng {month}: đã hết hạn mức. Zalo có "
+    "thể từ chối các tin tiếp theo cho tới tháng sau; hãy nâng hạn mức hoặc để các đơn vị "
+    "theo dõi qua Telegram."
+)
+
+EventHandler = Callable[[Event], Awaitable[Sequence[Reply]]]
+AdminAlert = Callable[[str, str], Awaitable[Any]]
+
+_URL = re.compile(r"https?://\S+$", re.IGNORECASE)
+# A command may follow a mention: "@Loa /tiendo" (Zalo puts mentions in the text).
+_COMMAND = re.compile(r"^(?:@\S+\s+)?/(?P<name>[A-Za-z0-9_]{1,32})(?:@\S+)?(?P<rest>(?:\s.*)?)$")
+
+
+class ZaloApiError(Exception):
+    """An API answer other than ok, or no answer (status 0). Never holds the URL."""
+
+    def __init__(self, status: int, code: int | None, description: str) -> None:
+        self.status = status
+        self.code = code or status
+        self.description = description
+        super().__init__(f"Zalo API {self.code or 'network'}: {description}")
+
+
+# --- updates to events ---------------------------------------------------------------------
+
+
+def unwrap_update(body: Any) -> dict[str, Any] | None:
+    """Webhook bodies come as {ok, result: update} or as the bare update."""
+    if not isinstance(body, dict):
+        return None
+    if isinstance(body.get("event_name"), str):
+        return body
+    result = body.get("result")
+    if isinstance(result, dict) and isinstance(result.get("event_name"), str):
+        return result
+    return None
+
+
+def _updates_in(result: Any) -> list[dict[str, Any]]:
+    """getUpdates answers one update; a list (or a wrapped one) is accepted all the same."""
+    items = result if isinstance(result, list) else [result]
+    return [update for item in items if (update := unwrap_update(item)) is not None]
+
+
+def update_key(update: dict[str, Any]) -> str:
+    """The de-duplication key: the message_id, else a digest of the whole update."""
+    message = update.get("message") or {}
+    message_id = message.get("message_id")
+    if message_id:
+        return str(message_id)
+    canonical = json.dumps(update, sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _photo_of(message: dict[str, Any]) -> str | None:
+    for field in ("photo", "photo_url", "url"):
+        value = message.get(field)
+        if isinstance(value, str) and _URL.match(value):
+            return value
+    return None
+
+
+def to_event(update: dict[str, Any], received_at: datetime) -> Event | None:
+    """The Event for a Zalo update, or None for what Loa cannot act on."""
+    name = update.get("event_name", "")
+    message = update.get("message") or {}
+    sender = message.get("from") or {}
+    chat = message.get("chat") or {}
+    user_id = str(sender.get("id") or "")
+    if not user_id or sender.get("is_bot") is True:
+        return None
+    chat_type = "group" if str(chat.get("chat_type", "")).upper() == "GROUP" else "private"
+    common: dict[str, Any] = {
+        "channel": NAME,
+        "chat_id": str(chat.get("id") or user_id),  # a private chat's id is the user's
+        "chat_type": chat_type,
+        "user_id": user_id,
+        "user_name": str(sender.get("display_name") or sender.get("name") or ""),
+        "received_at": received_at,
+        "message_id": str(message.get("message_id") or "") or None,
+        # In a group Zalo shows the bot only messages that quote or mention it.
+        "quotes_bot": chat_type == "group",
+    }
+    if name in ("message.unsupported.received", "message.sticker.received"):
+        # Content Zalo withholds (protected users), or a sticker: a polite answer only.
+        return Event(kind="unsupported", **common)
+    if name == "message.text.received":
+        text = str(message.get("text") or "").strip()
+    elif name == "message.image.received":
+        text = str(message.get("caption") or "").strip()
+    else:
+        return None  # future event kinds carry nothing Loa acts on
+    evidence = extract_links(text)
+    photo = _photo_of(message) if name == "message.image.received" else None
+    if photo and photo not in evidence:
+        evidence.append(photo)
+    if not text and not evidence:
+        return None
+    command = _COMMAND.match(text)
+    return Event(
+        kind="command" if command else "message",
+        text=text,
+        command=command.group("name").lower() if command else None,
+        args=tuple(command.group("rest").split()) if command else (),
+        evidence=tuple(evidence),
+        **common,
+    )
+
+
+# --- outgoing content ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One API call."""
+
+    method: str  # sendMessage | sendPhoto
+    body: dict[str, Any]
+
+
+def plan_parts(message: Outgoing) -> list[Part]:
+    """The API calls for a message: the photo first (with the first text part as its
+    caption), then the text in parts of 2,000 characters cut at paragraph or line ends.
+
+    Zalo takes photos by URL only: a Telegram file id (a broadcast made from Telegram)
+    cannot be sent, so the text says a photo was left out. Documents have no method at
+    all: a link is written into the text, a file id becomes a note. Buttons are dropped
+    (the texts say how to answer instead)."""
+    photo = message.photo if message.photo and _URL.match(message.photo) else None
+    notes = []
+    if message.photo and not photo:
+        notes.append(PHOTO_NOTE)
+    if message.document:
+        notes.append(f"📎 {message.document}" if _URL.match(message.document) else DOCUMENT_NOTE)
+    text = "\n\n".join(piece for piece in (message.text.strip(), *notes) if piece)
+    chunks = split_text(text, TEXT_LIMIT)
+    parts = []
+    if photo:
+        body: dict[str, Any] = {"chat_id": message.chat_id, "photo": photo}
+        if chunks:
+            body["caption"] = chunks.pop(0)
+        parts.append(Part("sendPhoto", body))
+    parts += [Part("sendMessage", {"chat_id": message.chat_id, "text": c}) for c in chunks]
+    return parts
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")  # Vietnamese: 3.000
+
+
+def _delivery_error(error: ZaloApiError) -> DeliveryError:
+    """What the outbox does about a failed send (the 401 and 429 cases are the channel's)."""
+    if error.status == 0:
+        # The network fails every chat alike: the dispatcher pauses the channel.
+        return RetryLater(f"Zalo unreachable: {error.description}", per_chat=False)
+    if error.code == 401:
+        return ChannelDown("Zalo rejected the bot token (401)")
+    if error.code in (403, 408) or error.code >= 500:
+        # Zalo answers 403 "Internal server error" for passing faults.
+        return RetryLater(f"Zalo {error.code}: {error.description}")
+    if error.code == 404 and "chat" in error.description.lower():
+        return ChatGone(f"Zalo {error.code}: {error.description}")
+    return Rejected(f"Zalo {error.code}: {error.description}")
+
+
+# --- the channel -----------------------------------------------------------------------------
+
+
+class ZaloChannel:
+    name = NAME
+    username: str | None = None  # Zalo has no deep links
+
+    def __init__(
+        self,
+        config: Config,
+        database: Database,
+        on_event: EventHandler,
+        clock: Clock,
+        secret: str | None,
+        alert_admins: AdminAlert | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        """`secret`: the webhook secret in use (configured, or generated and stored).
+        `alert_admins(text, key)`: tells the plan admins; the key de-duplicates."""
+        if not config.zalo_token:
+            raise ValueError("ZaloChannel needs LOA_ZALO_TOKEN")
+        self._token = config.zalo_token
+        self._api = config.zalo_api_url.rstrip("/")
+        self._webhook_base = config.webhook_base_url
+        self._quota = config.zalo_monthly_quota
+        self._secret = secret
+        register_secrets([self._token, secret])  # also covers other libraries' log lines
+        self.database = database
+        self.on_event = on_event
+        self.clock = clock
+        self.alert_admins = alert_admins
+        # Zalo publishes no rate limits; these stay well under what a chat app allows.
+        self.limiter = limiter or RateLimiter(
+            global_per_second=10, group_per_minute=20, chat_per_second=1
+        )
+        self._session: aiohttp.ClientSession | None = None
+        self._poller: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._chat_tails: dict[str, asyncio.Task[None]] = {}
+        self._paused_until = 0.0  # loop time; set after a 429
+        self._quota_pause = QUOTA_PAUSE[0]
+        self._alerted: set[str] = set()  # alert keys already given to alert_admins
+        self.account_name = ""
+        self.running = False
+
+    @property
+    def mode(self) -> str:
+        return "webhook" if self._webhook_base else "polling"
+
+    def health(self) -> dict[str, Any]:
+        return {"running": self.running, "mode": self.mode, "alive": self.running}
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._token, "<redacted>")
+
+    async def call(
+        self, method: str, body: dict[str, Any] | None = None, seconds: float = 30
+    ) -> Any:
+        """One API call; the result, or ZaloApiError (whose text never holds the token)."""
+        if self._session is None:
+            raise RuntimeError("the Zalo channel is not started")
+        url = f"{self._api}/bot{self._token}/{method}"
+        failure: str | None = None
+        try:
+            async with self._session.post(
+                url, json=body or {}, timeout=aiohttp.ClientTimeout(total=seconds)
+            ) as response:
+                status = response.status
+                try:
+                    data = await response.json(content_type=None)
+                except ValueError:  # not JSON (a proxy's error page)
+                    data = None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            # aiohttp's messages may quote the URL, which holds the token: keep the type only.
+            failure = type(error).__name__
+        if failure is not None:  # raised outside the except block: no __context__ either
+            raise ZaloApiError(0, None, f"network error ({failure})")
+        if status == 200 and isinstance(data, dict) and data.get("ok"):
+            return data.get("result")
+        data = data if isinstance(data, dict) else {}
+        code = data.get("error_code")
+        description = self._scrub(str(data.get("description") or f"HTTP {status}"))
+        raise ZaloApiError(status, code if isinstance(code, int) else status, description)
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self, web_server: WebServer | None = None) -> None:
+        """Check the token, recover stored updates, then poll or register the webhook.
+
+        Raises ChannelDown with a clear reason when the channel cannot work."""
+        if self._webhook_base:
+            if web_server is None:
+                raise ChannelDown("Zalo webhooks need Loa's web server")
+            low, high = SECRET_LENGTH
+            if not self._secret or not low <= len(self._secret) <= high:
+                raise ChannelDown(
+                    f"Zalo webhooks need LOA_WEBHOOK_SECRET of {low} to {high} characters"
+                )
+        self._session = aiohttp.ClientSession()
+        try:
+            me = await self.call("getMe")
+        except ZaloApiError as error:
+            await self._close_session()
+            if error.code == 401:
+                raise ChannelDown(
+                    "Zalo rejected the bot token (401): check LOA_ZALO_TOKEN"
+                ) from None
+            raise ChannelDown(f"cannot reach the Zalo Bot API: {error}") from None
+        self.account_name = str((me or {}).get("account_name", ""))
+        for row in await inbound.unprocessed(self.database, NAME):
+            assert row.id is not None
+            self._schedule(row.id, row.payload)  # stored before a crash, never handled
+        try:
+            if web_server is not None and self._webhook_base:
+                # The route exists before Zalo learns the URL, so no early update is refused.
+                web_server.add_post_route(WEBHOOK_PATH, self._webhook)
+                await self.call(
+                    "setWebhook",
+                    {"url": f"{self._webhook_base}{WEBHOOK_PATH}", "secret_token": self._secret},
+                )
+            else:
+                await self.call("deleteWebhook")  # getUpdates answers nothing while one is set
+        except ZaloApiError as error:
+            await self.stop()
+            raise ChannelDown(f"Zalo {self.mode} set-up failed: {error}") from None
+        if not self._webhook_base:
+            self._poller = asyncio.create_task(self._poll(), name="zalo-polling")
+        self.running = True
+        log.info("Zalo bot %s connected (%s)", self.account_name, self.mode)
+
+    async def stop(self) -> None:
+        """Stop receiving, give in-flight updates a moment, close the HTTP client. Updates
+        cut short stay unprocessed in the store and are handled at the next start."""
+        self.running = False
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        await self._close_session()
+
+    async def _close_session(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    # --- receiving -----------------------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        loop = asyncio.get_running_loop()
+        backoff = 1.0
+        unstored: list[dict[str, Any]] = []  # fetched, not yet stored: getUpdates won't repeat
+        while True:
+            started = loop.time()
+            try:
+                if not unstored:
+                    unstored = _updates_in(
+                        await self.call(
+                            "getUpdates",
+                            {"timeout": str(POLL_TIMEOUT_SECONDS)},
+                            seconds=POLL_TIMEOUT_SECONDS + 10,
+                        )
+                    )
+                while unstored:
+                    await self._accept(unstored[0])
+                    unstored.pop(0)
+                backoff = 1.0
+            except ZaloApiError as error:
+                if error.code == 401:
+                    log.error(
+                        "Zalo rejected the bot token (401): polling stopped; "
+                        "set a valid LOA_ZALO_TOKEN and restart Loa"
+                    )
+                    self.running = False
+                    return
+                if error.code == 429:
+                    await asyncio.sleep(await self._quota_exceeded())
+                elif error.code != 408:  # 408: nothing new, the normal end of a long poll
+                    log.warning("Zalo getUpdates failed (%s); retrying in %.0f s", error, backoff)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, MAX_POLL_BACKOFF)
+            except Exception:  # the database could not store the update: keep it, try again
+                log.exception("Zalo: could not store an update; retrying in %.0f s", backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_POLL_BACKOFF)
+            await asyncio.sleep(max(0.0, MIN_POLL_INTERVAL - (loop.time() - started)))
+
+    async def _webhook(self, request: web.Request) -> web.Response:
+        if not self._secret or not secret_matches(request.headers.get(SECRET_HEADER), self._secret):
+            log.warning("Zalo webhook: refused a request without the right secret")
+            return web.json_response({"ok": False, "description": "forbidden"}, status=403)
+        if self._session is None:  # stopped, or its start failed: Zalo may try again later
+            return web.json_response({"ok": False, "description": "stopped"}, status=503)
+        update = unwrap_update(await read_json(request))
+        if update is None:
+            return web.json_response({"ok": False, "description": "not an update"}, status=400)
+        try:
+            await self._accept(update)
+        except Exception:
+            # Not stored: an error answer lets Zalo deliver it again.
+            log.exception("Zalo webhook: could not store an update")
+            return web.json_response({"ok": False, "description": "not stored"}, status=500)
+        return web.json_response({"ok": True})
+
+    async def _accept(self, update: dict[str, Any]) -> bool:
+        """Store the update, then have it handled in the background; False for a repeat."""
+        key = update_key(update)
+        row_id = await inbound.record(self.database, NAME, key, update, self.clock.now())
+        if row_id is None:
+            log.debug("Zalo update %s seen before: dropped", key)
+            return False
+        self._schedule(row_id, update)
+        return True
+
+    def _schedule(self, row_id: int, update: dict[str, Any]) -> None:
+        chat = (update.get("message") or {}).get("chat") or {}
+        key = str(chat.get("id") or "")
+        # Chain behind the chat's previous update so each chat is handled in order.
+        task = asyncio.create_task(self._process(row_id, update, self._chat_tails.get(key)))
+        self._chat_tails[key] = task
+        self._tasks.add(task)
+        task.add_done_callback(lambda done: self._forget(key, done))
+
+    def _forget(self, key: str, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if self._chat_tails.get(key) is task:
+            del self._chat_tails[key]
+
+    async def _process(
+        self, row_id: int, update: dict[str, Any], previous: asyncio.Task[None] | None
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        try:
+            event = to_event(update, self.clock.now())
+            if event is not None:
+                await self._send_replies(event, list(await self.on_event(event)))
+        except Exception:
+            log.exception("Zalo update %s failed", row_id)
+        # A failed update is marked too: handling it again would fail again.
+        try:
+            await inbound.mark_processed(self.database, row_id, self.clock.now())
+        except Exception:
+            log.exception("Zalo update %s: could not mark it processed", row_id)
+
+    async def _send_replies(self, event: Event, replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            chat_id = reply.chat_id or event.chat_id
+            contents = []
+            notice = (reply.notice or "").strip()
+            if notice and notice != reply.text.strip():
+                contents.append(Outgoing(chat_id, notice))  # Zalo has no pop-ups: a message
+            contents.append(
+                Outgoing(chat_id, reply.text, photo=reply.photo, document=reply.document)
+            )
+            for content in contents:
+                parts = plan_parts(content)
+                if not parts:
+                    continue
+                try:
+                    await self._send_parts(chat_id, parts, retries=REPLY_RETRIES)
+                except DeliveryError as error:
+                    log.warning("Zalo reply to chat %s not sent: %s", chat_id, error)
+
+    # --- sending -------------------------------------------------------------------------------
+
+    async def deliver(self, message: Outgoing) -> list[str]:
+        """Send an outbox row; the ids of all its parts. Raises a DeliveryError.
+
+        A retry of a split text starts after the parts an earlier attempt delivered
+        (message.parts_sent); a failure after some parts raises PartlyDelivered."""
+        parts = plan_parts(message)
+        if not parts:
+            raise Rejected("nothing to send: the message is empty")
+        done = len(message.parts_sent) if len(message.parts_sent) < len(parts) else 0
+        if done:
+            log.info(
+                "Zalo chat %s: resuming a message at part %d/%d",
+                message.chat_id,
+                done + 1,
+                len(parts),
+            )
+        ids = list(message.parts_sent[:done])
+        try:
+            return await self._send_parts(message.chat_id, parts, done=done, ids=ids)
+        except DeliveryError as error:
+            if ids:
+                raise PartlyDelivered(error, ids) from None
+            raise
+
+    async def _send_parts(
+        self,
+        chat_id: str,
+        parts: Sequence[Part],
+        *,
+        done: int = 0,
+        ids: list[str] | None = None,
+        retries: int = 0,
+    ) -> list[str]:
+        """Send parts[done:] in order, appending each id to `ids` (the caller's list, so
+        it sees how far a failed call got); a failed part is retried in place up to
+        `retries` times when the wait is short, so a reply resumes where it failed."""
+        ids = [] if ids is None else ids
+        for index in range(done, len(parts)):
+            attempt = 0
+            while True:
+                try:
+                    ids.append(await self._send(chat_id, parts[index]))
+                    break
+                except RetryLater as error:
+                    wait = error.retry_after if error.retry_after is not None else 2.0**attempt
+                    if attempt >= retries or wait > MAX_IN_PLACE_WAIT:
+                        raise
+                    attempt += 1
+                    log.info("Zalo chat %s: %s; retrying in %.0f s", chat_id, error, wait)
+                    await asyncio.sleep(wait)
+        return ids
+
+    async def _send(self, chat_id: str, part: Part) -> str:
+        """One send call through the limiter; its message id. Counts it against the quota."""
+        remaining = self._paused_until - asyncio.get_running_loop().time()
+        if remaining > 0:
+            raise RetryLater("Zalo sending paused after a quota error (429)", remaining, False)
+        async with self.limiter.slot(chat_id, is_group=True):
+            try:
+                result = await self.call(part.method, part.body)
+            except ZaloApiError as error:
+                failure = error
+            else:
+                failure = None
+        if failure is not None:
+            raise await self._send_failed(failure)
+        self._quota_pause = QUOTA_PAUSE[0]
+        await self._count_sent(1)
+        return str((result or {}).get("message_id", "")) if isinstance(result, dict) else ""
+
+    async def _send_failed(self, error: ZaloApiError) -> DeliveryError:
+        if error.code == 401:
+            log.error(
+                "Zalo rejected the bot token (401): the Zalo channel stops; "
+                "set a valid LOA_ZALO_TOKEN and restart Loa"
+            )
+            self.running = False
+        if error.code == 429:
+            pause = await self._quota_exceeded()
+            return RetryLater(f"Zalo quota exceeded (429): {error.description}", pause, False)
+        return _delivery_error(error)
+
+    async def _quota_exceeded(self) -> float:
+        """After a 429: pause all sending (doubling each time), tell the admins once a day."""
+        now = asyncio.get_running_loop().time()
+        if self._paused_until > now:
+            # Other chats' requests in flight meet the same 429: one pause, not several.
+            return self._paused_until - now
+        pause = self._quota_pause
+        self._quota_pause = min(pause * 2, QUOTA_PAUSE[1])
+        self._paused_until = now + pause
+        log.warning("Zalo answered 429 (quota exceeded): sending paused for %.0f s", pause)
+        key = f"zalo-429/{self.clock.now():%Y-%m-%d}"
+        if key not in self._alerted:
+            await self._alert(QUOTA_429_ALERT.format(minutes=max(1, round(pause / 60))), key)
+        return pause
+
+    async def _count_sent(self, sent: int) -> None:
+        """Count a delivered message against the monthly quota; warn at 80 % and 100 %."""
+        try:
+            count, crossed = await count_sent(
+                self.database, NAME, sent, self.clock.now(), self._quota
+            )
+        except SQLAlchemyError:
+            log.exception("Zalo: could not count a sent message")
+            return
+        if crossed is None:
+            return
+        now = self.clock.now()
+        template = QUOTA_EXHAUSTED if crossed >= 1.0 else QUOTA_WARNING
+        text = template.format(
+            count=_thousands(count),
+            quota=_thousands(self._quota),
+            month=f"{now:%m/%Y}",
+            percent=round(crossed * 100),
+        )
+        await self._alert(text, f"zalo-quota/{now:%Y-%m}/{round(crossed * 100)}")
+
+    async def _alert(self, text: str, key: str) -> None:
+        if self.alert_admins is None:
+            log.warning("Zalo: no admin alert hook; not sent: %s", text)
+            return
+        try:
+            await self.alert_admins(text, key)
+        except Exception:  # an alert must never fail a delivery
+            log.exception("Zalo: could not alert the admins (%s)", key)
+        else:
+            self._alerted.add(key)
