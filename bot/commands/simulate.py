@@ -1,0 +1,252 @@
+"""`loa simulate --from D --to D [--plan PLAN.yaml] [--format table|json]`: every message
+a window of days would bring, with its text, without sending anything.
+
+With --plan the plan file is simulated on its own: its declared chats, no
+confirmations. Without it, every plan in the database (LOA_DATABASE_URL) with its
+linked chats and confirmations. Units without a chat are shown too ("chưa liên kết",
+channel null in JSON): nothing would reach them, and admins should see that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, TextIO
+
+from bot.commands._common import fail, run_with_database
+from bot.config import Config, ConfigError, load_config
+from bot.storage.db import Database
+from bot.storage.state import merge_admins, plan_states
+from content.dates import format_date_long
+from content.plan import Plan
+from content.plan_loader import PlanError, load_plan
+from content.plan_reader import parse_date_text
+from scheduler.due import DueMessage
+from scheduler.items import expand_items
+from scheduler.planner import messages_between
+from scheduler.state import PlanState
+
+KIND_LABELS = {
+    "digest": "tin nhắc việc",
+    "post": "bài gợi ý đăng",
+    "escalation": "báo cáo quá hạn cho quản trị",
+}
+NOT_LINKED = "(chưa liên kết)"
+SHOWN_ONCE = ("post", "escalation")
+
+Simulated = tuple[Plan, DueMessage]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "simulate",
+        help="xem trước mọi tin sẽ gửi trong một khoảng ngày, không gửi gì",
+        description="Liệt kê mọi tin (nhắc việc, bài gợi ý, báo quá hạn) mà các ngày đã chọn "
+        "sẽ mang lại, kèm nội dung, mà không gửi tin nào.",
+    )
+    parser.add_argument(
+        "--from",
+        dest="start",
+        required=True,
+        metavar="D",
+        help="ngày đầu: 2026-02-01 hoặc 1/2/2026",
+    )
+    parser.add_argument(
+        "--to", dest="end", required=True, metavar="D", help="ngày cuối (tính cả ngày này)"
+    )
+    parser.add_argument(
+        "--plan",
+        metavar="PLAN.yaml",
+        help="mô phỏng tệp kế hoạch này (mặc định: mọi kế hoạch trong cơ sở dữ liệu)",
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.set_defaults(handler=run)
+
+
+def parse_day(option: str, text: str, command: str = "loa simulate") -> date:
+    """A command-line date; ValueError with a message naming the command and option."""
+    try:
+        return parse_date_text(text)
+    except ValueError as error:
+        raise ValueError(f"{command}: {option}: {error}") from None
+
+
+def simulate(states: Sequence[PlanState], start: date, end: date) -> list[Simulated]:
+    """Every message of the window for these plans, in sending order."""
+    found = [
+        (state.plan, message)
+        for state in states
+        for message in messages_between(state, start, end, include_unlinked=True)
+    ]
+    # Each plan's messages are in order already; a stable sort interleaves the plans.
+    found.sort(key=lambda pair: pair[1].not_before)
+    return found
+
+
+def file_state(plan: Plan, config: Config) -> PlanState:
+    """A plan file as the store would hold it right after `loa load`: declared chats only."""
+    links = {unit.id: unit.channels for unit in plan.units if unit.channels}
+    return PlanState(
+        plan=plan,
+        items=expand_items(plan),
+        links=links,
+        admins=merge_admins(plan, config.admins),
+    )
+
+
+# --- output -----------------------------------------------------------------------------
+
+
+def chat_label(message: DueMessage) -> str | None:
+    return message.chat_address if message.channel else None
+
+
+def item_keys(message: DueMessage) -> list[str]:
+    payload = message.payload
+    if "entries" in payload:
+        return [entry["key"] for entry in payload["entries"]]
+    return list(payload.get("items", []))
+
+
+def as_json(plan: Plan, message: DueMessage) -> dict[str, Any]:
+    """One message as `loa simulate --format json` prints it."""
+    return {
+        "at": message.not_before.isoformat(),
+        "plan": plan.id,
+        "unit": message.payload.get("unit_id"),
+        "channel": chat_label(message),
+        "kind": message.kind,
+        "items": item_keys(message),
+        "text": message.text,
+    }
+
+
+def recipient(plan: Plan, message: DueMessage) -> str:
+    """Who gets it, for people: the unit's name, or the admin's address."""
+    unit_id = message.payload.get("unit_id")
+    if unit_id is None:
+        return f"Quản trị viên {chat_label(message)}"
+    try:
+        return plan.unit(unit_id).name
+    except KeyError:
+        return unit_id
+
+
+def _indented(text: str) -> str:
+    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
+
+
+def write_table(found: Sequence[Simulated], out: TextIO) -> None:
+    """Readable listing: by day, then recipient. A post or escalation whose text was
+    already shown that day (the same post goes to many units) is named, not repeated."""
+    several_plans = len({plan.id for plan, _ in found}) > 1
+    current: date | None = None
+    shown: set[str] = set()
+    for plan, message in found:
+        day = date.fromisoformat(message.payload["date"])
+        if day != current:
+            current = day
+            shown = set()
+            out.write(f"\n══════ {format_date_long(day)} ══════\n")
+        where = chat_label(message) or NOT_LINKED
+        label = KIND_LABELS.get(message.kind, message.kind)
+        who = recipient(plan, message)
+        if several_plans:
+            who = f"[{plan.id}] {who}"
+        moment = message.not_before.astimezone(plan.tz)
+        out.write(f"\n▶ {who} · {where} · {moment:%H:%M} · {label}\n")
+        if message.kind in SHOWN_ONCE:
+            if message.text in shown:
+                out.write(f"    (cùng nội dung như trên: {message.text.splitlines()[0]})\n")
+                continue
+            shown.add(message.text)
+        out.write(_indented(message.text) + "\n")
+
+
+def summary_lines(found: Sequence[Simulated], days: int) -> list[str]:
+    kinds = Counter(message.kind for _, message in found)
+    unlinked = sorted({recipient(plan, message) for plan, message in found if not message.channel})
+    parts = ", ".join(
+        f"{kinds[kind]} {label}" for kind, label in KIND_LABELS.items() if kinds[kind]
+    )
+    lines = [f"Tổng cộng {len(found)} tin trong {days} ngày" + (f": {parts}." if parts else ".")]
+    if unlinked:
+        lines.append(
+            f"{len(unlinked)} đơn vị chưa liên kết nhóm chat, tin của họ chỉ hiện ở đây và "
+            f"không được gửi: {', '.join(unlinked)}."
+        )
+    return lines
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+def output_closed() -> int:
+    """The reader of our output (`| head`) went away: stop quietly, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush cannot fail
+    return 0
+
+
+def _print(found: list[Simulated], start: date, end: date, output_format: str) -> int:
+    try:
+        if output_format == "json":
+            rows = [as_json(plan, message) for plan, message in found]
+            json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+            return 0
+        days = (end - start).days + 1
+        window = f"từ {format_date_long(start)} đến {format_date_long(end)}"
+        print(f"Mô phỏng {window} (không gửi tin nào).")
+        if not found:
+            print("Không có tin nào trong khoảng ngày này.")
+            return 0
+        write_table(found, sys.stdout)
+        print()
+        print("\n".join(summary_lines(found, days)))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return output_closed()
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        start = parse_day("--from", args.start)
+        end = parse_day("--to", args.end)
+    except ValueError as error:
+        return fail(str(error))
+    if end < start:
+        return fail(
+            f"loa simulate: ngày cuối {format_date_long(end)} ở trước ngày đầu "
+            f"{format_date_long(start)}."
+        )
+    if args.plan is not None:
+        try:
+            plan = load_plan(args.plan)
+        except PlanError as error:
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+            return fail(f"loa simulate: kế hoạch {args.plan} có lỗi, không mô phỏng được.")
+        try:
+            config = load_config()
+        except ConfigError as error:
+            return fail(f"Cấu hình sai: {error}")
+        return _print(simulate([file_state(plan, config)], start, end), start, end, args.format)
+
+    async def from_database(config: Config, database: Database) -> int:
+        async with database.session() as session:
+            states = await plan_states(session, config.admins)
+        if not states:
+            return fail(
+                "Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml, "
+                "hoặc mô phỏng một tệp: loa simulate --plan KE-HOACH.yaml ..."
+            )
+        return _print(simulate(states, start, end), start, end, args.format)
+
+    return run_with_database(from_database)
