@@ -8,7 +8,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 REPO = Path(__file__).resolve().parents[2]
-CATALOGUE = REPO / "content" / "locale" / "en" / "LC_MESSAGES" / "handlers.po"
+CATALOGUE = REPO / "content" / "locale" / "en" / "LC_MESSAGES" / "loa.po"
 
 
 def _messages() -> set[str]:
@@ -34,3 +34,11 @@ def test_every_handler_message_has_a_checked_translation() -> None:
     assert untranslated == []
     # Placeholders (%(name)s) agree between Vietnamese and English.
     assert [(message.id, errors) for message, errors in catalog.check()] == []
+
+
+def test_english_users_read_the_handlers_in_english() -> None:
+    from content.i18n import translator
+
+    english = translator("en")
+    translated = [message for message in _messages() if english(message) != message]
+    assert len(translated) == len(_messages())
