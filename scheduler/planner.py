@@ -74,10 +74,8 @@ units without a chat would get, with channel and chat_id "" (UNLINKED).
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
@@ -92,7 +90,7 @@ from content.messages import (
 )
 from content.plan import Plan, Settings
 from scheduler.due import DueMessage
-from scheduler.items import Item, lead_days_for
+from scheduler.items import Item, collector_paused, lead_days_for
 from scheduler.state import PlanState
 
 MAX_OVERDUE_LISTED = 5
@@ -148,24 +146,18 @@ def messages_between(
     state: PlanState, start: date, end: date, *, include_unlinked: bool = False
 ) -> list[DueMessage]:
     """Every message of the days start..end (inclusive), day by day, in sending order."""
+    with collector_paused():
+        return list(iter_messages_between(state, start, end, include_unlinked=include_unlinked))
+
+
+def iter_messages_between(
+    state: PlanState, start: date, end: date, *, include_unlinked: bool = False
+) -> Iterator[DueMessage]:
+    """The same messages one at a time, for a consumer that need not hold a year of
+    them (a large plan's year is hundreds of thousands of messages)."""
     if end < start:
         raise ValueError(f"end {end.isoformat()} is before start {start.isoformat()}")
-    with _collector_paused():
-        return list(_Planner(state, start, end, include_unlinked).run())
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A year of a large plan allocates millions of objects that all stay alive; the
-    cyclic garbage collector would rescan them again and again for nothing (a third of
-    the time). Nothing here makes reference cycles, so pausing it loses nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _Planner(state, start, end, include_unlinked).run()
 
 
 class _Planner:
