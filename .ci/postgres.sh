@@ -16,7 +16,8 @@ fi
 PG_BIN="$(pg_bindir)"
 [ -n "$PG_BIN" ] || PG_BIN="$(dirname "$(command -v initdb)")"
 PG_DIR="$(mktemp -d /tmp/loa-pg.XXXXXX)"
-PG_PORT="${LOA_TEST_PG_PORT:-54329}"
+# A free port unless told: two runs on one machine must not meet.
+PG_PORT="${LOA_TEST_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 
 as_pg() {
     # initdb refuses to run as root; a developer's own account is fine.
