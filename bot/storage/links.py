@@ -208,24 +208,29 @@ async def redeem_invite(
             "Mã liên kết không đúng. Hãy kiểm tra lại mã, hoặc xin quản trị viên một mã mới.",
         )
     chat_address = f"{channel}:{chat_id}"
-    if invite.used_at is not None:
-        if invite.used_by == chat_address:
-            return await link_chat(
-                session,
-                plan_id=invite.plan_id,
-                unit_id=invite.unit_id,
-                channel=channel,
-                chat_id=chat_id,
-                chat_type=chat_type,
-                title=title,
-                linked_by=linked_by,
-                now=now,
-            )
+    if invite.used_at is None:
+        await _use_up(session, invite, chat_address, now)
+    elif invite.used_by != chat_address:
         raise InviteError(
             "used",
             f"Mã liên kết này đã được dùng lúc {format_datetime(invite.used_at)}; "
             "mỗi mã chỉ dùng được một lần. Hãy xin quản trị viên một mã mới.",
         )
+    return await link_chat(
+        session,
+        plan_id=invite.plan_id,
+        unit_id=invite.unit_id,
+        channel=channel,
+        chat_id=chat_id,
+        chat_type=chat_type,
+        title=title,
+        linked_by=linked_by,
+        now=now,
+    )
+
+
+async def _use_up(session: AsyncSession, invite: Invite, chat_address: str, now: datetime) -> None:
+    """Check a fresh code and mark it used by this chat."""
     if now >= invite.expires_at:
         raise InviteError(
             "expired",
@@ -252,14 +257,3 @@ async def redeem_invite(
             "Hãy xin quản trị viên một mã mới.",
         )
     await session.refresh(invite)
-    return await link_chat(
-        session,
-        plan_id=invite.plan_id,
-        unit_id=invite.unit_id,
-        channel=channel,
-        chat_id=chat_id,
-        chat_type=chat_type,
-        title=title,
-        linked_by=linked_by,
-        now=now,
-    )
