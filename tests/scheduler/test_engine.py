@@ -1,0 +1,94 @@
+"""The engine tick: what is due is sent once, after a restart too; what is missed is
+caught up while it still matters and dropped when it has gone stale."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.channels.base import Outgoing
+from bot.storage.plans import save_plan
+from content.plan_loader import load_plan
+from scheduler.clock import LOCAL_TZ, FixedClock
+from scheduler.dispatcher import Dispatcher
+from scheduler.engine import Engine
+from tests.conftest import SAMPLE_PLAN
+
+VAN_PHONG = "-1001234567890"  # the sample plan's Văn phòng Sở group
+
+
+class RecordingChannel:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sent: list[Outgoing] = []
+
+    async def deliver(self, message: Outgoing) -> list[str]:
+        self.sent.append(message)
+        return [str(len(self.sent))]
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=LOCAL_TZ)
+
+
+async def start(database, clock: FixedClock):  # type: ignore[no-untyped-def]
+    """A fresh process: new channels, dispatcher and engine over the same database."""
+    channels = {"telegram": RecordingChannel("telegram"), "zalo": RecordingChannel("zalo")}
+    dispatcher = Dispatcher(database, channels, clock, f"worker-{id(channels)}")
+    return Engine(database, clock, dispatcher), channels
+
+
+async def load_sample(database, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    async with database.session() as session:
+        await save_plan(
+            session, load_plan(SAMPLE_PLAN), SAMPLE_PLAN.read_text(encoding="utf-8"), now
+        )
+
+
+def digests_to(channel: RecordingChannel, chat_id: str) -> list[Outgoing]:
+    return [m for m in channel.sent if m.chat_id == chat_id and "NHẮC VIỆC" in m.text]
+
+
+async def test_nothing_is_sent_before_the_digest_time(database) -> None:
+    clock = FixedClock(at("2026-04-23T07:29:00"))
+    await load_sample(database, clock.now())
+    engine, channels = await start(database, clock)
+    report = await engine.tick()
+    assert report.enqueued == 0
+    assert channels["telegram"].sent == []
+
+
+async def test_the_digest_goes_once_even_across_a_restart(database) -> None:
+    clock = FixedClock(at("2026-04-23T07:30:00"))
+    await load_sample(database, clock.now())
+    engine, channels = await start(database, clock)
+    await engine.tick()
+    [digest] = digests_to(channels["telegram"], VAN_PHONG)
+    assert "Văn phòng Sở" in digest.text and "Thứ Năm, ngày 23/04/2026" in digest.text
+    assert next(b.data for row in digest.buttons for b in row) == "ok:1"
+    await engine.tick()  # the same process again: nothing new
+    restarted, after_restart = await start(database, clock)
+    report = await restarted.tick()
+    assert report.enqueued == 0
+    assert after_restart["telegram"].sent == []
+    assert len(digests_to(channels["telegram"], VAN_PHONG)) == 1
+
+
+async def test_a_digest_missed_in_the_morning_is_caught_up_the_same_day(database) -> None:
+    clock = FixedClock(at("2026-04-23T10:40:00"))  # Loa was down at 07:30
+    await load_sample(database, at("2026-04-20T09:00:00"))
+    engine, channels = await start(database, clock)
+    await engine.tick()
+    assert len(digests_to(channels["telegram"], VAN_PHONG)) == 1
+
+
+async def test_a_stale_digest_is_dropped_and_the_next_one_carries_the_work(database) -> None:
+    clock = FixedClock(at("2026-04-23T22:15:00"))  # back up during quiet hours
+    await load_sample(database, at("2026-04-20T09:00:00"))
+    engine, channels = await start(database, clock)
+    await engine.tick()
+    assert channels["telegram"].sent == []  # not tonight: quiet hours, and it is stale
+    clock.set(at("2026-04-24T07:30:00"))
+    await engine.tick()
+    [digest] = digests_to(channels["telegram"], VAN_PHONG)
+    assert "Thứ Sáu, ngày 24/04/2026" in digest.text
+    assert "Quá hạn" in digest.text  # yesterday's open items are still listed
