@@ -497,14 +497,13 @@ async def _cancel(turn: Turn) -> list[Reply]:
     return [Reply(text=_("Đã huỷ, không gửi tin nào."))]
 
 
-def _close_preview(turn: Turn, state: dict[str, Any], note: str) -> Reply | None:
-    """The preview without its buttons, so they cannot be pressed again."""
+def _close_preview(turn: Turn) -> Reply | None:
+    """Take the buttons off the preview so they cannot be pressed again. Only the
+    buttons: a long preview spans several messages, and re-sending its text would
+    repeat them."""
     if turn.event.kind != "button" or turn.event.message_id is None:
         return None
-    return Reply(
-        text=f"{state.get('preview', '')}\n\n{note}".strip(),
-        edit_message_id=turn.event.message_id,
-    )
+    return Reply(edit_message_id=turn.event.message_id)
 
 
 async def _on_preview_answer(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]:
@@ -567,7 +566,7 @@ async def on_button(turn: Turn) -> list[Reply]:
     else:
         note = _("📤 Đã xác nhận gửi.")
         replies = await _send(turn, state, plan)
-    closed = _close_preview(turn, state, note)
+    closed = _close_preview(turn)
     return [*([closed] if closed else []), Reply(notice=note), *replies]
 
 

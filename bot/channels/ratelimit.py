@@ -93,8 +93,9 @@ class RateLimiter:
         self._monotonic = monotonic
         self._sleep = sleep
         self._chats: dict[str, _ChatState] = {}
-        # One second of burst, then the steady rate.
-        self._capacity = max(1.0, global_per_second)
+        # No burst: a second's worth of tokens at once lets a batch go out at twice the
+        # limit within a second, and Telegram answers that with 429s.
+        self._capacity = 1.0
         self._tokens = self._capacity
         self._refilled_at = monotonic()
         self._calls = 0

@@ -179,26 +179,29 @@ async def test_broadcast_survives_a_429_storm_and_kill_9(tmp_path: Path, fake) -
     content = "Hưởng ứng Ngày Quốc tế Phụ nữ 8/3: đề nghị các đơn vị đăng lại bài viết này."
 
     first = LoaProcess(env).start()
-    await first.wait_healthy()
-    await _admin_says(fake, "/guitin", expect=1)
-    await _admin_says(fake, content, expect=2)
-    await _admin_says(fake, "tất cả", expect=3)
-    await _admin_says(fake, "không", expect=4)
-    preview = await _message_with_button(fake, ADMIN, "bc:send:")
-    send = next(b for b in preview.buttons if b["callback_data"].startswith("bc:send:"))
-    assert "12" in preview.text  # the preview says how many units it goes to
+    try:
+        await first.wait_healthy()
+        await _admin_says(fake, "/guitin", expect=1)
+        await _admin_says(fake, content, expect=2)
+        await _admin_says(fake, "tất cả", expect=3)
+        await _admin_says(fake, "không", expect=4)
+        preview = await _message_with_button(fake, ADMIN, "bc:send:")
+        send = next(b for b in preview.buttons if b["callback_data"].startswith("bc:send:"))
+        assert "12" in preview.text  # the preview says how many units it goes to
 
-    fake.storm(retry_after=1, count=5)  # the first five sends meet a 429
-    fake.callback_query(ADMIN, preview, send["callback_data"], user_id=ADMIN)
-    await _until(lambda: _delivered(fake, content) >= 4, "a third of the broadcast")
-    fake.hold()  # the next sends reach the fake but are never answered...
-    await _until(lambda: fake.stats()["held"] >= 1, "a send in flight")
-    # Answers that came before the hold are committed within milliseconds; the one
-    # window this test does not cover is a send Telegram accepted whose answer was
-    # still on the wire (docs/architecture.md says why no API can close it).
-    await asyncio.sleep(0.5)
-    await first.kill(signal.SIGKILL)  # ...and the process dies with them in flight
-    fake.release()  # requests from the dead process were dropped, never delivered
+        fake.storm(retry_after=1, count=5)  # the first five sends meet a 429
+        fake.callback_query(ADMIN, preview, send["callback_data"], user_id=ADMIN)
+        await _until(lambda: _delivered(fake, content) >= 4, "a third of the broadcast")
+        fake.hold()  # the next sends reach the fake but are never answered...
+        await _until(lambda: fake.stats()["held"] >= 1, "a send in flight")
+        # Answers that came before the hold are committed within milliseconds; the one
+        # window this test does not cover is a send Telegram accepted whose answer was
+        # still on the wire (docs/architecture.md says why no API can close it).
+        await asyncio.sleep(0.5)
+        await first.kill(signal.SIGKILL)  # ...and the process dies with them in flight
+        fake.release()  # requests from the dead process were dropped, never delivered
+    finally:
+        await first.kill(signal.SIGKILL)  # no-op once dead; never leave it running
     delivered_before_restart = _delivered(fake, content)
     assert delivered_before_restart < len(UNIT_CHATS)
 

@@ -85,7 +85,9 @@ async def test_full_dialogue_queues_one_row_per_chat_and_reports(loa: Loa) -> No
     replies = await loa.press(_send_data(preview), "preview-1", **ADMIN)
 
     assert texts(replies).endswith("📤 Đang gửi tới 4 nhóm… Loa sẽ báo kết quả khi gửi xong.")
+    # Only the buttons come off: re-sending a long preview would repeat its messages.
     assert replies[0].edit_message_id == "preview-1" and replies[0].buttons == ()
+    assert replies[0].text == ""
     assert loa.wakes
     rows = await loa.outbox_rows("broadcast")
     assert {(row.channel, row.chat_id): row.payload["unit_id"] for row in rows} == PHONG_CHATS
