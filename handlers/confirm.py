@@ -22,7 +22,7 @@ from sqlalchemy import select
 from bot.storage.broadcasts import broadcast_items
 from bot.storage.confirmations import confirm, undo
 from bot.storage.models import Confirmation, OutboxMessage
-from bot.storage.plan_cache import plan_items
+from bot.storage.plan_cache import plan_item_index
 from content.dates import format_day_month
 from content.messages import render_digest_from_payload
 from content.plan import Plan, Unit
@@ -168,10 +168,17 @@ async def _active(turn: Turn, keys: Iterable[str]) -> dict[str, Confirmation]:
     return {row.item_key: row for row in result.scalars()}
 
 
-async def _items(turn: Turn, plan: Plan) -> dict[str, Item]:
-    items = {item.key: item for item in plan_items(plan)}
-    items.update({item.key: item for item in await broadcast_items(turn.session, plan.id)})
-    return items
+async def _items(turn: Turn, plan: Plan, keys: Sequence[str]) -> dict[str, Item]:
+    """The items behind these keys: the plan's, or a broadcast's that asks to confirm."""
+    index = plan_item_index(plan)
+    found = {key: index[key] for key in keys if key in index}
+    if len(found) < len(set(keys)):
+        found.update(
+            (item.key, item)
+            for item in await broadcast_items(turn.session, plan.id)
+            if item.key in keys
+        )
+    return found
 
 
 def _button_number(data: str, prefix: str) -> int | None:
@@ -219,12 +226,10 @@ async def _confirm_numbers(
     turn: Turn, target: Target, numbers: Sequence[int], evidence: Sequence[str]
 ) -> Outcome:
     event = turn.event
-    items = await _items(turn, target.plan)
+    keys = [target.entries[n]["key"] for n in numbers]
+    items = await _items(turn, target.plan, keys)
     # Counted now: confirm() refreshes these same row objects.
-    evidence_before = {
-        key: len(row.evidence)
-        for key, row in (await _active(turn, [target.entries[n]["key"] for n in numbers])).items()
-    }
+    evidence_before = {key: len(row.evidence) for key, row in (await _active(turn, keys)).items()}
     outcome = Outcome()
     for number in numbers:
         item = items.get(target.entries[number]["key"])

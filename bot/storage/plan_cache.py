@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -29,6 +30,7 @@ _CACHE_SIZE = 32
 class _Parsed:
     plan: Plan
     items: tuple[Item, ...] | None = None
+    index: dict[str, Item] | None = None
 
 
 _cache: OrderedDict[tuple[str, str], _Parsed] = OrderedDict()
@@ -62,14 +64,28 @@ def parse_stored(text: str, source_name: str, digest: str | None = None) -> Plan
     return entry.plan
 
 
-def plan_items(plan: Plan) -> tuple[Item, ...]:
-    """expand_items(plan) for the plan year, computed once per cached plan."""
+def _entry(plan: Plan) -> _Parsed:
     for entry in _cache.values():
         if entry.plan is plan:
-            if entry.items is None:
-                entry.items = tuple(expand_items(plan))
-            return entry.items
-    return tuple(expand_items(plan))
+            return entry
+    return _Parsed(plan)  # not cached: computed for this call only
+
+
+def plan_items(plan: Plan) -> tuple[Item, ...]:
+    """expand_items(plan) for the plan year, computed once per cached plan."""
+    entry = _entry(plan)
+    if entry.items is None:
+        entry.items = tuple(expand_items(plan))
+    return entry.items
+
+
+def plan_item_index(plan: Plan) -> Mapping[str, Item]:
+    """The plan's items by key, built once per cached plan (a button press looks up
+    one or two items of a plan that may have a hundred thousand)."""
+    entry = _entry(plan)
+    if entry.index is None:
+        entry.index = {item.key: item for item in plan_items(plan)}
+    return entry.index
 
 
 async def _load(session: AsyncSession, plan_id: str, source_name: str, digest: str) -> Plan:
