@@ -8,13 +8,16 @@ with tests/e2e/harness.py exactly as the end-to-end tests start it.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import platform
+import shutil
 import signal
 import sys
+import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -313,3 +316,29 @@ async def gather_limited(calls: Iterable[Awaitable[T]], limit: int) -> list[T]:
             return await call
 
     return await asyncio.gather(*(one(call) for call in calls))
+
+
+def add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """The fake's (and Loa's) Telegram limits, scaled, plus --keep."""
+    parser.add_argument("--rate", type=float, default=300.0, help="global limit, messages/s")
+    parser.add_argument("--group-per-minute", type=int, default=20)
+    parser.add_argument("--chat-per-second", type=float, default=1.0)
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, db)")
+
+
+def run_in_workdir(
+    prefix: str, keep: bool, main: Callable[[Path], Coroutine[Any, Any, int]]
+) -> int:
+    """Run `main(workdir)` in a fresh temporary directory; keep it on failure or --keep."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        return asyncio.run(main(workdir))
+    except (TimeoutError, RuntimeError, AssertionError) as error:
+        print(f"\nFAILED: {error}\n(logs in {workdir})", file=sys.stderr)
+        keep = True
+        return 1
+    finally:
+        if keep:
+            print(f"work directory kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)

@@ -23,9 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -38,11 +36,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._support import (
     CpuWindow,
     FakeTelegramProcess,
+    add_limit_options,
     bench_env,
     group_chat_id,
     load_plan,
     machine_lines,
     print_table,
+    run_in_workdir,
     until,
 )
 from tests.e2e.harness import LoaProcess, free_port
@@ -259,25 +259,11 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chats", type=int, default=2000, help="group chats (default 2000)")
-    parser.add_argument("--rate", type=float, default=300.0, help="global limit, messages/s")
-    parser.add_argument("--group-per-minute", type=int, default=20)
-    parser.add_argument("--chat-per-second", type=float, default=1.0)
-    parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, db)")
+    add_limit_options(parser)
     args = parser.parse_args()
     if args.chats < 2 or args.rate <= 0:
         parser.error("--chats must be at least 2 and --rate positive")
-    workdir = Path(tempfile.mkdtemp(prefix="loa-bench-broadcast-"))
-    try:
-        return asyncio.run(run(args, workdir))
-    except (TimeoutError, RuntimeError, AssertionError) as error:
-        print(f"\nFAILED: {error}\n(logs in {workdir})", file=sys.stderr)
-        args.keep = True
-        return 1
-    finally:
-        if args.keep:
-            print(f"work directory kept: {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return run_in_workdir("loa-bench-broadcast-", args.keep, lambda workdir: run(args, workdir))
 
 
 if __name__ == "__main__":

@@ -30,10 +30,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -45,12 +43,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._support import (
     CpuWindow,
     FakeTelegramProcess,
+    add_limit_options,
     bench_env,
     gather_limited,
     group_chat_id,
     load_plan,
     machine_lines,
     print_table,
+    run_in_workdir,
     until,
 )
 from tests.e2e.harness import LoaProcess, free_port, run_loa_async
@@ -398,10 +398,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--updates", type=int, default=1000, help="button presses (default 1000)")
-    parser.add_argument("--rate", type=float, default=300.0, help="global limit, messages/s")
-    parser.add_argument("--group-per-minute", type=int, default=20)
-    parser.add_argument("--chat-per-second", type=float, default=1.0)
-    parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, db)")
+    add_limit_options(parser)
     parser.add_argument("--ptb-bot", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     parser.add_argument("--concurrent", action="store_true", help=argparse.SUPPRESS)
@@ -411,18 +408,7 @@ def main() -> int:
         return 0
     if args.updates < 1 or args.rate <= 0:
         parser.error("--updates must be at least 1 and --rate positive")
-    workdir = Path(tempfile.mkdtemp(prefix="loa-bench-updates-"))
-    try:
-        return asyncio.run(run(args, workdir))
-    except (TimeoutError, RuntimeError, AssertionError) as error:
-        print(f"\nFAILED: {error}\n(logs in {workdir})", file=sys.stderr)
-        args.keep = True
-        return 1
-    finally:
-        if args.keep:
-            print(f"work directory kept: {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return run_in_workdir("loa-bench-updates-", args.keep, lambda workdir: run(args, workdir))
 
 
 if __name__ == "__main__":
