@@ -26,15 +26,23 @@ def fail(message: str) -> int:
     return 2
 
 
-def run_with_database(main: Callable[[Config, Database], Awaitable[int]]) -> int:
-    """Load the configuration, open the database, run `main`; map errors to exit codes."""
-    try:
-        config = load_config()
-    except ConfigError as error:
-        return fail(f"Cấu hình sai: {error}")
+def run_with_database(
+    main: Callable[[Config, Database], Awaitable[int]],
+    *,
+    config: Config | None = None,
+    database_url: str | None = None,
+) -> int:
+    """Open the database (the configured one, or `database_url`), run `main`; map
+    errors to exit codes."""
+    if config is None:
+        try:
+            config = load_config()
+        except ConfigError as error:
+            return fail(f"Cấu hình sai: {error}")
+    url = database_url or config.database_url
 
     async def runner() -> int:
-        database = await open_database(config.database_url)
+        database = await open_database(url)
         try:
             return await main(config, database)
         finally:
@@ -45,7 +53,7 @@ def run_with_database(main: Callable[[Config, Database], Awaitable[int]]) -> int
     except UserError as error:
         return fail(str(error))
     except (SQLAlchemyError, OSError) as error:
-        shown = make_url(config.database_url).render_as_string(hide_password=True)
+        shown = make_url(url).render_as_string(hide_password=True)
         print(
             f"Lỗi cơ sở dữ liệu ({shown}): {type(error).__name__}: {error}".splitlines()[0],
             file=sys.stderr,

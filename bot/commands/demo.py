@@ -10,18 +10,14 @@ the admins' escalations, with their full text, and a summary. Nothing is sent.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
-
 import content
-from bot.commands._common import fail
+from bot.commands._common import fail, run_with_database
 from bot.commands.simulate import (
     KIND_LABELS,
     NOT_LINKED,
@@ -34,7 +30,7 @@ from bot.commands.simulate import (
     write_table,
 )
 from bot.config import Config, ConfigError, load_config
-from bot.storage.db import open_database
+from bot.storage.db import Database
 from bot.storage.plans import save_plan
 from bot.storage.state import plan_state
 from content.dates import format_date_long
@@ -150,15 +146,11 @@ def run(args: argparse.Namespace) -> int:
     plan = parse_plan(text, source_name=str(SAMPLE_PLAN))
     url = _database_url(config)
 
-    async def main() -> int:
-        database = await open_database(url)
-        try:
-            async with database.session() as session:
-                await save_plan(session, plan, text, now)
-            async with database.session() as session:
-                state = await plan_state(session, plan.id, config.admins)
-        finally:
-            await database.close()
+    async def main(config: Config, database: Database) -> int:
+        async with database.session() as session:
+            await save_plan(session, plan, text, now)
+        async with database.session() as session:
+            state = await plan_state(session, plan.id, config.admins)
         assert state is not None  # just saved
         links = {unit: [str(chat) for chat in chats] for unit, chats in state.links.items()}
         found = simulate([state], start, end)
@@ -168,10 +160,4 @@ def run(args: argparse.Namespace) -> int:
             return output_closed()
         return 0
 
-    try:
-        return asyncio.run(main())
-    except (SQLAlchemyError, OSError) as error:
-        shown = make_url(url).render_as_string(hide_password=True)
-        first_line = f"{type(error).__name__}: {error}".splitlines()[0]
-        print(f"Lỗi cơ sở dữ liệu ({shown}): {first_line}", file=sys.stderr)
-        return 1
+    return run_with_database(main, config=config, database_url=url)
