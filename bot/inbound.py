@@ -8,6 +8,9 @@ died is handled after the restart.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +19,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import Database
 from bot.storage.models import InboundEvent
+from scheduler.clock import Clock
+
+log = logging.getLogger(__name__)
 
 
 async def record(
@@ -51,3 +57,53 @@ async def unprocessed(database: Database, channel: str) -> list[InboundEvent]:
             .order_by(InboundEvent.id)
         )
         return list(result.scalars())
+
+
+class ChatOrderedHandler:
+    """Handles stored updates in the background: one chat's updates in the order they
+    arrived, different chats side by side, each marked processed once handled (also
+    when handling failed: it would fail again). `drain` gives the ones in flight a
+    moment at stop; any cut short stay unprocessed and are handled at the next start."""
+
+    def __init__(self, database: Database, clock: Clock, channel: str) -> None:
+        self.database = database
+        self.clock = clock
+        self.channel = channel
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._tails: dict[str, asyncio.Task[None]] = {}
+
+    def schedule(self, row_id: int, chat_key: str, handle: Callable[[], Awaitable[None]]) -> None:
+        task = asyncio.create_task(self._run(row_id, handle, self._tails.get(chat_key)))
+        self._tails[chat_key] = task
+        self._tasks.add(task)
+        task.add_done_callback(lambda done: self._forget(chat_key, done))
+
+    def _forget(self, chat_key: str, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if self._tails.get(chat_key) is task:
+            del self._tails[chat_key]
+
+    async def _run(
+        self,
+        row_id: int,
+        handle: Callable[[], Awaitable[None]],
+        previous: asyncio.Task[None] | None,
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        try:
+            await handle()
+        except Exception:
+            log.exception("%s update %s failed", self.channel, row_id)
+        try:
+            await mark_processed(self.database, row_id, self.clock.now())
+        except Exception:
+            log.exception("%s update %s: could not mark it processed", self.channel, row_id)
+
+    async def drain(self, grace: float) -> None:
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)

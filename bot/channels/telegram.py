@@ -240,8 +240,7 @@ class TelegramChannel:
         )
         self._running = False
         self._poller: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._chat_tails: dict[str, asyncio.Task[None]] = {}
+        self._updates = inbound.ChatOrderedHandler(database, self.clock, NAME)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -347,11 +346,7 @@ class TelegramChannel:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
             self._poller = None
-        if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await self._updates.drain(STOP_GRACE)
         await self._application.shutdown()
 
     # --- receiving -----------------------------------------------------------------------------
@@ -411,33 +406,12 @@ class TelegramChannel:
             log.warning("Telegram update %s could not be read: ignored", row_id, exc_info=True)
             update = None
         chat = update.effective_chat if update else None
-        key = str(chat.id) if chat else ""
-        # Chain behind the chat's previous update so each chat is handled in order.
-        task = asyncio.create_task(self._process(row_id, update, self._chat_tails.get(key)))
-        self._chat_tails[key] = task
-        self._tasks.add(task)
-        task.add_done_callback(lambda done: self._forget(key, done))
 
-    def _forget(self, key: str, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if self._chat_tails.get(key) is task:
-            del self._chat_tails[key]
-
-    async def _process(
-        self, row_id: int, update: Update | None, previous: asyncio.Task[None] | None
-    ) -> None:
-        if previous is not None:
-            await asyncio.wait({previous})
-        try:
+        async def handle() -> None:
             if update is not None:
                 await self._handle(update)
-        except Exception:
-            log.exception("Telegram update %s failed", row_id)
-        # A failed update is marked too: handling it again would fail again.
-        try:
-            await inbound.mark_processed(self.database, row_id, self.clock.now())
-        except Exception:
-            log.exception("Telegram update %s: could not mark it processed", row_id)
+
+        self._updates.schedule(row_id, str(chat.id) if chat else "", handle)
 
     def to_event(self, update: Update) -> Event | None:
         return update_to_event(

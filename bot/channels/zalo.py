@@ -283,8 +283,7 @@ class ZaloChannel:
         )
         self._session: aiohttp.ClientSession | None = None
         self._poller: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._chat_tails: dict[str, asyncio.Task[None]] = {}
+        self._updates = inbound.ChatOrderedHandler(database, clock, NAME)
         self._paused_until = 0.0  # loop time; set after a 429
         self._quota_pause = QUOTA_PAUSE[0]
         self._alerted: set[str] = set()  # alert keys already given to alert_admins
@@ -384,11 +383,7 @@ class ZaloChannel:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
             self._poller = None
-        if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await self._updates.drain(STOP_GRACE)
         await self._close_session()
 
     async def _close_session(self) -> None:
@@ -466,34 +461,13 @@ class ZaloChannel:
 
     def _schedule(self, row_id: int, update: dict[str, Any]) -> None:
         chat = (update.get("message") or {}).get("chat") or {}
-        key = str(chat.get("id") or "")
-        # Chain behind the chat's previous update so each chat is handled in order.
-        task = asyncio.create_task(self._process(row_id, update, self._chat_tails.get(key)))
-        self._chat_tails[key] = task
-        self._tasks.add(task)
-        task.add_done_callback(lambda done: self._forget(key, done))
 
-    def _forget(self, key: str, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if self._chat_tails.get(key) is task:
-            del self._chat_tails[key]
-
-    async def _process(
-        self, row_id: int, update: dict[str, Any], previous: asyncio.Task[None] | None
-    ) -> None:
-        if previous is not None:
-            await asyncio.wait({previous})
-        try:
+        async def handle() -> None:
             event = to_event(update, self.clock.now())
             if event is not None:
                 await self._send_replies(event, list(await self.on_event(event)))
-        except Exception:
-            log.exception("Zalo update %s failed", row_id)
-        # A failed update is marked too: handling it again would fail again.
-        try:
-            await inbound.mark_processed(self.database, row_id, self.clock.now())
-        except Exception:
-            log.exception("Zalo update %s: could not mark it processed", row_id)
+
+        self._updates.schedule(row_id, str(chat.get("id") or ""), handle)
 
     async def _send_replies(self, event: Event, replies: Sequence[Reply]) -> None:
         for reply in replies:
