@@ -23,7 +23,7 @@ from bot.storage.plans import stored_plans
 from bot.storage.settings import get_or_create_secret
 from bot.web import WebServer
 from handlers.broadcast import finished_broadcast_reports
-from handlers.context import HandlerContext
+from handlers.context import HandlerContext, TurnHook
 from handlers.events import Event, Reply
 from handlers.router import COMMANDS, handle
 from scheduler import outbox
@@ -53,8 +53,8 @@ class LoaApp:
         """Something was enqueued: send it now rather than at the next tick."""
         self._wake.set()
 
-    async def on_event(self, event: Event) -> list[Reply]:
-        return await handle(event, self.context)
+    async def on_event(self, event: Event, finish: TurnHook | None = None) -> list[Reply]:
+        return await handle(event, self.context, finish)
 
     async def _on_chat_gone(self, channel: str, chat_id: str, reason: str) -> None:
         """A send found the bot kicked or blocked: the same as being told so by the

@@ -10,41 +10,76 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.db import Database
+from bot.storage.dialect import insert_for
 from bot.storage.models import InboundEvent
 from scheduler.clock import Clock
 
 log = logging.getLogger(__name__)
 
 
+async def record_many(
+    database: Database,
+    channel: str,
+    updates: Sequence[tuple[str, dict[str, Any]]],
+    now: datetime,
+) -> dict[str, int]:
+    """Store a batch of (event key, payload) in one transaction; the row id of each one
+    not seen before, by key (a repeat, also within the batch, gets none)."""
+    if not updates:
+        return {}
+    async with database.session() as session:
+        # Rows as parameters, not in the statement, so SQLAlchemy caches its compiled form.
+        result = await session.execute(
+            insert_for(session)(InboundEvent)
+            .on_conflict_do_nothing(index_elements=["channel", "event_key"])
+            .returning(InboundEvent.id, InboundEvent.event_key),
+            [
+                {"channel": channel, "event_key": key, "payload": payload, "received_at": now}
+                for key, payload in updates
+            ],
+        )
+        return {key: row_id for row_id, key in result.all()}
+
+
 async def record(
     database: Database, channel: str, event_key: str, payload: dict[str, Any], now: datetime
 ) -> int | None:
     """Store an update; return its row id, or None if it was seen before."""
-    try:
-        async with database.session() as session:
-            row = InboundEvent(
-                channel=channel, event_key=event_key, payload=payload, received_at=now
-            )
-            session.add(row)
-            await session.flush()
-            return row.id
-    except IntegrityError:
-        return None
+    stored = await record_many(database, channel, [(event_key, payload)], now)
+    return stored.get(event_key)
 
 
 async def mark_processed(database: Database, row_id: int, now: datetime) -> None:
     async with database.session() as session:
+        await HandledMark(row_id, now)(session)
+
+
+class HandledMark:
+    """Marks one stored update handled. The handlers run it inside the transaction that
+    records what the update did, so an update is never half done: either its outcome
+    and this mark are both committed, or neither is and the update is handled again
+    after a restart."""
+
+    def __init__(self, row_id: int, now: datetime) -> None:
+        self.row_id = row_id
+        self.now = now
+        self.ran = False
+
+    async def __call__(self, session: AsyncSession) -> None:
         await session.execute(
-            update(InboundEvent).where(InboundEvent.id == row_id).values(processed_at=now)
+            update(InboundEvent)
+            .where(InboundEvent.id == self.row_id, InboundEvent.processed_at.is_(None))
+            .values(processed_at=self.now)
         )
+        self.ran = True
 
 
 async def unprocessed(database: Database, channel: str) -> list[InboundEvent]:
@@ -62,7 +97,8 @@ async def unprocessed(database: Database, channel: str) -> list[InboundEvent]:
 class ChatOrderedHandler:
     """Handles stored updates in the background: one chat's updates in the order they
     arrived, different chats side by side, each marked processed once handled (also
-    when handling failed: it would fail again). `drain` gives the ones in flight a
+    when handling failed: it would fail again), in the handlers' own transaction
+    when they took the mark. `drain` gives the ones in flight a
     moment at stop; any cut short stay unprocessed and are handled at the next start."""
 
     def __init__(self, database: Database, clock: Clock, channel: str) -> None:
@@ -72,7 +108,11 @@ class ChatOrderedHandler:
         self._tasks: set[asyncio.Task[None]] = set()
         self._tails: dict[str, asyncio.Task[None]] = {}
 
-    def schedule(self, row_id: int, chat_key: str, handle: Callable[[], Awaitable[None]]) -> None:
+    def schedule(
+        self, row_id: int, chat_key: str, handle: Callable[[HandledMark], Awaitable[None]]
+    ) -> None:
+        """`handle` passes the mark on to the handlers (on_event); an update they never
+        saw, or whose handling raised, is marked here."""
         task = asyncio.create_task(self._run(row_id, handle, self._tails.get(chat_key)))
         self._tails[chat_key] = task
         self._tasks.add(task)
@@ -86,15 +126,20 @@ class ChatOrderedHandler:
     async def _run(
         self,
         row_id: int,
-        handle: Callable[[], Awaitable[None]],
+        handle: Callable[[HandledMark], Awaitable[None]],
         previous: asyncio.Task[None] | None,
     ) -> None:
         if previous is not None:
             await asyncio.wait({previous})
+        mark = HandledMark(row_id, self.clock.now())
+        failed = False
         try:
-            await handle()
+            await handle(mark)
         except Exception:
+            failed = True
             log.exception("%s update %s failed", self.channel, row_id)
+        if mark.ran and not failed:
+            return
         try:
             await mark_processed(self.database, row_id, self.clock.now())
         except Exception:

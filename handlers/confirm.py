@@ -228,15 +228,13 @@ async def _confirm_numbers(
     event = turn.event
     keys = [target.entries[n]["key"] for n in numbers]
     items = await _items(turn, target.plan, keys)
-    # Counted now: confirm() refreshes these same row objects.
-    evidence_before = {key: len(row.evidence) for key, row in (await _active(turn, keys)).items()}
     outcome = Outcome()
     for number in numbers:
         item = items.get(target.entries[number]["key"])
         if item is None:
             outcome.missing.append(number)
             continue
-        row, created = await confirm(
+        confirmed = await confirm(
             turn.session,
             item,
             by=event.user_address,
@@ -246,11 +244,11 @@ async def _confirm_numbers(
             evidence=evidence,
             now=turn.now,
         )
-        if created:
+        if confirmed.created:
             outcome.done.append(number)
         else:
             outcome.already.append(number)
-            if len(row.evidence) > evidence_before.get(row.item_key, len(row.evidence)):
+            if confirmed.evidence_added:
                 outcome.evidence_added.append(number)
     return outcome
 

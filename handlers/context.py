@@ -8,7 +8,7 @@ the bot, whose id on both platforms is the user's id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -25,6 +25,9 @@ from handlers.events import Event
 from scheduler import outbox
 from scheduler.clock import Clock
 from scheduler.due import DueMessage
+
+# Work the caller wants committed together with a turn (e.g. "this update is handled").
+TurnHook = Callable[[AsyncSession], Awaitable[None]]
 
 # A notice nobody could deliver for this long is no longer news.
 NOTICE_LIFETIME = timedelta(days=3)

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from handlers import broadcast, calendar, confirm, linking, progress, tasks
 from handlers import help as help_texts
-from handlers.context import HandlerContext, Turn
+from handlers.context import HandlerContext, Turn, TurnHook
 from handlers.events import Event, Reply
 
 log = logging.getLogger(__name__)
@@ -109,17 +109,25 @@ async def _dispatch(turn: Turn) -> list[Reply]:
     return await _on_message(turn)
 
 
-async def handle(event: Event, ctx: HandlerContext) -> list[Reply]:
-    """What `event` does; the replies to show, in order."""
+async def handle(event: Event, ctx: HandlerContext, finish: TurnHook | None = None) -> list[Reply]:
+    """What `event` does; the replies to show, in order.
+
+    `finish` (the channel's "this update is handled") is committed in the same
+    transaction as what the event changed, or on its own when handling failed."""
     turn: Turn | None = None
     try:
         async with ctx.database.session() as session:
             turn = Turn(event=event, ctx=ctx, session=session, now=ctx.clock.now())
             replies = await _dispatch(turn)
+            if finish is not None:
+                await finish(session)
     except Exception:
         log.exception(
             "handling %s %s in %s failed", event.kind, event.command or "", event.chat_address
         )
+        if finish is not None:
+            async with ctx.database.session() as session:
+                await finish(session)  # it would fail again: do not handle it twice
         _ = ctx.translate
         sorry = _("Xin lỗi, đã có lỗi nên Loa chưa làm được việc này. Hãy thử lại sau ít phút.")
         if event.kind == "member":

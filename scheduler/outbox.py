@@ -228,7 +228,13 @@ async def by_message_id(
     session: AsyncSession, channel: str, chat_id: str, message_id: str
 ) -> OutboxMessage | None:
     """The outbox row that produced a platform message (for replies and buttons)."""
-    sent = await session.get(SentMessage, (channel, chat_id, message_id))
-    if sent is None:
-        return None
-    return await session.get(OutboxMessage, sent.outbox_id)
+    result = await session.execute(
+        select(OutboxMessage)
+        .join(SentMessage, SentMessage.outbox_id == OutboxMessage.id)
+        .where(
+            SentMessage.channel == channel,
+            SentMessage.chat_id == chat_id,
+            SentMessage.message_id == message_id,
+        )
+    )
+    return result.scalars().first()

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from handlers.events import Button
+from handlers.context import TurnHook
+from handlers.events import Button, Event, Reply
+
+
+class EventHandler(Protocol):
+    """What a channel hands its events to (LoaApp.on_event). `finish` marks the update
+    handled in the handlers' transaction."""
+
+    async def __call__(self, event: Event, finish: TurnHook | None = None) -> Sequence[Reply]: ...
 
 
 @dataclass(frozen=True)

@@ -53,12 +53,14 @@ from bot.channels.base import (
     ChannelDown,
     ChatGone,
     DeliveryError,
+    EventHandler,
     Outgoing,
     PartlyDelivered,
     Rejected,
     RetryLater,
 )
 from bot.channels.ratelimit import TELEGRAM_LIMITS, RateLimiter, RateLimits
+from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_updates import NAME, update_to_event
 from bot.channels.text import split_text, utf16_length
 from bot.config import Config
@@ -89,7 +91,6 @@ _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # Bad requests that mean the chat cannot be written to at all: stop sending there.
 _CHAT_GONE_HINTS = ("chat not found", "have no rights to send", "not enough rights to send")
 
-EventHandler = Callable[[Event], Awaitable[Sequence[Reply]]]
 T = TypeVar("T")
 
 
@@ -232,10 +233,10 @@ class TelegramChannel:
             .base_file_url(f"{api}/file/bot")
             .job_queue(None)
             .updater(None)
-            # A few kept-alive connections serve 30 msg/s; hundreds cost CPU on every
-            # request (httpcore scans its pool) and gain nothing.
-            .connection_pool_size(16)
-            .pool_timeout(30)
+            # A few kept-alive connections serve 30 msg/s; more gain nothing. Sends wait
+            # for a free one rather than fail.
+            .request(AiohttpRequest(16, pool_timeout=30))
+            .get_updates_request(AiohttpRequest(1))
             .build()
         )
         self._running = False
@@ -359,10 +360,10 @@ class TelegramChannel:
                 updates = await self.bot.get_updates(
                     offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
                 )
-                for update in updates:
-                    await self._accept(update.to_dict())
-                    # Only a stored update is confirmed by the next call's offset.
-                    offset = update.update_id + 1
+                if updates:
+                    await self._accept([update.to_dict() for update in updates], updates)
+                    # Only stored updates are confirmed, by the next call's offset.
+                    offset = updates[-1].update_id + 1
                 backoff = 1.0
             except InvalidToken:
                 log.error("Telegram rejected the bot token while polling; polling stopped")
@@ -383,33 +384,38 @@ class TelegramChannel:
         if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
             return aiohttp_web.Response(status=400, text="not a Telegram update")
         try:
-            await self._accept(payload)
+            await self._accept([payload])
         except Exception:
             # Not stored: a 500 makes Telegram deliver the update again later.
             log.exception("Telegram webhook: could not store update %s", payload["update_id"])
             return aiohttp_web.Response(status=500, text="not stored")
         return aiohttp_web.Response(text="ok")
 
-    async def _accept(self, payload: dict[str, Any]) -> None:
-        """Store an update, then have it handled in the background; drop a duplicate."""
-        key = str(payload["update_id"])
-        row_id = await inbound.record(self.database, NAME, key, payload, self.clock.now())
-        if row_id is None:
-            log.debug("Telegram update %s seen before: dropped", key)
-            return
-        self._schedule(row_id, payload)
+    async def _accept(
+        self, payloads: Sequence[dict[str, Any]], parsed: Sequence[Update] | None = None
+    ) -> None:
+        """Store updates (one transaction), then have them handled in the background;
+        drop the ones seen before. `parsed`: the same updates already read by PTB."""
+        keyed = [(str(payload["update_id"]), payload) for payload in payloads]
+        stored = await inbound.record_many(self.database, NAME, keyed, self.clock.now())
+        for index, (key, payload) in enumerate(keyed):
+            row_id = stored.pop(key, None)
+            if row_id is None:
+                log.debug("Telegram update %s seen before: dropped", key)
+                continue
+            self._schedule(row_id, payload, parsed[index] if parsed else None)
 
-    def _schedule(self, row_id: int, payload: dict[str, Any]) -> None:
-        try:
-            update: Update | None = Update.de_json(payload, self.bot)
-        except Exception:
-            log.warning("Telegram update %s could not be read: ignored", row_id, exc_info=True)
-            update = None
+    def _schedule(self, row_id: int, payload: dict[str, Any], update: Update | None = None) -> None:
+        if update is None:
+            try:
+                update = Update.de_json(payload, self.bot)
+            except Exception:
+                log.warning("Telegram update %s could not be read: ignored", row_id, exc_info=True)
         chat = update.effective_chat if update else None
 
-        async def handle() -> None:
+        async def handle(mark: inbound.HandledMark) -> None:
             if update is not None:
-                await self._handle(update)
+                await self._handle(update, mark)
 
         self._updates.schedule(row_id, str(chat.id) if chat else "", handle)
 
@@ -418,13 +424,13 @@ class TelegramChannel:
             update, bot_id=self.bot.id, bot_username=self.username, now=self.clock.now()
         )
 
-    async def _handle(self, update: Update) -> None:
+    async def _handle(self, update: Update, mark: inbound.HandledMark | None = None) -> None:
         event = self.to_event(update)
         replies: list[Reply] = []
         failed = False
         if event is not None:
             try:
-                replies = list(await self.on_event(event))
+                replies = list(await self.on_event(event, mark))
             except Exception:
                 log.exception("the handlers failed on a Telegram %s event", event.kind)
                 failed = True

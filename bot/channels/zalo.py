@@ -33,6 +33,7 @@ from bot.channels.base import (
     ChannelDown,
     ChatGone,
     DeliveryError,
+    EventHandler,
     Outgoing,
     PartlyDelivered,
     Rejected,
@@ -86,7 +87,6 @@ QUOTA_EXHAUSTED = (
     "theo dõi qua Telegram."
 )
 
-EventHandler = Callable[[Event], Awaitable[Sequence[Reply]]]
 AdminAlert = Callable[[str, str], Awaitable[Any]]
 
 _URL = re.compile(r"https?://\S+$", re.IGNORECASE)
@@ -462,10 +462,10 @@ class ZaloChannel:
     def _schedule(self, row_id: int, update: dict[str, Any]) -> None:
         chat = (update.get("message") or {}).get("chat") or {}
 
-        async def handle() -> None:
+        async def handle(mark: inbound.HandledMark) -> None:
             event = to_event(update, self.clock.now())
             if event is not None:
-                await self._send_replies(event, list(await self.on_event(event)))
+                await self._send_replies(event, list(await self.on_event(event, mark)))
 
         self._updates.schedule(row_id, str(chat.get("id") or ""), handle)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -39,6 +40,12 @@ async def _locked(session: AsyncSession, item_key: str) -> Confirmation | None:
     return result.first()
 
 
+class Confirmed(NamedTuple):
+    row: Confirmation
+    created: bool  # not confirmed before this call (or undone since)
+    evidence_added: bool  # already confirmed, and this call brought new evidence
+
+
 async def confirm(
     session: AsyncSession,
     item: Item,
@@ -49,8 +56,8 @@ async def confirm(
     chat_id: str,
     evidence: Sequence[str],
     now: datetime,
-) -> tuple[Confirmation, bool]:
-    """Record that `item` is done; True if it was not confirmed before this call."""
+) -> Confirmed:
+    """Record that `item` is done, keeping an earlier confirmation and adding evidence."""
     evidence = _merged((), evidence)
     values = {
         "item_key": item.key,
@@ -64,20 +71,20 @@ async def confirm(
         "chat_id": chat_id,
         "evidence": evidence,
     }
-    # RETURNING says whether this call inserted the row (rowcount is not reliable
-    # for ORM-enabled inserts on every driver).
-    inserted = await session.exec(
+    # RETURNING gives the new row, or nothing when one was there (rowcount is not
+    # reliable for ORM-enabled inserts on every driver).
+    inserted = await session.execute(
         insert_for(session)(Confirmation)
-        .values(**values)
         .on_conflict_do_nothing(index_elements=["item_key"])
-        .returning(Confirmation.item_key)
+        .returning(Confirmation),
+        [values],  # a parameter, not part of the statement: its compiled form is cached
     )
-    is_new = inserted.first() is not None
+    created = inserted.scalars().first()
+    if created is not None:
+        return Confirmed(created, True, False)
     row = await _locked(session, item.key)
-    if row is None:  # cannot happen: the row was inserted now or was there already
+    if row is None:  # cannot happen: the insert found the row there
         raise LookupError(item.key)
-    if is_new:
-        return row, True
     if row.undone_at is not None:
         # A confirmation after an undo is a new confirmation: new time and person;
         # evidence given earlier is kept, since the undo may itself have been a slip.
@@ -90,12 +97,13 @@ async def confirm(
         row.undone_by = None
         row.evidence = _merged(row.evidence, evidence)
         await session.flush()
-        return row, True
+        return Confirmed(row, True, False)
     merged = _merged(row.evidence, evidence)
-    if merged != row.evidence:
-        row.evidence = merged  # a new list, so SQLAlchemy sees the JSON change
-        await session.flush()
-    return row, False
+    if merged == row.evidence:
+        return Confirmed(row, False, False)
+    row.evidence = merged  # a new list, so SQLAlchemy sees the JSON change
+    await session.flush()
+    return Confirmed(row, False, True)
 
 
 async def undo(

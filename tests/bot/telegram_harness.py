@@ -13,6 +13,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.config import Config
 from bot.storage.db import Database
 from bot.web import WebServer
+from handlers.context import TurnHook
 from handlers.events import Event, Reply
 from tests.fakes import FakeTelegram, TelegramLimits
 
@@ -33,7 +34,7 @@ class RecordingHandlers:
         self.events: list[Event] = []
         self.respond: Callable[[Event], Sequence[Reply]] = lambda event: []
 
-    async def __call__(self, event: Event) -> list[Reply]:
+    async def __call__(self, event: Event, finish: TurnHook | None = None) -> list[Reply]:
         self.events.append(event)
         return list(self.respond(event))
 

@@ -32,13 +32,15 @@ async def test_confirming_twice_keeps_the_first_and_adds_evidence(database, stor
     await store(plans.v1)
     item = _bulletin(plans)
     async with database.session() as session:
-        row, new = await _confirm(session, item, now, evidence=["https://so.example.vn/a"])
-    assert new
+        row, new, evidence_added = await _confirm(
+            session, item, now, evidence=["https://so.example.vn/a"]
+        )
+    assert new and not evidence_added
     assert (row.plan_id, row.unit_id, row.task_id) == (PLAN, "van-phong", "ban-tin")
 
     later = now + timedelta(hours=2)
     async with database.session() as session:
-        again, new_again = await _confirm(
+        again, new_again, evidence_added = await _confirm(
             session,
             item,
             later,
@@ -46,10 +48,15 @@ async def test_confirming_twice_keeps_the_first_and_adds_evidence(database, stor
             name="Trần Thị Bình",
             evidence=["https://so.example.vn/a", "telegram-photo:AgAC123"],
         )
-    assert not new_again
+    assert not new_again and evidence_added
     assert again.confirmed_at == now
     assert (again.confirmed_by, again.confirmed_by_name) == ("telegram:500", "Nguyễn Văn An")
     assert again.evidence == ["https://so.example.vn/a", "telegram-photo:AgAC123"]
+    async with database.session() as session:
+        _, new_third, evidence_added = await _confirm(
+            session, item, later, evidence=["telegram-photo:AgAC123"]
+        )
+    assert not new_third and not evidence_added  # the same photo again adds nothing
     async with database.session() as session:
         stored = await active_confirmations(session, PLAN)
     assert list(stored) == [item.key]
@@ -69,7 +76,7 @@ async def test_undo_then_confirm_again(database, store, plans, now):
 
     later = now + timedelta(days=1)
     async with database.session() as session:
-        row, new = await _confirm(session, item, later, by="zalo:u77", name="Lê Văn Cường")
+        row, new, _ = await _confirm(session, item, later, by="zalo:u77", name="Lê Văn Cường")
     assert new
     assert row.undone_at is None
     assert (row.confirmed_at, row.confirmed_by) == (later, "zalo:u77")

@@ -268,7 +268,7 @@ async def test_the_token_stays_out_of_errors_and_logs_when_sending_fails(
         await channel.deliver(Outgoing(str(GROUP), "Nhắc việc"))
     for error in (raised.value, gone.value):
         assert tg.token not in f"{error} {error!r} {error.__context__!r}"
-    assert REDACTED in caplog.text
+    assert "sendMessage" in caplog.text  # the failed calls were logged, at DEBUG
     assert tg.token not in caplog.text
     assert tg.token.split(":")[1] not in caplog.text
 

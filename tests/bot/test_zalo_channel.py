@@ -36,7 +36,7 @@ from bot.config import Config
 from bot.storage.db import Database
 from bot.storage.models import Confirmation, InboundEvent, OutboxMessage
 from bot.web import WebServer
-from handlers.context import HandlerContext
+from handlers.context import HandlerContext, TurnHook
 from handlers.events import Event, Reply
 from handlers.router import handle
 from scheduler import outbox
@@ -651,7 +651,7 @@ async def test_withheld_content_gets_a_polite_answer_and_records_nothing(
 ) -> None:
     context = HandlerContext(database=database, clock=clock)
     channel = make_channel()
-    channel.on_event = lambda event: handle(event, context)
+    channel.on_event = lambda event, finish=None: handle(event, context, finish)
     async with started(channel):
         zalo.unsupported_message("d27b9e05f4a8c13e6b90")
         [answer] = await zalo.wait_for_messages(1)
@@ -723,7 +723,7 @@ async def test_a_webhook_update_is_stored_before_the_200(
 ) -> None:
     release = asyncio.Event()
 
-    async def slow(event: Event) -> list[Reply]:
+    async def slow(event: Event, finish: TurnHook | None = None) -> list[Reply]:
         await release.wait()
         return []
 

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from bot.storage.db import Database
 from bot.storage.models import Confirmation, OutboxMessage
 from bot.storage.state import plan_state
-from handlers.context import HandlerContext
+from handlers.context import HandlerContext, TurnHook
 from handlers.events import Event, Reply
 from handlers.router import handle
 from scheduler import outbox
@@ -98,10 +98,13 @@ class Loa:
     async def send(self, text: str = "", **kwargs: Any) -> list[Reply]:
         return await handle(make_event(text, **kwargs), self.ctx)
 
-    async def press(self, data: str, message_id: str, **kwargs: Any) -> list[Reply]:
+    async def press(
+        self, data: str, message_id: str, finish: TurnHook | None = None, **kwargs: Any
+    ) -> list[Reply]:
         return await handle(
             make_event(kind="button", button_data=data, message_id=message_id, **kwargs),
             self.ctx,
+            finish,
         )
 
     async def deliver_digests(self, chats: Sequence[str] | None = None) -> dict[str, str]:

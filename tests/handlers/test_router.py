@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 import handlers.confirm
+from bot.storage.db import Database
+from bot.storage.settings import get_setting, set_setting
 from handlers.router import ALIASES, COMMANDS, HANDLERS, command_name
 from tests.handlers.support import BULLETIN_VP, DICH_VU_ZALO, VAN_PHONG, Loa, texts
 
@@ -61,3 +64,46 @@ async def test_a_failing_handler_leaves_nothing_half_done(
     text_replies = await loa.send("/xong 1")
     assert texts(text_replies) == SORRY
     assert BULLETIN_VP not in await loa.active()
+
+
+class Finish:
+    """A channel's "update handled" hook: writes a marker row in the turn's session."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def __call__(self, session: AsyncSession) -> None:
+        await set_setting(session, "handled", "yes")
+
+    async def committed(self) -> bool:
+        async with self.database.session() as session:
+            return await get_setting(session, "handled") == "yes"
+
+
+async def test_the_finish_hook_is_committed_with_the_turn(loa: Loa) -> None:
+    sent = await loa.deliver_digests([VAN_PHONG])
+    finish = Finish(loa.database)
+
+    await loa.press("ok:1", sent[VAN_PHONG], finish)
+
+    assert BULLETIN_VP in await loa.active()
+    assert await finish.committed()
+
+
+async def test_a_failing_turn_commits_the_finish_hook_alone(
+    loa: Loa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A handler that fails would fail again: the update is marked handled, while
+    nothing the handler wrote is kept."""
+    sent = await loa.deliver_digests([VAN_PHONG])
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("renderer broke after the confirmation was written")
+
+    monkeypatch.setattr(handlers.confirm, "render_digest_from_payload", broken)
+    finish = Finish(loa.database)
+    replies = await loa.press("ok:1", sent[VAN_PHONG], finish)
+
+    assert [reply.notice for reply in replies] == [SORRY]
+    assert await loa.confirmations() == []
+    assert await finish.committed()

@@ -1,0 +1,117 @@
+"""python-telegram-bot's networking on aiohttp instead of httpx.
+
+PTB lets an application bring its own HTTP layer by subclassing `BaseRequest`; PTB
+still builds every request and reads every answer (errors, 429s, JSON), this class only
+moves bytes. Loa already runs aiohttp for its web server and the Zalo channel, and for
+Bot API traffic aiohttp costs about half the CPU per call of httpx + httpcore (measured
+by bench/bench_broadcast.py and bench/bench_updates.py; see docs/benchmarks.md), which
+is what bounds a broadcast to thousands of chats on one core.
+
+Timeouts map onto aiohttp's: `connect` covers waiting for a pooled connection plus
+opening one, `sock_read` the wait for the answer. aiohttp has no write timeout; a
+stalled upload ends at the read timeout instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+DEFAULT_TIMEOUT = 5.0  # seconds, PTB's own defaults for connect, read and write
+DEFAULT_POOL_TIMEOUT = 1.0
+
+
+class AiohttpRequest(BaseRequest):
+    """One aiohttp session with a bounded pool of kept-alive connections."""
+
+    def __init__(
+        self,
+        connection_pool_size: int = 16,
+        *,
+        read_timeout: float | None = DEFAULT_TIMEOUT,
+        connect_timeout: float | None = DEFAULT_TIMEOUT,
+        pool_timeout: float | None = DEFAULT_POOL_TIMEOUT,
+    ) -> None:
+        if connection_pool_size < 1:
+            raise ValueError("connection_pool_size must be at least 1")
+        self._pool_size = connection_pool_size
+        self._read_timeout = read_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                headers={"User-Agent": self.USER_AGENT},
+                # PTB reads the body and the status itself, for every status.
+                raise_for_status=False,
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    def _timeout(
+        self,
+        read_timeout: ODVInput[float],
+        connect_timeout: ODVInput[float],
+        pool_timeout: ODVInput[float],
+    ) -> aiohttp.ClientTimeout:
+        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
+        connect = (
+            self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
+        )
+        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        waiting = None if connect is None or pool is None else connect + pool
+        return aiohttp.ClientTimeout(
+            total=None, connect=waiting, sock_connect=connect, sock_read=read
+        )
+
+    @staticmethod
+    def _body(request_data: RequestData | None) -> dict[str, Any] | aiohttp.FormData | None:
+        if request_data is None:
+            return None
+        files = request_data.multipart_data
+        if not files:
+            return {"data": request_data.json_parameters}  # form-encoded, as PTB sends it
+        form = aiohttp.FormData()
+        for name, value in request_data.json_parameters.items():
+            form.add_field(name, value)
+        for name, (filename, content, mime_type) in files.items():
+            form.add_field(name, content, filename=filename, content_type=mime_type)
+        return {"data": form}
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        body = self._body(request_data) or {}
+        timeout = self._timeout(read_timeout, connect_timeout, pool_timeout)
+        try:
+            async with self._session.request(method, url, timeout=timeout, **body) as response:
+                return response.status, await response.read()
+        except TimeoutError as error:  # aiohttp's own timeouts subclass it
+            raise TimedOut from error
+        except aiohttp.ClientError as error:
+            # The class name tells what failed when the message is empty.
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
