@@ -13,14 +13,16 @@ held at the fake, one warm-up press is handled, N presses of "ok:1" (one per dig
 one per chat) are queued, then getUpdates is released; the clock runs from the release
 to the last answerCallbackQuery the fake received. Loa does its real work per press
 (store the update, record the confirmation, answer, edit the digest in place, mark the
-update handled); the baseline is a PTB Application whose CallbackQueryHandler only
-answers, once with PTB's default sequential processing and once with
-concurrent_updates(True).
+update handled). The baselines are bare PTB Applications on the same fake: the echo
+handler of PTB's own examples/inlinekeyboard.py (answer the press, then edit the
+message to echo the choice: the same two API calls as Loa, no storage), with PTB's
+default sequential processing and with concurrent_updates(True); and, for scale, a
+handler that only answers.
 
 Printed: presses answered per second for each, Loa's rate as a fraction of each
-baseline's (aim ≥ 0.5), presses lost (never answered, or not recorded by Loa) and
-doubled (answered twice), the CPU time of each process. Exit status 1 when anything is
-lost or doubled, or a run does not finish.
+baseline's (aim ≥ 0.5 of the echo handler's), presses lost (never answered, or not
+recorded by Loa) and doubled (answered twice), the CPU time of each process. Exit
+status 1 when anything is lost or doubled, or a run does not finish.
 
 `--ptb-bot URL` is the baseline bot itself, started by this script in its own process.
 """
@@ -97,14 +99,21 @@ def plan_yaml(chats: int) -> str:
 # --- the baseline bot (runs in its own process) -----------------------------------------
 
 
-async def ptb_bot(url: str, token: str, concurrent: bool) -> None:
-    """A bare PTB Application that answers every button press and does nothing else."""
+async def ptb_bot(url: str, token: str, concurrent: bool, echo: bool) -> None:
+    """A bare PTB Application that answers every button press and, with `echo`, edits
+    the message to echo the choice (PTB's examples/inlinekeyboard.py)."""
     from telegram import Update
     from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes
 
+    mode = "concurrent" if concurrent else "sequential"
+
     async def answer(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        assert update.callback_query is not None
-        await update.callback_query.answer()
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        if echo:
+            # The mode in the text: a second run editing the same message changes it.
+            await query.edit_message_text(text=f"Selected option: {query.data} ({mode})")
 
     builder = ApplicationBuilder().token(token).base_url(f"{url}/bot").job_queue(None)
     application = builder.concurrent_updates(concurrent).build()
@@ -123,13 +132,29 @@ async def ptb_bot(url: str, token: str, concurrent: bool) -> None:
         await application.stop()
 
 
+@dataclass(frozen=True)
+class Baseline:
+    name: str
+    echo: bool  # answer and edit (the aim is set against these), or only answer
+    concurrent: bool
+
+
+BASELINES = (
+    Baseline("PTB echo (answer + edit), sequential", echo=True, concurrent=False),
+    Baseline("PTB echo (answer + edit), concurrent_updates", echo=True, concurrent=True),
+    Baseline("PTB answer only, sequential", echo=False, concurrent=False),
+)
+
+
 class BaselineProcess:
     """This script with --ptb-bot, as a child process."""
 
-    def __init__(self, fake: FakeTelegramProcess, concurrent: bool, log_path: Path) -> None:
+    def __init__(self, fake: FakeTelegramProcess, baseline: Baseline, log_path: Path) -> None:
         self.args = [str(Path(__file__).resolve()), "--ptb-bot", fake.url, "--token", fake.token]
-        if concurrent:
+        if baseline.concurrent:
             self.args.append("--concurrent")
+        if baseline.echo:
+            self.args.append("--echo")
         self.log_path = log_path
         self._log: Any = None
         self.process: asyncio.subprocess.Process | None = None
@@ -328,12 +353,13 @@ async def measure_all(args: argparse.Namespace, workdir: Path) -> tuple[list[Res
             last_edit = max(call["at"] for call in await fake.requests("editMessageText"))
             recorded = await recorded_confirmations(env, workdir)
         results = [loa_result]
-        for concurrent in (False, True):
-            name = "PTB concurrent_updates" if concurrent else "PTB default (sequential)"
-            log_path = workdir / f"ptb-{'concurrent' if concurrent else 'default'}.log"
-            async with BaselineProcess(fake, concurrent, log_path) as bot:
+        for number, baseline in enumerate(BASELINES):
+            log_path = workdir / f"ptb-{number}.log"
+            async with BaselineProcess(fake, baseline, log_path) as bot:
                 results.append(
-                    await measure(fake, name, bot.pid, warm_up, digests, data="ok:2", within=within)
+                    await measure(
+                        fake, baseline.name, bot.pid, warm_up, digests, data="ok:2", within=within
+                    )
                 )
         checks = LoaChecks(
             recorded=recorded,
@@ -358,8 +384,11 @@ def figures(results: list[Result], checks: LoaChecks) -> list[tuple[str, str]]:
         ]  # fmt: skip
     loa = results[0]
     rows += [
-        (f"Loa / {baseline.name} (aim ≥ 0.5)", f"{loa.rate / baseline.rate:.2f}")
-        for baseline in results[1:]
+        (
+            f"Loa / {result.name}" + (" (aim ≥ 0.5)" if baseline.echo else " (for scale)"),
+            f"{loa.rate / result.rate:.2f}",
+        )
+        for result, baseline in zip(results[1:], BASELINES, strict=True)
     ]
     texts = ", ".join(f"{n} × «{text}»" for text, n in loa.answer_texts.most_common())
     rows += [
@@ -382,7 +411,8 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
             ("LOA_TELEGRAM_LIMITS", f"{args.rate:g},{args.group_per_minute},"
              f"{args.chat_per_second:g}"),
             ("Loa", "polling, SQLite (WAL), LOA_TICK_SECONDS default (5)"),
-            ("baseline", "PTB Application + CallbackQueryHandler that only answers"),
+            ("baselines", "bare PTB Applications: the echo handler of PTB's "
+             "examples/inlinekeyboard.py (answer, then edit the message), and answer only"),
         ],
     )  # fmt: skip
     results, checks = await measure_all(args, workdir)
@@ -402,9 +432,10 @@ def main() -> int:
     parser.add_argument("--ptb-bot", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     parser.add_argument("--concurrent", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--echo", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ptb_bot:
-        asyncio.run(ptb_bot(args.ptb_bot, args.token, args.concurrent))
+        asyncio.run(ptb_bot(args.ptb_bot, args.token, args.concurrent, args.echo))
         return 0
     if args.updates < 1 or args.rate <= 0:
         parser.error("--updates must be at least 1 and --rate positive")

@@ -14,11 +14,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.db import Database
-from bot.storage.dialect import insert_for
+from bot.storage.dialect import prepared_insert
 from bot.storage.models import InboundEvent
 from scheduler.clock import Clock
 
@@ -36,11 +36,17 @@ async def record_many(
     if not updates:
         return {}
     async with database.session() as session:
-        # Rows as parameters, not in the statement, so SQLAlchemy caches its compiled form.
+        statement = prepared_insert(
+            session,
+            "inbound event",
+            lambda insert: (
+                insert(InboundEvent)
+                .on_conflict_do_nothing(index_elements=["channel", "event_key"])
+                .returning(InboundEvent.id, InboundEvent.event_key)
+            ),
+        )
         result = await session.execute(
-            insert_for(session)(InboundEvent)
-            .on_conflict_do_nothing(index_elements=["channel", "event_key"])
-            .returning(InboundEvent.id, InboundEvent.event_key),
+            statement,
             [
                 {"channel": channel, "event_key": key, "payload": payload, "received_at": now}
                 for key, payload in updates
@@ -62,6 +68,13 @@ async def mark_processed(database: Database, row_id: int, now: datetime) -> None
         await HandledMark(row_id, now)(session)
 
 
+_MARK_HANDLED = (
+    update(InboundEvent)
+    .where(InboundEvent.id == bindparam("row_id"), InboundEvent.processed_at.is_(None))
+    .values(processed_at=bindparam("now"))
+)  # built once: run for every update
+
+
 class HandledMark:
     """Marks one stored update handled. The handlers run it inside the transaction that
     records what the update did, so an update is never half done: either its outcome
@@ -74,11 +87,7 @@ class HandledMark:
         self.ran = False
 
     async def __call__(self, session: AsyncSession) -> None:
-        await session.execute(
-            update(InboundEvent)
-            .where(InboundEvent.id == self.row_id, InboundEvent.processed_at.is_(None))
-            .values(processed_at=self.now)
-        )
+        await session.execute(_MARK_HANDLED, {"row_id": self.row_id, "now": self.now})
         self.ran = True
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from bot.storage.broadcasts import broadcast_items
 from bot.storage.confirmations import confirm, undo
@@ -156,15 +156,17 @@ async def _resolve(turn: Turn, message_id: str | None) -> Target | Reply:
     return Target(row=row, plan=plan, units=served, entries=entries, edit_id=edit_id)
 
 
+_ACTIVE = select(Confirmation).where(
+    Confirmation.item_key.in_(bindparam("keys", expanding=True)),
+    Confirmation.undone_at.is_(None),
+)  # built once: every confirmation re-renders its digest
+
+
 async def _active(turn: Turn, keys: Iterable[str]) -> dict[str, Confirmation]:
     keys = list(keys)
     if not keys:
         return {}
-    result = await turn.session.execute(
-        select(Confirmation).where(
-            Confirmation.item_key.in_(keys), Confirmation.undone_at.is_(None)
-        )
-    )
+    result = await turn.session.execute(_ACTIVE, {"keys": keys})
     return {row.item_key: row for row in result.scalars()}
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.dialect import insert_for
@@ -224,17 +224,23 @@ async def latest_sent(
     return result.scalars().first()
 
 
+# Built once: every button press and quoted reply looks its message up.
+_BY_MESSAGE_ID = (
+    select(OutboxMessage)
+    .join(SentMessage, SentMessage.outbox_id == OutboxMessage.id)
+    .where(
+        SentMessage.channel == bindparam("channel"),
+        SentMessage.chat_id == bindparam("chat_id"),
+        SentMessage.message_id == bindparam("message_id"),
+    )
+)
+
+
 async def by_message_id(
     session: AsyncSession, channel: str, chat_id: str, message_id: str
 ) -> OutboxMessage | None:
     """The outbox row that produced a platform message (for replies and buttons)."""
     result = await session.execute(
-        select(OutboxMessage)
-        .join(SentMessage, SentMessage.outbox_id == OutboxMessage.id)
-        .where(
-            SentMessage.channel == channel,
-            SentMessage.chat_id == chat_id,
-            SentMessage.message_id == message_id,
-        )
+        _BY_MESSAGE_ID, {"channel": channel, "chat_id": chat_id, "message_id": message_id}
     )
     return result.scalars().first()

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.dialect import insert_for
+from bot.storage.dialect import prepared_insert
 from bot.storage.models import Confirmation
 from scheduler.items import Item
 
@@ -73,12 +73,16 @@ async def confirm(
     }
     # RETURNING gives the new row, or nothing when one was there (rowcount is not
     # reliable for ORM-enabled inserts on every driver).
-    inserted = await session.execute(
-        insert_for(session)(Confirmation)
-        .on_conflict_do_nothing(index_elements=["item_key"])
-        .returning(Confirmation),
-        [values],  # a parameter, not part of the statement: its compiled form is cached
+    statement = prepared_insert(
+        session,
+        "confirmation",
+        lambda insert: (
+            insert(Confirmation)
+            .on_conflict_do_nothing(index_elements=["item_key"])
+            .returning(Confirmation)
+        ),
     )
+    inserted = await session.execute(statement, [values])
     created = inserted.scalars().first()
     if created is not None:
         return Confirmed(created, True, False)

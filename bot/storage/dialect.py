@@ -3,6 +3,7 @@ differently; everything else in the store is plain portable SQLAlchemy."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -11,5 +12,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 def insert_for(session: AsyncSession) -> Any:
     """The dialect's `insert` (both have `.on_conflict_do_nothing(index_elements=...)`)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+_prepared: dict[tuple[str, str], Any] = {}
+
+
+def prepared_insert(session: AsyncSession, name: str, build: Callable[[Any], Any]) -> Any:
+    """`build(insert)` for this session's dialect, built once per name and dialect: a
+    statement run for every update or press, its values passed as parameters, so
+    SQLAlchemy neither rebuilds it nor recomputes its cache key each time."""
+    key = (name, _dialect(session))
+    if key not in _prepared:
+        _prepared[key] = build(insert_for(session))
+    return _prepared[key]

@@ -12,7 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -57,13 +57,22 @@ async def links_for_plan(
     return list(result.all())
 
 
+# Built once: every incoming message asks this, and a prepared statement skips
+# SQLAlchemy's per-call construction and cache-key work.
+_CHAT_LINKS = select(ChatLink).where(
+    ChatLink.channel == bindparam("channel"), ChatLink.chat_id == bindparam("chat_id")
+)
+_ACTIVE_CHAT_LINKS = _CHAT_LINKS.where(ChatLink.active.is_(True)).order_by(
+    ChatLink.plan_id, ChatLink.unit_id
+)
+_ALL_CHAT_LINKS = _CHAT_LINKS.order_by(ChatLink.plan_id, ChatLink.unit_id)
+
+
 async def links_for_chat(
     session: AsyncSession, channel: str, chat_id: str, active_only: bool = True
 ) -> list[ChatLink]:
-    query = select(ChatLink).where(ChatLink.channel == channel, ChatLink.chat_id == chat_id)
-    if active_only:
-        query = query.where(ChatLink.active.is_(True))
-    result = await session.exec(query.order_by(ChatLink.plan_id, ChatLink.unit_id))
+    query = _ACTIVE_CHAT_LINKS if active_only else _ALL_CHAT_LINKS
+    result = await session.exec(query, params={"channel": channel, "chat_id": chat_id})
     return list(result.all())
 
 

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -112,10 +113,13 @@ async def stored_plans(session: AsyncSession) -> list[Plan]:
     return plans
 
 
+_PLAN_DIGEST = select(PlanRecord.source_name, PlanRecord.digest).where(
+    PlanRecord.id == bindparam("plan_id")
+)  # built once: asked for every incoming message
+
+
 async def stored_plan(session: AsyncSession, plan_id: str) -> Plan | None:
-    result = await session.exec(
-        select(PlanRecord.source_name, PlanRecord.digest).where(PlanRecord.id == plan_id)
-    )
+    result = await session.exec(_PLAN_DIGEST, params={"plan_id": plan_id})
     row = result.first()
     if row is None:
         return None
