@@ -45,6 +45,11 @@ class VirtualTime:
             future.set_result(None)
 
 
+def slot(per_second: float) -> float:
+    """Seconds between two messages at the global limit, paced under it."""
+    return 1 / (per_second * ratelimit.GLOBAL_PACING)
+
+
 def make(limits: RateLimits) -> tuple[RateLimiter, VirtualTime]:
     clock = VirtualTime()
     return RateLimiter.from_limits(limits, monotonic=clock.monotonic, sleep=clock.sleep), clock
@@ -73,9 +78,9 @@ async def test_other_chats_do_not_wait_for_a_busy_chat() -> None:
         send(limiter, clock, "3", sent),
     )
     times = {chat: [at for c, at in sent if c == chat] for chat in ("1", "2", "3")}
-    # One global slot every 1/100 s: chats 2 and 3 go in the next two slots, not after
-    # chat 1's one-second spacing.
-    assert sorted(times["2"] + times["3"]) == pytest.approx([0.01, 0.02])
+    # One global slot every 1/95 s (paced under 100/s): chats 2 and 3 go in the next two
+    # slots, not after chat 1's one-second spacing.
+    assert sorted(times["2"] + times["3"]) == pytest.approx([slot(100), 2 * slot(100)])
     assert times["1"] == pytest.approx([0.0, 1.0, 2.0])
 
 
@@ -88,7 +93,7 @@ async def test_a_penalised_chat_waits_alone() -> None:
         send(limiter, clock, "-200", sent),
         send(limiter, clock, "7", sent),
     )
-    assert dict(sent) == pytest.approx({"-200": 0.0, "7": 0.01, "-100": 30.0})
+    assert dict(sent) == pytest.approx({"-200": 0.0, "7": slot(100), "-100": 30.0})
 
 
 async def test_a_penalty_during_the_wait_pushes_the_waiting_message_back() -> None:
@@ -141,8 +146,9 @@ async def test_the_global_rate_holds_across_chats() -> None:
     sent: list[tuple[str, float]] = []
     await clock.run(*(send(limiter, clock, str(chat), sent) for chat in range(1, 41)))
     times = sorted(at for _, at in sent)
-    # No burst: one message every 1/10 s from the start, never more than 10 in a second.
-    assert times == pytest.approx([index / 10 for index in range(40)])
+    # No burst: one message every slot from the start, never more than 10 in a second.
+    assert times == pytest.approx([index * slot(10) for index in range(40)])
+    assert slot(10) > 1 / 10
     for start in times:
         assert sum(1 for at in times if start <= at < start + 1.0 - 1e-9) <= 10
 
@@ -158,7 +164,7 @@ async def test_a_penalised_chat_does_not_use_up_the_global_rate() -> None:
         send(limiter, clock, "11", sent),
     )
     # The penalised chats took no global slot: 10 and 11 get the first two.
-    assert sorted([dict(sent)["10"], dict(sent)["11"]]) == pytest.approx([0.0, 0.5])
+    assert sorted([dict(sent)["10"], dict(sent)["11"]]) == pytest.approx([0.0, slot(2)])
 
 
 async def test_idle_chats_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
