@@ -77,9 +77,9 @@ _MARK_HANDLED = (
 
 class HandledMark:
     """Marks one stored update handled. The handlers run it inside the transaction that
-    records what the update did, so an update is never half done: either its outcome
-    and this mark are both committed, or neither is and the update is handled again
-    after a restart."""
+    records what the update did, so the two are committed together; if the process
+    dies first, neither is, and the update is handled after the restart. (When the
+    handlers fail, only the mark is committed: the update would fail again.)"""
 
     def __init__(self, row_id: int, now: datetime) -> None:
         self.row_id = row_id
