@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.db import Database
-from bot.storage.links import links_for_chat
+from bot.storage.links import active_links_with_plans
 from bot.storage.models import ChatLink
-from bot.storage.plan_cache import stored_plan, stored_plans
+from bot.storage.plan_cache import stored_plans
 from bot.storage.state import merge_admins
 from content.i18n import Translator, translator
 from content.plan import Address, Plan, Unit
@@ -79,13 +79,7 @@ class HandlerContext:
     async def chat_units(self, session: AsyncSession, event: Event) -> list[ChatUnit]:
         """The units this chat receives messages for, plan by plan."""
         found: list[ChatUnit] = []
-        plans: dict[str, Plan | None] = {}
-        for link in await links_for_chat(session, event.channel, event.chat_id):
-            if link.plan_id not in plans:
-                plans[link.plan_id] = await stored_plan(session, link.plan_id)
-            plan = plans[link.plan_id]
-            if plan is None:
-                continue
+        for link, plan in await active_links_with_plans(session, event.channel, event.chat_id):
             try:
                 unit = plan.unit(link.unit_id)
             except KeyError:

@@ -123,8 +123,16 @@ async def stored_plan(session: AsyncSession, plan_id: str) -> Plan | None:
     row = result.first()
     if row is None:
         return None
+    return await plan_of_record(session, plan_id, row.source_name, row.digest)
+
+
+async def plan_of_record(
+    session: AsyncSession, plan_id: str, source_name: str, digest: str
+) -> Plan | None:
+    """The plan a stored record (id, source name, digest) describes: from the cache, or
+    read and parsed once; None if its text no longer validates."""
     try:
-        return await _load(session, plan_id, row.source_name, row.digest)
+        return await _load(session, plan_id, source_name, digest)
     except PlanError as error:
         log.error("stored plan %s no longer validates; load it again:\n%s", plan_id, error)
         return None
