@@ -7,6 +7,7 @@ Weekday names come from Babel's CLDR data, so a second locale ("en") works the s
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -37,24 +38,30 @@ def _as_date(day: date) -> date:
     return to_local(day).date() if isinstance(day, datetime) else day
 
 
+@lru_cache(maxsize=8192)
+def _formatted(day: date, pattern: str, locale: str | Locale) -> str:
+    # Babel parses the pattern on every call; digests repeat the same few days.
+    return format_date(day, pattern, locale=locale)
+
+
 def weekday_name(day: date, locale: str | Locale = DEFAULT_LOCALE) -> str:
     """ "Thứ Ba" / "Chủ Nhật" (vi), "Tuesday" (en)."""
-    return format_date(_as_date(day), "EEEE", locale=locale)
+    return _formatted(_as_date(day), "EEEE", locale)
 
 
 def format_date_long(day: date, locale: str | Locale = DEFAULT_LOCALE) -> str:
     """ "Thứ Ba, ngày 03/02/2026" (vi), "Tuesday, 03/02/2026" (en)."""
-    return format_date(_as_date(day), _long_pattern(locale), locale=locale)
+    return _formatted(_as_date(day), _long_pattern(locale), locale)
 
 
 def format_date_short(day: date, locale: str | Locale = DEFAULT_LOCALE) -> str:
     """ "03/02/2026"."""
-    return format_date(_as_date(day), "dd/MM/yyyy", locale=locale)
+    return _formatted(_as_date(day), "dd/MM/yyyy", locale)
 
 
 def format_day_month(day: date, locale: str | Locale = DEFAULT_LOCALE) -> str:
     """ "03/02"."""
-    return format_date(_as_date(day), "dd/MM", locale=locale)
+    return _formatted(_as_date(day), "dd/MM", locale)
 
 
 def format_datetime(moment: datetime, locale: str | Locale = DEFAULT_LOCALE) -> str:
