@@ -17,7 +17,8 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import loa_env, run_loa_async  # noqa: E402
+from tests.e2e.harness import LoaProcess, free_port, loa_env, run_loa_async  # noqa: E402
 
 T = TypeVar("T")
 TOKEN = "123456:BENCH-token-not-real"
@@ -289,6 +290,45 @@ def bench_env(
         LOA_LISTEN=f"127.0.0.1:{listen_port}",
         LOA_TELEGRAM_LIMITS=limits,
     )
+
+
+def loa_limits(args: argparse.Namespace) -> str:
+    """LOA_TELEGRAM_LIMITS for the limit options: Loa keeps to what the fake enforces."""
+    return f"{args.rate:g},{args.group_per_minute},{args.chat_per_second:g}"
+
+
+def limit_rows(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The limit options, as lines of a benchmark's parameter table."""
+    return [
+        ("fake limits: global / group / chat", f"{args.rate:g}/s, "
+         f"{args.group_per_minute}/min, {args.chat_per_second:g}/s"),
+        ("LOA_TELEGRAM_LIMITS", loa_limits(args)),
+    ]  # fmt: skip
+
+
+def fake_for(args: argparse.Namespace, workdir: Path) -> FakeTelegramProcess:
+    """The fake Bot API enforcing the limit options, logging into the work directory."""
+    return FakeTelegramProcess(
+        global_rate=args.rate,
+        group_per_minute=args.group_per_minute,
+        chat_per_second=args.chat_per_second,
+        log_path=workdir / "fake.log",
+    )
+
+
+@asynccontextmanager
+async def loa_running(
+    args: argparse.Namespace, workdir: Path, fake: FakeTelegramProcess, plan_text: str, now: str
+) -> AsyncIterator[tuple[dict[str, str], LoaProcess]]:
+    """`loa load` the plan, then `loa run` against the fake until the block ends; yields
+    the environment both ran with and the running process."""
+    env = bench_env(workdir, fake, now=now, limits=loa_limits(args), listen_port=free_port())
+    print(f"\nloa load: {await load_plan(plan_text, workdir, env):.1f} s")
+    async with LoaProcess(env, cwd=workdir, log_path=workdir / "loa.log") as loa:
+        await loa.wait_healthy(timeout=120)
+        assert loa.process is not None
+        print(f"loa run (pid {loa.process.pid}) healthy")
+        yield env, loa
 
 
 async def load_plan(plan_text: str, workdir: Path, env: dict[str, str]) -> float:

@@ -37,15 +37,15 @@ from bench._support import (
     CpuWindow,
     FakeTelegramProcess,
     add_limit_options,
-    bench_env,
+    fake_for,
     group_chat_id,
-    load_plan,
+    limit_rows,
+    loa_running,
     machine_lines,
     print_table,
     run_in_workdir,
     until,
 )
-from tests.e2e.harness import LoaProcess, free_port
 
 ADMIN = 9001
 NOW = "2026-03-02T10:00:00+07:00"  # a Monday morning with no digest due in the plan below
@@ -154,44 +154,33 @@ async def prepare_broadcast(admin: Admin) -> dict[str, Any]:
 async def broadcast(args: argparse.Namespace, workdir: Path) -> Observed:
     """Start the fake and `loa run`, store the plan, drive the dialogue, press "📤 Gửi"
     and wait for the admin's delivery report."""
-    limits = f"{args.rate:g},{args.group_per_minute},{args.chat_per_second:g}"
-    fake = FakeTelegramProcess(
-        global_rate=args.rate,
-        group_per_minute=args.group_per_minute,
-        chat_per_second=args.chat_per_second,
-        log_path=workdir / "fake.log",
-    )
-    async with fake:
-        env = bench_env(workdir, fake, now=NOW, limits=limits, listen_port=free_port())
-        print(f"\nloa load: {await load_plan(plan_yaml(args.chats), workdir, env):.1f} s")
-        async with LoaProcess(env, cwd=workdir, log_path=workdir / "loa.log") as loa:
-            await loa.wait_healthy(timeout=120)
-            assert loa.process is not None
-            print(f"loa run (pid {loa.process.pid}) healthy")
-            admin = Admin(fake)
-            preview = await prepare_broadcast(admin)
-            send = next(data for data in button_data(preview) if data.startswith("bc:send:"))
-            cpu = CpuWindow({"loa run": loa.process.pid, "fake Bot API": fake.pid})
-            pressed_at = time.time()
-            await fake.callback_query(ADMIN, preview["message_id"], send, user_id=ADMIN)
-            report = await admin.wait_for(
-                lambda m: "📬" in (m.get("text") or ""),
-                "with the delivery report",
-                within=max(90.0, 3 * args.chats / args.rate + 60),
-            )
-            report_at = time.time()
-            cpu.stop()
-            print(f"delivery report {report_at - pressed_at:.1f} s after the press")
-            await asyncio.sleep(2)  # room for a late double to show up
-            return Observed(
-                pressed_at=pressed_at,
-                report_at=report_at,
-                report=report,
-                calls=await fake.requests("sendMessage"),
-                admin_messages=await fake.sent(ADMIN),
-                rate_limited=(await fake.stats())["rate_limited"],
-                cpu=cpu,
-            )
+    fake = fake_for(args, workdir)
+    async with fake, loa_running(args, workdir, fake, plan_yaml(args.chats), NOW) as (_, loa):
+        assert loa.process is not None
+        admin = Admin(fake)
+        preview = await prepare_broadcast(admin)
+        send = next(data for data in button_data(preview) if data.startswith("bc:send:"))
+        cpu = CpuWindow({"loa run": loa.process.pid, "fake Bot API": fake.pid})
+        pressed_at = time.time()
+        await fake.callback_query(ADMIN, preview["message_id"], send, user_id=ADMIN)
+        report = await admin.wait_for(
+            lambda m: "📬" in (m.get("text") or ""),
+            "with the delivery report",
+            within=max(90.0, 3 * args.chats / args.rate + 60),
+        )
+        report_at = time.time()
+        cpu.stop()
+        print(f"delivery report {report_at - pressed_at:.1f} s after the press")
+        await asyncio.sleep(2)  # room for a late double to show up
+        return Observed(
+            pressed_at=pressed_at,
+            report_at=report_at,
+            report=report,
+            calls=await fake.requests("sendMessage"),
+            admin_messages=await fake.sent(ADMIN),
+            rate_limited=(await fake.stats())["rate_limited"],
+            cpu=cpu,
+        )
 
 
 def analyse(args: argparse.Namespace, seen: Observed) -> tuple[list[tuple[str, str]], int, int]:
@@ -240,10 +229,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
         "Parameters",
         [
             ("chats (one unit each)", str(args.chats)),
-            ("fake limits: global / group / chat", f"{args.rate:g}/s, "
-             f"{args.group_per_minute}/min, {args.chat_per_second:g}/s"),
-            ("LOA_TELEGRAM_LIMITS", f"{args.rate:g},{args.group_per_minute},"
-             f"{args.chat_per_second:g}"),
+            *limit_rows(args),
             ("database", "SQLite (WAL), as `loa run` uses it by default"),
             ("driven by", "the /guitin dialogue through the fake's update queue (polling)"),
         ],

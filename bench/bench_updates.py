@@ -46,16 +46,17 @@ from bench._support import (
     CpuWindow,
     FakeTelegramProcess,
     add_limit_options,
-    bench_env,
+    fake_for,
     gather_limited,
     group_chat_id,
-    load_plan,
+    limit_rows,
+    loa_running,
     machine_lines,
     print_table,
     run_in_workdir,
     until,
 )
-from tests.e2e.harness import LoaProcess, free_port, run_loa_async
+from tests.e2e.harness import run_loa_async
 
 NOW = "2026-03-02T07:30:00+07:00"  # digest time of a day both tasks are due
 PRESSER = 700_000_123  # the unit member who presses the buttons
@@ -324,22 +325,12 @@ class LoaChecks:
 
 async def measure_all(args: argparse.Namespace, workdir: Path) -> tuple[list[Result], LoaChecks]:
     """Loa first (it sends the digests everyone presses on), then the two baselines."""
-    limits = f"{args.rate:g},{args.group_per_minute},{args.chat_per_second:g}"
-    fake = FakeTelegramProcess(
-        global_rate=args.rate,
-        group_per_minute=args.group_per_minute,
-        chat_per_second=args.chat_per_second,
-        log_path=workdir / "fake.log",
-    )
+    fake = fake_for(args, workdir)
     within = max(60.0, args.updates / 10)
     chats = args.updates + 1
     async with fake:
-        env = bench_env(workdir, fake, now=NOW, limits=limits, listen_port=free_port())
-        print(f"\nloa load: {await load_plan(plan_yaml(chats), workdir, env):.1f} s")
-        async with LoaProcess(env, cwd=workdir, log_path=workdir / "loa.log") as loa:
-            await loa.wait_healthy(timeout=120)
+        async with loa_running(args, workdir, fake, plan_yaml(chats), NOW) as (env, loa):
             assert loa.process is not None
-            print(f"loa run (pid {loa.process.pid}) healthy")
             warm_up, *digests = await digests_sent(fake, chats, within)
             print(f"digests delivered to {chats} chats")
             loa_result = await measure(
@@ -406,10 +397,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
         "Parameters",
         [
             ("presses (one per chat, each on its own digest)", str(args.updates)),
-            ("fake limits: global / group / chat", f"{args.rate:g}/s, "
-             f"{args.group_per_minute}/min, {args.chat_per_second:g}/s"),
-            ("LOA_TELEGRAM_LIMITS", f"{args.rate:g},{args.group_per_minute},"
-             f"{args.chat_per_second:g}"),
+            *limit_rows(args),
             ("Loa", "polling, SQLite (WAL), LOA_TICK_SECONDS default (5)"),
             ("baselines", "bare PTB Applications: the echo handler of PTB's "
              "examples/inlinekeyboard.py (answer, then edit the message), and answer only"),
