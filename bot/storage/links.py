@@ -59,13 +59,10 @@ async def links_for_plan(
 
 # Built once: every incoming message asks this, and a prepared statement skips
 # SQLAlchemy's per-call construction and cache-key work.
-_CHAT_LINKS = select(ChatLink).where(
-    ChatLink.channel == bindparam("channel"), ChatLink.chat_id == bindparam("chat_id")
-)
-_ACTIVE_CHAT_LINKS = _CHAT_LINKS.where(ChatLink.active.is_(True)).order_by(
-    ChatLink.plan_id, ChatLink.unit_id
-)
-_ALL_CHAT_LINKS = _CHAT_LINKS.order_by(ChatLink.plan_id, ChatLink.unit_id)
+_THIS_CHAT = (ChatLink.channel == bindparam("channel"), ChatLink.chat_id == bindparam("chat_id"))
+_BY_UNIT = (ChatLink.plan_id, ChatLink.unit_id)
+_ALL_CHAT_LINKS = select(ChatLink).where(*_THIS_CHAT).order_by(*_BY_UNIT)
+_ACTIVE_CHAT_LINKS = _ALL_CHAT_LINKS.where(ChatLink.active.is_(True))
 
 
 async def links_for_chat(
@@ -79,12 +76,8 @@ async def links_for_chat(
 _ACTIVE_CHAT_LINKS_WITH_PLANS = (
     select(ChatLink, PlanRecord.source_name, PlanRecord.digest)
     .join(PlanRecord, PlanRecord.id == ChatLink.plan_id)
-    .where(
-        ChatLink.channel == bindparam("channel"),
-        ChatLink.chat_id == bindparam("chat_id"),
-        ChatLink.active.is_(True),
-    )
-    .order_by(ChatLink.plan_id, ChatLink.unit_id)
+    .where(*_THIS_CHAT, ChatLink.active.is_(True))
+    .order_by(*_BY_UNIT)
 )
 
 
