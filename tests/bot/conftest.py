@@ -1,12 +1,12 @@
-"""Plans and helpers for the store and CLI tests, all handed out as fixtures (the
-database fixtures are the root conftest's: a fresh SQLite file per test, and PostgreSQL
-as well when LOA_TEST_DATABASE_URL is set).
+"""Plans and helpers for the store, channel and CLI tests, all handed out as fixtures
+(the database fixtures are the root conftest's: a fresh SQLite file per test, and
+PostgreSQL as well when LOA_TEST_DATABASE_URL is set).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,6 +18,8 @@ import pytest
 from bot.storage.db import Database, open_database
 from bot.storage.plans import LoadReport, save_plan
 from content.plan_loader import parse_plan
+from tests.bot.telegram_harness import RecordingHandlers, fake_telegram
+from tests.fakes import FakeTelegram
 
 T = TypeVar("T")
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -184,3 +186,15 @@ def cli_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("LOA_DATABASE_URL", database_url)
     monkeypatch.setenv("LOA_NOW", NOW.isoformat())
     return database_url
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API over HTTP, knowing a unit's group and a private chat."""
+    async with fake_telegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def handlers() -> RecordingHandlers:
+    return RecordingHandlers()

@@ -32,24 +32,12 @@ from tests.bot.telegram_harness import (
     GROUP,
     PRIVATE,
     RecordingHandlers,
-    fake_telegram,
     running_channel,
     telegram_config,
 )
 from tests.fakes import FakeTelegram
 
 CONFIRM = ((Button("✅ Đã đăng tin", "c:ke-hoach:1"),),)
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with fake_telegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def handlers() -> RecordingHandlers:
-    return RecordingHandlers()
 
 
 @pytest.fixture

@@ -4,22 +4,15 @@ over the wire (form fields, uploads) and how failures reach PTB (TimedOut, Netwo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, TimedOut
 
 from bot.channels.telegram_request import AiohttpRequest
-from tests.bot.telegram_harness import GROUP, fake_telegram
+from tests.bot.telegram_harness import GROUP
 from tests.e2e.harness import free_port
 from tests.fakes import FakeTelegram
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with fake_telegram() as fake:
-        yield fake
 
 
 def make_bot(url: str, token: str, request: AiohttpRequest) -> Bot:

@@ -20,7 +20,6 @@ from bot.web import WebServer, read_json
 from tests.bot.telegram_harness import (
     PRIVATE,
     RecordingHandlers,
-    fake_telegram,
     running_channel,
     telegram_config,
 )
@@ -134,17 +133,6 @@ async def test_unknown_paths_are_404_and_bodies_over_the_limit_413(
 
 
 # --- the Telegram webhook -------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with fake_telegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def handlers() -> RecordingHandlers:
-    return RecordingHandlers()
 
 
 @pytest.fixture

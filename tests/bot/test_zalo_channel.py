@@ -94,11 +94,6 @@ async def zalo() -> AsyncIterator[FakeZalo]:
 
 
 @pytest.fixture
-def handlers() -> RecordingHandlers:
-    return RecordingHandlers()
-
-
-@pytest.fixture
 def alerts() -> Alerts:
     return Alerts()
 
