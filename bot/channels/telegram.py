@@ -60,7 +60,7 @@ from bot.channels.base import (
     RetryLater,
 )
 from bot.channels.ratelimit import TELEGRAM_LIMITS, RateLimiter, RateLimits
-from bot.channels.telegram_request import AiohttpRequest
+from bot.channels.telegram_request import AiohttpRequest, UpdatesRequest
 from bot.channels.telegram_updates import NAME, update_to_event
 from bot.channels.text import split_text, utf16_length
 from bot.config import Config
@@ -226,6 +226,7 @@ class TelegramChannel:
         self.limiter = limiter or RateLimiter.from_limits(limits_from_config(config))
         self.clock = clock or Clock(config.now)
         api = config.telegram_api_url.rstrip("/")
+        self._updates_request = UpdatesRequest()
         self._application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
             .token(config.telegram_token)
@@ -236,7 +237,7 @@ class TelegramChannel:
             # A few kept-alive connections serve 30 msg/s; more gain nothing. Sends wait
             # for a free one rather than fail.
             .request(AiohttpRequest(16, pool_timeout=30))
-            .get_updates_request(AiohttpRequest(1))
+            .get_updates_request(self._updates_request)
             .build()
         )
         self._running = False
@@ -360,8 +361,9 @@ class TelegramChannel:
                 updates = await self.bot.get_updates(
                     offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
                 )
+                payloads = self._updates_request.take_updates()
                 if updates:
-                    await self._accept([update.to_dict() for update in updates], updates)
+                    await self._accept(self._as_sent(payloads, updates), updates)
                     # Only stored updates are confirmed, by the next call's offset.
                     offset = updates[-1].update_id + 1
                 backoff = 1.0
@@ -374,6 +376,13 @@ class TelegramChannel:
                 log.warning("Telegram polling failed (%s); retrying in %.0f s", error, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_POLL_BACKOFF)
+
+    @staticmethod
+    def _as_sent(payloads: list[dict[str, Any]], updates: Sequence[Update]) -> list[dict[str, Any]]:
+        """The updates' JSON as Telegram sent it; PTB's rendering if the two disagree."""
+        if [payload.get("update_id") for payload in payloads] == [u.update_id for u in updates]:
+            return payloads
+        return [update.to_dict() for update in updates]
 
     async def _webhook(self, request: aiohttp_web.Request) -> aiohttp_web.Response:
         secret = self.webhook_secret or ""

@@ -16,7 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage import models  # noqa: F401  (registers the tables)
+from bot.storage import (
+    models,  # noqa: F401  (registers the tables)
+    sqlite_driver,
+)
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -57,7 +60,9 @@ class Database:
         if self.is_sqlite:
             # SQLite has one writer: with one connection, concurrent sessions queue in
             # asyncio instead of sleeping in SQLite's busy handler.
-            options.update(pool_size=1, max_overflow=0, pool_timeout=120)
+            options.update(
+                pool_size=1, max_overflow=0, pool_timeout=120, module=sqlite_driver.dbapi()
+            )
         else:
             options.update(pool_pre_ping=True)  # a server may drop idle connections
         self.engine: AsyncEngine = create_async_engine(async_url(url), **options)

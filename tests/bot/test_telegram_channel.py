@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from telegram import Update
 
 from bot import inbound
@@ -26,6 +27,7 @@ from bot.channels.telegram import ERROR_TEXT, TelegramChannel
 from bot.channels.telegram_updates import update_to_event
 from bot.logging_setup import REDACTED
 from bot.storage.db import Database
+from bot.storage.models import InboundEvent
 from handlers.events import Button, Event, Reply
 from tests.bot.telegram_harness import (
     COMMANDS,
@@ -381,6 +383,26 @@ async def test_an_update_delivered_twice_is_handled_once(
     tg.message(PRIVATE, "/tiendo")
     await handlers.wait_for(2)
     assert [event.text for event in handlers.events] == ["xong", "/tiendo"]
+
+
+async def test_an_update_is_stored_exactly_as_telegram_sent_it(
+    tg: FakeTelegram, database: Database, channel: TelegramChannel, handlers: RecordingHandlers
+) -> None:
+    update = tg.world.message_update(PRIVATE, "xong")
+    update["message"]["field_from_a_newer_bot_api"] = {"kept": True}
+    sent = tg.inject_update(update)
+    await handlers.wait_for(1)
+    async with database.session() as session:
+        [stored] = (await session.exec(select(InboundEvent.payload))).all()
+    assert stored == sent
+
+
+def test_without_the_raw_answer_the_update_is_stored_as_ptb_read_it(tg: FakeTelegram) -> None:
+    """If PTB ever stops handing the raw answer to the request class, nothing is lost."""
+    raw = {"update_id": 5, **tg.world.message_update(PRIVATE, "xong")}
+    update = Update.de_json(raw, None)
+    assert TelegramChannel._as_sent([], [update]) == [update.to_dict()]
+    assert TelegramChannel._as_sent([raw], [update]) == [raw]
 
 
 async def test_an_update_stored_before_a_crash_is_handled_at_start(

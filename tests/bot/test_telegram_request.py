@@ -9,8 +9,8 @@ import pytest
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, TimedOut
 
-from bot.channels.telegram_request import AiohttpRequest
-from tests.bot.telegram_harness import GROUP
+from bot.channels.telegram_request import AiohttpRequest, UpdatesRequest
+from tests.bot.telegram_harness import GROUP, PRIVATE
 from tests.e2e.harness import free_port
 from tests.fakes import FakeTelegram
 
@@ -30,6 +30,8 @@ async def test_a_message_with_buttons_arrives_as_sent(tg: FakeTelegram) -> None:
     assert sent.message_id == message.message_id
     assert message.text == "Nhắc việc: <b>không</b> phải HTML"
     assert [button["callback_data"] for button in message.buttons] == ["ok:1"]
+    [call] = [call for call in tg.requests if call.method == "sendMessage"]
+    assert call.content_type == "application/json"
 
 
 async def test_an_upload_goes_as_multipart_with_its_name_and_caption(tg: FakeTelegram) -> None:
@@ -42,6 +44,22 @@ async def test_an_upload_goes_as_multipart_with_its_name_and_caption(tg: FakeTel
     assert message.caption == "Báo cáo"
     assert message.upload is not None
     assert (message.upload.filename, message.upload.data) == ("bao-cao-thang-11.txt", content)
+    [call] = [call for call in tg.requests if call.method == "sendDocument"]
+    assert call.content_type == "multipart/form-data"
+
+
+async def test_the_updates_request_keeps_each_answers_updates_as_sent(tg: FakeTelegram) -> None:
+    update = tg.world.message_update(PRIVATE, "xong 1")
+    update["message"]["field_from_a_newer_bot_api"] = [1, 2]
+    sent = [tg.inject_update(update), tg.message(PRIVATE, "/tiendo")]
+    request = UpdatesRequest()
+    async with Bot(tg.token, base_url=f"{tg.url}/bot", get_updates_request=request) as bot:
+        updates = await bot.get_updates(timeout=0)
+        assert [u.update_id for u in updates] == [u["update_id"] for u in sent]
+        assert request.take_updates() == sent
+        assert request.take_updates() == []  # handed over once
+        assert await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0) == ()
+        assert request.take_updates() == []
 
 
 async def test_an_answer_slower_than_the_read_timeout_is_a_timeout(tg: FakeTelegram) -> None:

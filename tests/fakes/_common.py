@@ -47,6 +47,7 @@ class ApiCall:
     params: Params
     at: float
     files: dict[str, int] = field(default_factory=dict)  # part name -> size in bytes
+    content_type: str = ""  # how the parameters came: JSON, form-encoded or multipart
     status: int | None = None  # HTTP status answered; None while pending or when discarded
     outcome: Literal["pending", "ok", "error", "discarded", "lost"] = "pending"
 

@@ -135,7 +135,7 @@ class FakeServer:
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["method"]
-        call = ApiCall(method=name, params={}, at=self.now())
+        call = ApiCall(method=name, params={}, at=self.now(), content_type=request.content_type)
         self.requests.append(call)
         if not self.token_valid(request.match_info["token"]):
             return self._finish(call, api_error(ApiError(401, "Unauthorized")))
