@@ -19,6 +19,8 @@ from bot.storage.dialect import prepared_insert
 from bot.storage.models import Confirmation
 from scheduler.items import Item
 
+_TABLE = Confirmation.__table__
+
 
 def _merged(existing: Sequence[str], new: Sequence[str]) -> list[str]:
     merged = list(existing)
@@ -71,21 +73,19 @@ async def confirm(
         "chat_id": chat_id,
         "evidence": evidence,
     }
-    # RETURNING gives the new row, or nothing when one was there (rowcount is not
-    # reliable for ORM-enabled inserts on every driver).
+    # RETURNING gives the new row, or nothing when one was there. On the table, not
+    # the model: this runs for every press, and the ORM's bulk layer costs more than
+    # the statement.
     statement = prepared_insert(
         session,
         "confirmation",
         lambda insert: (
-            insert(Confirmation)
-            .on_conflict_do_nothing(index_elements=["item_key"])
-            .returning(Confirmation)
+            insert(_TABLE).on_conflict_do_nothing(index_elements=["item_key"]).returning(_TABLE)
         ),
     )
-    inserted = await session.execute(statement, [values])
-    created = inserted.scalars().first()
+    created = (await session.execute(statement, values)).mappings().first()
     if created is not None:
-        return Confirmed(created, True, False)
+        return Confirmed(Confirmation(**created), True, False)
     row = await _locked(session, item.key)
     if row is None:  # cannot happen: the insert found the row there
         raise LookupError(item.key)
