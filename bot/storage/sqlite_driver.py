@@ -106,6 +106,9 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     def rollback(self) -> None:
         # The pool resets every connection it takes back; most have nothing to undo.
+        # Read on the loop. If a cancelled caller left a statement queued, this may
+        # skip a rollback that was needed, but SQLAlchemy then closes the connection
+        # (queued after that statement), which undoes it: nothing is committed later.
         connection = self._connection._connection
         if connection is not None and connection.in_transaction:
             super().rollback()

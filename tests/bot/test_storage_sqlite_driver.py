@@ -4,6 +4,9 @@ trip instead of four."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -142,3 +145,28 @@ async def test_sql_errors_reach_the_caller(db: Database) -> None:
         with pytest.raises(Exception, match="no such table"):
             await connection.execute(text("SELECT * FROM khong_co"))
         assert (await connection.execute(text("SELECT 41 + 1"))).scalar() == 42
+
+
+async def test_a_statement_its_caller_gave_up_on_is_never_committed_by_the_next_user(
+    db: Database,
+) -> None:
+    """A cancelled caller leaves its statement queued on the worker thread, so the
+    connection's "no transaction open" is not to be trusted at that moment: SQLAlchemy
+    closes such a connection rather than resetting it, and the next session gets a
+    fresh one."""
+    gate = threading.Event()
+    asyncio.get_running_loop().call_later(0.2, gate.set)  # unblocks the worker whatever happens
+    async with db.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        worker_blocked = asyncio.ensure_future(raw.driver_connection._execute(gate.wait))
+        late = asyncio.create_task(
+            connection.execute(insert(Setting).values(key="late", value="bỏ dở"))
+        )
+        await asyncio.sleep(0.05)  # queued behind the blocked worker
+        late.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await late
+    await worker_blocked
+    async with db.session() as session:  # the same pooled connection
+        session.add(Setting(key="next", value="sau"))
+    assert await settings(db) == {"next": "sau"}
