@@ -8,8 +8,9 @@ by bench/bench_broadcast.py and bench/bench_updates.py; see docs/benchmarks.md),
 is what bounds a broadcast to thousands of chats on one core.
 
 Parameters go as a JSON body (one of the Bot API's four accepted forms): PTB's own
-form encoding percent-quotes every JSON-encoded keyboard, which cost more CPU than the
-rest of an edit. Uploads go as multipart, the only form that carries files.
+form encoding percent-quotes every JSON-encoded keyboard, about 5 % of `loa run`'s CPU
+while it answers button presses. Uploads go as multipart, the only form that carries
+files.
 
 Timeouts map onto aiohttp's: `connect` covers waiting for a pooled connection plus
 opening one, `sock_read` the wait for the answer. aiohttp has no write timeout; a

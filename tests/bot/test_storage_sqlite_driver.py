@@ -14,7 +14,7 @@ from pathlib import Path
 import aiosqlite
 import pytest
 from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.storage.db import Database, open_database
 from bot.storage.models import ChatLink, Setting
@@ -63,7 +63,9 @@ async def settings(db: Database) -> dict[str, str]:
         return dict(rows.all())
 
 
-async def test_a_query_is_one_trip_and_a_read_only_session_two(db: Database, trips) -> None:
+async def test_each_query_is_one_trip_and_a_read_only_session_adds_its_commit(
+    db: Database, trips: list[str]
+) -> None:
     await db.ping()  # the pool's connection exists from here on
     trips.clear()
     async with db.session() as session:
@@ -100,7 +102,7 @@ async def test_an_insert_gives_its_new_id_and_an_update_its_row_count(db: Databa
         assert unchanged.rowcount == 0  # type: ignore[attr-defined]
 
 
-async def test_many_rows_in_one_statement(db: Database, trips) -> None:
+async def test_many_rows_in_one_statement(db: Database, trips: list[str]) -> None:
     await db.ping()
     trips.clear()
     async with db.session() as session:
@@ -142,7 +144,7 @@ async def test_an_unfinished_transaction_is_undone_when_its_connection_returns(
 
 async def test_sql_errors_reach_the_caller(db: Database) -> None:
     async with db.engine.connect() as connection:
-        with pytest.raises(Exception, match="no such table"):
+        with pytest.raises(OperationalError, match="no such table"):
             await connection.execute(text("SELECT * FROM khong_co"))
         assert (await connection.execute(text("SELECT 41 + 1"))).scalar() == 42
 
