@@ -53,7 +53,7 @@ def _run_many(connection: sqlite3.Connection, operation: str, seq: Any) -> _Outc
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     """A cursor that exists only for the duration of one trip; keeps what it returned."""
 
-    __slots__ = ("_description", "_lastrowid", "_rowcount")
+    __slots__ = ("_arraysize", "_description", "_lastrowid", "_rowcount")
 
     def __init__(self, adapt_connection: AsyncAdapt_aiosqlite_connection) -> None:
         # Deliberately not the base __init__: that opens a cursor on the worker thread.
@@ -64,6 +64,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._description: Any = None
         self._rowcount = -1
         self._lastrowid: int | None = None
+        self._arraysize = 1  # the DB-API default, as sqlite3's
 
     @property
     def description(self) -> Any:
@@ -77,8 +78,22 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     def lastrowid(self) -> Any:
         return self._lastrowid
 
+    @property
+    def arraysize(self) -> int:  # rows per fetchmany() without a size
+        return self._arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._arraysize = value
+
     def close(self) -> None:
         self._rows.clear()  # the sqlite3 cursor was closed on the worker thread
+
+    def setinputsizes(self, *inputsizes: Any) -> None:
+        return None  # as sqlite3's: SQLite needs no type hints
+
+    def nextset(self) -> None:
+        raise sqlite3.NotSupportedError("SQLite returns one result set per statement")
 
     async def _async_soft_close(self) -> None:
         return None  # nothing is left open to close

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -82,6 +83,28 @@ async def test_rows_come_back_with_their_columns(db: Database) -> None:
         result = await session.execute(select(Setting.key, Setting.value).order_by(Setting.key))
         assert list(result.keys()) == ["key", "value"]
         assert [tuple(row) for row in result] == [("a", "một"), ("b", "hai")]
+
+
+async def test_rows_can_be_fetched_a_few_at_a_time(db: Database) -> None:
+    three = "SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3"
+    async with db.engine.connect() as connection:
+        result = await connection.execute(text(three))
+        assert [tuple(row) for row in result.fetchmany()] == [(1,)]  # arraysize 1
+        assert [tuple(row) for row in result.fetchmany(5)] == [(2,), (3,)]
+        result = await connection.execute(text(three))
+        assert [len(part) for part in result.partitions(2)] == [2, 1]
+
+
+async def test_the_rest_of_the_cursor_answers_as_sqlite3_does(db: Database) -> None:
+    async with db.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        cursor = raw.dbapi_connection.cursor()
+        assert cursor.setinputsizes(10) is None
+        with pytest.raises(sqlite3.NotSupportedError):
+            cursor.nextset()
+        cursor.arraysize = 2
+        assert cursor.arraysize == 2
+        cursor.close()
 
 
 async def test_an_insert_gives_its_new_id_and_an_update_its_row_count(db: Database) -> None:
