@@ -21,6 +21,9 @@ from bot.storage.dialect import insert_for
 from bot.storage.models import OutboxMessage, SentMessage
 from scheduler.due import DueMessage
 
+_OUTBOX = OutboxMessage.__table__
+_SENT_MESSAGES = SentMessage.__table__
+
 PENDING, SENDING, SENT, FAILED, STALE = "pending", "sending", "sent", "failed", "stale"
 
 
@@ -123,9 +126,11 @@ async def claim(
 async def mark_sent(
     session: AsyncSession, row: OutboxMessage, message_ids: Sequence[str], now: datetime
 ) -> None:
+    # On the tables, not the models: this runs for every message delivered, and the
+    # ORM's bulk layer would double its cost (see bot/inbound.py).
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row.id)
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == row.id)
         .values(status=SENT, message_ids=list(message_ids), sent_at=now, last_error=None)
     )
     links = [
@@ -141,7 +146,7 @@ async def mark_sent(
     if links:
         # A platform reusing an id must not make recording the send fail (the row
         # would then be sent again): the newest message owns the id.
-        statement = insert_for(session)(SentMessage)
+        statement = insert_for(session)(_SENT_MESSAGES)
         statement = statement.on_conflict_do_update(
             index_elements=["channel", "chat_id", "message_id"],
             set_={"outbox_id": statement.excluded.outbox_id},
