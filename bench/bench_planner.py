@@ -34,8 +34,8 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from content.items import Item, expand_items
 from content.plan_loader import parse_plan
-from scheduler.items import Item, expand_items
 from scheduler.planner import iter_messages_between, messages_between, messages_for_day
 from scheduler.state import PlanState
 

@@ -22,14 +22,14 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bot.channels.base import Outgoing
+from bot.storage import outbox
 from bot.storage.db import open_database
 from bot.storage.plans import save_plan
+from content.clock import FixedClock
+from content.due import DueMessage
 from content.plan_loader import load_plan
-from scheduler import outbox
-from scheduler.clock import FixedClock
+from scheduler.delivery import Outgoing
 from scheduler.dispatcher import Dispatcher
-from scheduler.due import DueMessage
 from scheduler.engine import Engine
 
 SAMPLE = Path(__file__).resolve().parent.parent / "content/plans/sample-sldtbxh-laocai-2026.yaml"

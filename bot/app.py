@@ -15,19 +15,19 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.channels.base import Channel, ChannelDown
 from bot.config import Config
 from bot.logging_setup import configure_logging
+from bot.storage import outbox
 from bot.storage.db import Database, open_database
 from bot.storage.plans import stored_plans
 from bot.storage.settings import get_or_create_secret
 from bot.web import WebServer
+from content.clock import Clock
 from handlers.broadcast import finished_broadcast_reports
 from handlers.context import HandlerContext, TurnHook
 from handlers.events import Event, Reply
 from handlers.router import COMMANDS, handle
-from scheduler import outbox
-from scheduler.clock import Clock
+from scheduler.delivery import Channel, ChannelDown
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
 

@@ -16,9 +16,7 @@ service manager or load balancer can act:
 from __future__ import annotations
 
 import asyncio
-import hmac
 import inspect
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -35,22 +33,6 @@ HealthProvider = Callable[[], HealthState | Awaitable[HealthState]]
 MAX_BODY_BYTES = 1024 * 1024  # platform updates are a few KB; more is not an update
 PROBE_TIMEOUT = 5.0  # a hung database must not hang the health check
 TOP_LEVEL_PARTS = frozenset({"database", "scheduler"})
-
-
-def secret_matches(provided: str | None, expected: str) -> bool:
-    """Constant-time comparison of a webhook's secret header with ours."""
-    if provided is None:
-        return False
-    return hmac.compare_digest(provided.encode(), expected.encode())
-
-
-async def read_json(request: web.Request) -> Any:
-    """The request body as JSON; 400 when it is not JSON, 413 when over the size limit."""
-    body = await request.read()  # aiohttp raises HTTPRequestEntityTooLarge past the limit
-    try:
-        return json.loads(body)
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
-        raise web.HTTPBadRequest(text="invalid JSON") from None
 
 
 class WebServer:

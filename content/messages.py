@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 
 from content.anniversaries import Occurrence, scope_display_name
+from content.buttons import confirm_button
 from content.dates import (
     format_date_long,
     format_date_short,
@@ -131,7 +132,8 @@ def format_item_line(
 
 @lru_cache(maxsize=256)
 def _button(n: int) -> tuple[str, str]:
-    return f"✅ {n}", f"ok:{n}"
+    button = confirm_button(n)
+    return button.label, button.data
 
 
 def digest_buttons(

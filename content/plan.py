@@ -303,3 +303,8 @@ def _recurring_dates(task: Task, first: date, last: date) -> list[date]:
             for month in months
         ]
     return [due for due in candidates if first <= due <= last]
+
+
+def merge_admins(plan: Plan, extra_admins: Sequence[Address]) -> tuple[Address, ...]:
+    """The plan's admins then the extra ones (LOA_ADMINS), each once, in that order."""
+    return tuple(dict.fromkeys((*plan.admins, *extra_admins)))

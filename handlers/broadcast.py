@@ -20,30 +20,30 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, exists, literal, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
+from bot.storage import outbox
 from bot.storage.broadcasts import (
     NO_CHAT,
-    SENT,
+    broadcasts_in_flight,
     create_broadcast,
     delivery_report,
     items_of_broadcast,
     mark_broadcast_sent,
+    report_key,
+    unreported_broadcasts,
 )
 from bot.storage.conversations import end_conversation, get_conversation, save_conversation
 from bot.storage.links import active_chat_addresses
-from bot.storage.models import Broadcast, Conversation, OutboxMessage
+from bot.storage.models import Broadcast, Conversation
 from bot.storage.plan_cache import stored_plan
+from content.buttons import Button, pack, unpack
 from content.dates import format_date_short
+from content.due import DueMessage
 from content.i18n import Translator
 from content.plan import Address, Plan, Unit
 from handlers.context import HandlerContext, Turn
-from handlers.events import Button, Reply
+from handlers.events import Reply
 from handlers.formatting import shorten
 from handlers.text import fold, has_day_month, is_word, parse_yes_no
-from scheduler import outbox
-from scheduler.due import DueMessage
 
 DIALOGUE = "broadcast"
 TEXT_LIMIT = 4000
@@ -56,10 +56,6 @@ CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 ALL_WORDS = ("tất cả", "tat ca", "all", "toàn bộ", "tat ca don vi", "tất cả đơn vị")
 SEND_WORDS = ("gửi", "gui", "send", "gửi đi", "gui di", "ok")
 CANCEL_WORDS = ("huỷ", "hủy", "huy", "cancel", "thôi", "thoi", "không gửi", "khong gui")
-
-
-def report_key(broadcast_id: int) -> str:
-    return f"broadcast-report/{broadcast_id}"
 
 
 # --- dialogue state ---------------------------------------------------------------------
@@ -380,8 +376,8 @@ async def _preview(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]
             text=summary,
             buttons=(
                 (
-                    Button(_("📤 Gửi"), f"bc:send:{nonce}"),
-                    Button(_("✖️ Huỷ"), f"bc:cancel:{nonce}"),
+                    Button(_("📤 Gửi"), pack("bc:send", nonce)),
+                    Button(_("✖️ Huỷ"), pack("bc:cancel", nonce)),
                 ),
             ),
         )
@@ -456,7 +452,7 @@ async def _send(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]:
             if address.channel == "telegram":
                 label = _("✅ Đã thực hiện")
                 payload["buttons"] = [
-                    [[label if len(units) == 1 else f"✅ {n}", f"ok:{n}"]]
+                    [[label if len(units) == 1 else f"✅ {n}", pack("ok", n)]]
                     for n in range(1, len(units) + 1)
                 ]
         messages.append(
@@ -544,11 +540,11 @@ async def on_message(turn: Turn, conversation: Conversation) -> list[Reply]:
 async def on_button(turn: Turn) -> list[Reply]:
     """ "bc:send:<nonce>" / "bc:cancel:<nonce>" under the preview."""
     _ = turn._
-    parts = (turn.event.button_data or "").split(":")
+    pressed = unpack(turn.event.button_data)
     stale = [Reply(notice=_("Nút này không còn hiệu lực."))]
-    if len(parts) != 3 or parts[1] not in ("send", "cancel"):
+    if pressed is None or pressed.nonce is None:
         return stale
-    action, nonce = parts[1], parts[2]
+    action, nonce = pressed.action, pressed.nonce
     conversation = await _conversation(turn)
     if conversation is None or conversation.state.get("nonce") != nonce:
         return stale
@@ -560,7 +556,7 @@ async def on_button(turn: Turn) -> list[Reply]:
     plan = await _plan(turn, state)
     if plan is None:
         return stale
-    if action == "cancel":
+    if action == "bc:cancel":
         note = _("✖️ Đã huỷ.")
         replies = await _cancel(turn)
     else:
@@ -618,37 +614,16 @@ def _report_text(_: Translator, broadcast: Broadcast, plan: Plan | None, rows: l
     return "\n".join(lines)
 
 
-async def _unreported(session: AsyncSession) -> list[Broadcast]:
-    key = literal("broadcast-report/") + cast(Broadcast.id, String)
-    result = await session.execute(
-        select(Broadcast)
-        .where(Broadcast.status == SENT)
-        .where(~exists().where(OutboxMessage.key == key))
-        .order_by(Broadcast.id)
-    )
-    return list(result.scalars())
-
-
-async def _in_flight(session: AsyncSession) -> set[int]:
-    """Broadcasts that still have rows waiting to be sent (a small, indexed set)."""
-    result = await session.execute(
-        select(OutboxMessage.payload)
-        .where(OutboxMessage.status.in_((outbox.PENDING, outbox.SENDING)))
-        .where(OutboxMessage.kind == "broadcast")
-    )
-    return {payload.get("broadcast_id") for payload in result.scalars()}
-
-
 async def finished_broadcast_reports(ctx: HandlerContext) -> int:
     """Queue one delivery report per broadcast whose messages have all been sent,
     failed or gone stale; a report has a fixed key, so it is never queued twice."""
     now = ctx.clock.now()
     queued = 0
     async with ctx.database.session() as session:
-        waiting = await _unreported(session)
+        waiting = await unreported_broadcasts(session)
         if not waiting:
             return 0
-        in_flight = await _in_flight(session)
+        in_flight = await broadcasts_in_flight(session)
         for broadcast in waiting:
             if broadcast.id in in_flight:
                 continue

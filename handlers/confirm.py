@@ -17,24 +17,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select
-
+from bot.storage import outbox
 from bot.storage.broadcasts import broadcast_items
-from bot.storage.confirmations import confirm, undo
+from bot.storage.confirmations import active_for_keys, confirm, undo
 from bot.storage.models import Confirmation, OutboxMessage
 from bot.storage.plan_cache import plan_item_index
+from content.buttons import Button, confirm_button, pack, undo_button, unpack
 from content.dates import format_day_month
+from content.items import Item
 from content.messages import render_digest_from_payload
 from content.plan import Plan, Unit
 from handlers.context import Turn
-from handlers.events import Button, Reply
+from handlers.events import Reply
 from handlers.formatting import clock_time, number_list, shorten
 from handlers.text import URL, fold, parse_done, parse_numbers, urls_in
-from scheduler import outbox
-from scheduler.items import Item
 
-OK_PREFIX = "ok:"
-UNDO_PREFIX = "undo:"
 # Platforms whose sent messages can be edited in place (Zalo's Bot API cannot).
 EDITABLE_CHANNELS = frozenset({"telegram"})
 NOTICE_LIMIT = 190  # Telegram shows at most 200 characters in a button answer
@@ -156,18 +153,8 @@ async def _resolve(turn: Turn, message_id: str | None) -> Target | Reply:
     return Target(row=row, plan=plan, units=served, entries=entries, edit_id=edit_id)
 
 
-_ACTIVE = select(Confirmation).where(
-    Confirmation.item_key.in_(bindparam("keys", expanding=True)),
-    Confirmation.undone_at.is_(None),
-)  # built once: every confirmation re-renders its digest
-
-
 async def _active(turn: Turn, keys: Iterable[str]) -> dict[str, Confirmation]:
-    keys = list(keys)
-    if not keys:
-        return {}
-    result = await turn.session.execute(_ACTIVE, {"keys": keys})
-    return {row.item_key: row for row in result.scalars()}
+    return await active_for_keys(turn.session, keys)
 
 
 async def _items(turn: Turn, plan: Plan, keys: Sequence[str]) -> dict[str, Item]:
@@ -181,15 +168,6 @@ async def _items(turn: Turn, plan: Plan, keys: Sequence[str]) -> dict[str, Item]
             if item.key in keys
         )
     return found
-
-
-def _button_number(data: str, prefix: str) -> int | None:
-    if not data.startswith(prefix):
-        return None
-    digits = data[len(prefix) :]
-    if not digits.isdigit() or len(digits) > 4:
-        return None
-    return int(digits)
 
 
 async def _rerendered(turn: Turn, target: Target) -> Reply | None:
@@ -207,18 +185,20 @@ async def _rerendered(turn: Turn, target: Target) -> Reply | None:
     )
     confirmed = {n for n, entry in target.entries.items() if entry["key"] in active}
     layout = target.row.payload.get("buttons") or [
-        [[f"✅ {n}", f"{OK_PREFIX}{n}"] for n in sorted(target.entries)]
+        [[f"✅ {n}", pack("ok", n)] for n in sorted(target.entries)]
     ]
     rows: list[tuple[Button, ...]] = []
     for layout_row in layout:
         buttons = []
         for label, data in layout_row:
-            number = _button_number(data, OK_PREFIX) or _button_number(data, UNDO_PREFIX)
+            pressed = unpack(data)
+            number = pressed.number if pressed else None
+            if number is None:
+                continue
             if number in confirmed:
-                buttons.append(Button(f"↩️ {number}", f"{UNDO_PREFIX}{number}"))
-            elif number is not None:
-                ok_label = label if data.startswith(OK_PREFIX) else f"✅ {number}"
-                buttons.append(Button(ok_label, f"{OK_PREFIX}{number}"))
+                buttons.append(undo_button(number))
+            else:
+                buttons.append(confirm_button(number, label if pressed.action == "ok" else None))
         if buttons:
             rows.append(tuple(buttons))
     return Reply(text=text, buttons=tuple(rows), edit_message_id=target.edit_id)
@@ -424,20 +404,17 @@ async def undo_numbers(turn: Turn, numbers: Sequence[int], message_id: str | Non
 async def on_button(turn: Turn) -> list[Reply]:
     """ "ok:N" / "undo:N" on a digest."""
     _ = turn._
-    data = turn.event.button_data or ""
-    ok = _button_number(data, OK_PREFIX)
-    back = _button_number(data, UNDO_PREFIX)
-    if ok is None and back is None:
+    pressed = unpack(turn.event.button_data)
+    if pressed is None or pressed.number is None:
         return [Reply(notice=_("Nút này không còn hiệu lực."))]
     target = await _resolve(turn, turn.event.message_id)
     if isinstance(target, Reply):
         return [target]
-    number = ok if ok is not None else back
-    assert number is not None
+    number = pressed.number
     if number not in target.entries:
         return [Reply(notice=_("Nút này không còn hiệu lực."))]
-    if back is not None:
-        return await undo_numbers(turn, [back], turn.event.message_id)
+    if pressed.action == "undo":
+        return await undo_numbers(turn, [number], turn.event.message_id)
     outcome = await _confirm_numbers(turn, target, [number], ())
     entry = target.entries[number]
     if outcome.missing:

@@ -8,26 +8,34 @@ the bot, whose id on both platforms is the user's id.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage import outbox
 from bot.storage.db import Database
 from bot.storage.links import active_links_with_plans
 from bot.storage.models import ChatLink
 from bot.storage.plan_cache import stored_plans
-from bot.storage.state import merge_admins
+from content.clock import Clock
+from content.due import DueMessage
 from content.i18n import Translator, translator
-from content.plan import Address, Plan, Unit
-from handlers.events import Event
-from scheduler import outbox
-from scheduler.clock import Clock
-from scheduler.due import DueMessage
+from content.plan import Address, Plan, Unit, merge_admins
+from handlers.events import Event, Reply
 
 # Work the caller wants committed together with a turn (e.g. "this update is handled").
 TurnHook = Callable[[AsyncSession], Awaitable[None]]
+
+
+class EventHandler(Protocol):
+    """What a channel hands its events to (LoaApp.on_event). `finish` marks the update
+    handled in the handlers' transaction."""
+
+    async def __call__(self, event: Event, finish: TurnHook | None = None) -> Sequence[Reply]: ...
+
 
 # A notice nobody could deliver for this long is no longer news.
 NOTICE_LIFETIME = timedelta(days=3)

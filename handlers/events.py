@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from content.buttons import Button
+
 ChatType = Literal["private", "group"]
 EventKind = Literal["message", "command", "button", "member", "unsupported"]
 
@@ -41,16 +43,6 @@ class Event:
     @property
     def user_address(self) -> str:
         return f"{self.channel}:{self.user_id}"
-
-
-@dataclass(frozen=True)
-class Button:
-    label: str
-    data: str  # at most 64 bytes (Telegram's limit); ids, never free text
-
-    def __post_init__(self) -> None:
-        if len(self.data.encode()) > 64:
-            raise ValueError(f"button data over 64 bytes: {self.data!r}")
 
 
 @dataclass(frozen=True)

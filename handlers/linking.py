@@ -9,6 +9,7 @@ too: a staff member then gets their unit's reminders personally.
 
 from __future__ import annotations
 
+from bot.storage import outbox
 from bot.storage.links import (
     InviteError,
     create_invite,
@@ -22,7 +23,6 @@ from content.plan import Plan, Unit
 from handlers import help as help_texts
 from handlers.context import Turn
 from handlers.events import Reply
-from scheduler import outbox
 
 REMOVED_STATUSES = frozenset({"left", "kicked", "banned", "removed"})
 JOINED_STATUSES = frozenset({"member", "administrator", "creator", "added", "joined"})

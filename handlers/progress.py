@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from bot.storage.confirmations import active_confirmations
-from bot.storage.state import plan_state
 from content.dates import format_date_long
 from content.messages import format_item_line
 from content.plan import Plan, Unit
@@ -18,6 +17,7 @@ from handlers.context import Turn
 from handlers.events import Reply
 from handlers.formatting import clock_time
 from scheduler.progress import ProgressRow, UnitSummary, progress_rows, summary_by_unit
+from scheduler.state import plan_state
 
 LISTED_PER_STATUS = 8
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from content.buttons import unpack
 from handlers import broadcast, calendar, confirm, linking, progress, tasks
 from handlers import help as help_texts
 from handlers.context import HandlerContext, Turn, TurnHook
@@ -71,10 +72,10 @@ def command_name(command: str | None) -> str:
 
 
 async def _on_button(turn: Turn) -> list[Reply]:
-    data = turn.event.button_data or ""
-    if data.startswith((confirm.OK_PREFIX, confirm.UNDO_PREFIX)):
+    pressed = unpack(turn.event.button_data)
+    if pressed is not None and pressed.action in ("ok", "undo"):
         return await confirm.on_button(turn)
-    if data.startswith("bc:"):
+    if pressed is not None and pressed.action in ("bc:send", "bc:cancel"):
         return await broadcast.on_button(turn)
     return [Reply(notice=turn._("Nút này không còn hiệu lực."))]
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.storage import outbox
 from content.dates import format_date_short
 from content.messages import format_item_line
 from handlers.context import Turn
 from handlers.events import Reply
 from handlers.progress import plan_rows, plan_today
-from scheduler import outbox
 from scheduler.progress import ProgressRow
 
 LISTED = 12

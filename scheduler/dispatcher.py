@@ -13,7 +13,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.channels.base import (
+from bot.storage import outbox
+from bot.storage.db import Database
+from bot.storage.models import OutboxMessage
+from content.buttons import Button
+from content.clock import Clock
+from scheduler.delivery import (
     Channel,
     ChannelDown,
     ChatGone,
@@ -22,11 +27,6 @@ from bot.channels.base import (
     Rejected,
     RetryLater,
 )
-from bot.storage.db import Database
-from bot.storage.models import OutboxMessage
-from handlers.events import Button
-from scheduler import outbox
-from scheduler.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -14,15 +14,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.storage import outbox
 from bot.storage.db import Database
-from bot.storage.state import plan_states
+from content.clock import Clock
+from content.due import DueMessage
 from content.plan import Address
-from scheduler import outbox
-from scheduler.clock import Clock
 from scheduler.dispatcher import Dispatcher, DispatchReport
-from scheduler.due import DueMessage
 from scheduler.planner import messages_for_day, next_wakeup
-from scheduler.state import PlanState
+from scheduler.state import PlanState, plan_states
 
 log = logging.getLogger(__name__)
 

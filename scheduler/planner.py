@@ -81,6 +81,8 @@ from itertools import islice
 from typing import Any
 
 from content.anniversaries import Occurrence
+from content.due import DueMessage
+from content.items import Item, collector_paused, lead_days_for
 from content.messages import (
     OWNERS_SHOWN,
     DigestBuilder,
@@ -89,8 +91,6 @@ from content.messages import (
     render_post,
 )
 from content.plan import Plan, Settings
-from scheduler.due import DueMessage
-from scheduler.items import Item, collector_paused, lead_days_for
 from scheduler.state import PlanState
 
 MAX_OVERDUE_LISTED = 5

@@ -1,5 +1,5 @@
-"""Everything the planner needs to know about one plan at one moment, gathered by
-the store (bot/storage/state.py) or built by hand in tests and simulations."""
+"""Everything the planner needs to know about one plan at one moment: gathered from
+the store here, or built by hand in tests and simulations."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from content.plan import Address, Plan
-from scheduler.items import Item
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.broadcasts import broadcast_items
+from bot.storage.confirmations import active_confirmations
+from bot.storage.links import active_chat_addresses
+from bot.storage.plan_cache import plan_items, stored_plan, stored_plans
+from content.items import Item
+from content.plan import Address, Plan, merge_admins
 
 
 @dataclass(frozen=True)
@@ -19,3 +25,37 @@ class PlanState:
     links: Mapping[str, Sequence[Address]] = field(default_factory=dict)  # unit id -> chats
     admins: Sequence[Address] = ()  # plan admins plus LOA_ADMINS; a user's private chat
     locale: str = "vi"
+
+
+async def _state(
+    session: AsyncSession, plan: Plan, extra_admins: Sequence[Address], locale: str
+) -> PlanState:
+    units = {unit.id for unit in plan.units}
+    # A broadcast aimed at a unit since removed from the plan has no one to remind.
+    extra = [item for item in await broadcast_items(session, plan.id) if item.unit_id in units]
+    confirmations = await active_confirmations(session, plan.id)
+    return PlanState(
+        plan=plan,
+        items=(*plan_items(plan), *extra),
+        confirmed={key: row.confirmed_at for key, row in confirmations.items()},
+        links=await active_chat_addresses(session, plan.id),
+        admins=merge_admins(plan, extra_admins),
+        locale=locale,
+    )
+
+
+async def plan_states(
+    session: AsyncSession, extra_admins: Sequence[Address] = (), locale: str = "vi"
+) -> list[PlanState]:
+    return [
+        await _state(session, plan, extra_admins, locale) for plan in await stored_plans(session)
+    ]
+
+
+async def plan_state(
+    session: AsyncSession, plan_id: str, extra_admins: Sequence[Address] = (), locale: str = "vi"
+) -> PlanState | None:
+    plan = await stored_plan(session, plan_id)
+    if plan is None:
+        return None
+    return await _state(session, plan, extra_admins, locale)

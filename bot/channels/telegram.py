@@ -48,27 +48,30 @@ from telegram.error import (
 from telegram.ext import Application, ApplicationBuilder, ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import inbound
-from bot.channels.base import (
-    ChannelDown,
-    ChatGone,
-    DeliveryError,
-    EventHandler,
-    Outgoing,
-    PartlyDelivered,
-    Rejected,
-    RetryLater,
-)
+from bot.channels import inbound
 from bot.channels.ratelimit import TELEGRAM_LIMITS, RateLimiter, RateLimits
 from bot.channels.telegram_request import AiohttpRequest, UpdatesRequest
 from bot.channels.telegram_updates import NAME, update_to_event
 from bot.channels.text import split_text, utf16_length
+from bot.channels.webhook import read_json, secret_matches
 from bot.config import Config
 from bot.logging_setup import redact, register_secrets
+from bot.storage import updates
 from bot.storage.db import Database
-from bot.web import WebServer, read_json, secret_matches
-from handlers.events import Button, Event, Reply
-from scheduler.clock import Clock
+from content.buttons import Button
+from content.clock import Clock
+from handlers.context import EventHandler
+from handlers.events import Event, Reply
+from scheduler.delivery import (
+    ChannelDown,
+    ChatGone,
+    DeliveryError,
+    Outgoing,
+    PartlyDelivered,
+    Rejected,
+    RetryLater,
+    WebRoutes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +274,7 @@ class TelegramChannel:
     def health(self) -> dict[str, Any]:
         return {"running": self.running, "mode": self.mode}
 
-    async def start(self, web: WebServer | None = None) -> None:
+    async def start(self, web: WebRoutes | None = None) -> None:
         """Check the token (getMe), register the commands, then receive updates."""
         if self.config.uses_webhooks:
             self._check_webhook_config(web)
@@ -292,7 +295,7 @@ class TelegramChannel:
             raise ChannelDown(failure)
         log.info("Telegram bot @%s connected (%s)", self.username, self.mode)
         await self._register_commands()
-        for row in await inbound.unprocessed(self.database, NAME):
+        for row in await updates.unprocessed(self.database, NAME):
             assert row.id is not None
             self._schedule(row.id, row.payload)  # stored before a crash, never handled
         try:
@@ -319,7 +322,7 @@ class TelegramChannel:
         except TelegramError as error:  # the menu is a convenience: run without it
             log.error("Telegram: could not register the command menu: %s", error)
 
-    def _check_webhook_config(self, web: WebServer | None) -> None:
+    def _check_webhook_config(self, web: WebRoutes | None) -> None:
         if web is None:
             raise ChannelDown("Telegram webhooks need Loa's web server")
         secret = self.webhook_secret
@@ -329,7 +332,7 @@ class TelegramChannel:
                 "for Telegram webhooks"
             )
 
-    async def _start_webhook(self, web: WebServer) -> None:
+    async def _start_webhook(self, web: WebRoutes) -> None:
         # The route exists before Telegram learns the URL, so no early update is refused.
         web.add_post_route(WEBHOOK_PATH, self._webhook)
         await self.bot.set_webhook(
@@ -358,14 +361,14 @@ class TelegramChannel:
         backoff = 1.0
         while True:
             try:
-                updates = await self.bot.get_updates(
+                batch = await self.bot.get_updates(
                     offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
                 )
                 payloads = self._updates_request.take_updates()
-                if updates:
-                    await self._accept(self._as_sent(payloads, updates), updates)
+                if batch:
+                    await self._accept(self._as_sent(payloads, batch), batch)
                     # Only stored updates are confirmed, by the next call's offset.
-                    offset = updates[-1].update_id + 1
+                    offset = batch[-1].update_id + 1
                 backoff = 1.0
             except InvalidToken:
                 log.error("Telegram rejected the bot token while polling; polling stopped")
@@ -406,7 +409,7 @@ class TelegramChannel:
         """Store updates (one transaction), then have them handled in the background;
         drop the ones seen before. `parsed`: the same updates already read by PTB."""
         keyed = [(str(payload["update_id"]), payload) for payload in payloads]
-        stored = await inbound.record_many(self.database, NAME, keyed, self.clock.now())
+        stored = await updates.record_many(self.database, NAME, keyed, self.clock.now())
         for index, (key, payload) in enumerate(keyed):
             row_id = stored.pop(key, None)
             if row_id is None:
@@ -422,7 +425,7 @@ class TelegramChannel:
                 log.warning("Telegram update %s could not be read: ignored", row_id, exc_info=True)
         chat = update.effective_chat if update else None
 
-        async def handle(mark: inbound.HandledMark) -> None:
+        async def handle(mark: updates.HandledMark) -> None:
             if update is not None:
                 await self._handle(update, mark)
 
@@ -433,7 +436,7 @@ class TelegramChannel:
             update, bot_id=self.bot.id, bot_username=self.username, now=self.clock.now()
         )
 
-    async def _handle(self, update: Update, mark: inbound.HandledMark | None = None) -> None:
+    async def _handle(self, update: Update, mark: updates.HandledMark | None = None) -> None:
         event = self.to_event(update)
         replies: list[Reply] = []
         failed = False

@@ -28,26 +28,28 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import inbound
-from bot.channels.base import (
+from bot.channels import inbound
+from bot.channels.ratelimit import RateLimiter
+from bot.channels.text import extract_links, split_text
+from bot.channels.webhook import read_json, secret_matches
+from bot.config import Config
+from bot.logging_setup import register_secrets
+from bot.storage import updates
+from bot.storage.db import Database
+from bot.storage.send_counts import count_sent
+from content.clock import Clock
+from handlers.context import EventHandler
+from handlers.events import Event, Reply
+from scheduler.delivery import (
     ChannelDown,
     ChatGone,
     DeliveryError,
-    EventHandler,
     Outgoing,
     PartlyDelivered,
     Rejected,
     RetryLater,
+    WebRoutes,
 )
-from bot.channels.quota import count_sent
-from bot.channels.ratelimit import RateLimiter
-from bot.channels.text import extract_links, split_text
-from bot.config import Config
-from bot.logging_setup import register_secrets
-from bot.storage.db import Database
-from bot.web import WebServer, read_json, secret_matches
-from handlers.events import Event, Reply
-from scheduler.clock import Clock
 
 log = logging.getLogger(__name__)
 
@@ -331,7 +333,7 @@ class ZaloChannel:
 
     # --- lifecycle -----------------------------------------------------------------------------
 
-    async def start(self, web_server: WebServer | None = None) -> None:
+    async def start(self, web_server: WebRoutes | None = None) -> None:
         """Check the token, recover stored updates, then poll or register the webhook.
 
         Raises ChannelDown with a clear reason when the channel cannot work."""
@@ -354,7 +356,7 @@ class ZaloChannel:
                 ) from None
             raise ChannelDown(f"cannot reach the Zalo Bot API: {error}") from None
         self.account_name = str((me or {}).get("account_name", ""))
-        for row in await inbound.unprocessed(self.database, NAME):
+        for row in await updates.unprocessed(self.database, NAME):
             assert row.id is not None
             self._schedule(row.id, row.payload)  # stored before a crash, never handled
         try:
@@ -452,7 +454,7 @@ class ZaloChannel:
     async def _accept(self, update: dict[str, Any]) -> bool:
         """Store the update, then have it handled in the background; False for a repeat."""
         key = update_key(update)
-        row_id = await inbound.record(self.database, NAME, key, update, self.clock.now())
+        row_id = await updates.record(self.database, NAME, key, update, self.clock.now())
         if row_id is None:
             log.debug("Zalo update %s seen before: dropped", key)
             return False
@@ -462,7 +464,7 @@ class ZaloChannel:
     def _schedule(self, row_id: int, update: dict[str, Any]) -> None:
         chat = (update.get("message") or {}).get("chat") or {}
 
-        async def handle(mark: inbound.HandledMark) -> None:
+        async def handle(mark: updates.HandledMark) -> None:
             event = to_event(update, self.clock.now())
             if event is not None:
                 await self._send_replies(event, list(await self.on_event(event, mark)))

@@ -16,10 +16,10 @@ from bot.commands._common import fail
 from bot.commands.load import validate
 from bot.config import ConfigError, load_config
 from content.anniversaries import TIER_LABELS
+from content.clock import Clock
 from content.dates import format_date_long
+from content.items import Item, expand_items
 from content.plan import TIERS, Address, Plan
-from scheduler.clock import Clock
-from scheduler.items import Item, expand_items
 
 UPCOMING = 5  # task occurrences listed under "Sắp đến hạn"
 _KIND_LABELS = {

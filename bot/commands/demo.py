@@ -32,11 +32,11 @@ from bot.commands.simulate import (
 from bot.config import Config, ConfigError, load_config
 from bot.storage.db import Database
 from bot.storage.plans import save_plan
-from bot.storage.state import plan_state
+from content.clock import Clock
 from content.dates import format_date_long
 from content.plan import Plan
 from content.plan_loader import parse_plan
-from scheduler.clock import Clock
+from scheduler.state import plan_state
 
 SAMPLE_PLAN = Path(content.__file__).resolve().parent / "plans" / "sample-sldtbxh-laocai-2026.yaml"
 DEMO_DATABASE = "loa-demo.db"

@@ -21,9 +21,9 @@ from bot.config import Config
 from bot.storage.db import Database
 from bot.storage.links import create_invite
 from bot.storage.plan_cache import stored_plans
+from content.clock import Clock
 from content.dates import format_datetime, to_local
 from content.plan import Plan, Unit
-from scheduler.clock import Clock
 
 GETME_TIMEOUT_SECONDS = 10
 

@@ -16,9 +16,9 @@ from bot.commands._common import fail, run_with_database
 from bot.config import Config
 from bot.storage.db import Database
 from bot.storage.plans import save_plan
+from content.clock import Clock
 from content.plan import Plan
 from content.plan_loader import PlanError, PlanProblem, load_plan, parse_plan
-from scheduler.clock import Clock
 
 
 def register(subparsers: Any) -> None:

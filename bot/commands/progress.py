@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.commands._common import UserError, choose_plan, find_unit, run_with_database, unknown_unit
 from bot.config import Config
-from bot.progress_export import (
+from bot.reports.progress_export import (
     PlanProgress,
     json_rows,
     render_table,
@@ -25,10 +25,10 @@ from bot.progress_export import (
 from bot.storage.confirmations import active_confirmations
 from bot.storage.db import Database
 from bot.storage.plan_cache import stored_plans
-from bot.storage.state import plan_state
+from content.clock import Clock
 from content.plan import Plan
-from scheduler.clock import Clock
 from scheduler.progress import progress_rows
+from scheduler.state import plan_state
 
 FORMATS = ("table", "json", "csv", "xlsx")
 

@@ -21,15 +21,14 @@ from typing import Any, TextIO
 from bot.commands._common import fail, run_with_database
 from bot.config import Config, ConfigError, load_config
 from bot.storage.db import Database
-from bot.storage.state import merge_admins, plan_states
 from content.dates import format_date_long
-from content.plan import Plan
+from content.due import DueMessage
+from content.items import expand_items
+from content.plan import Plan, merge_admins
 from content.plan_loader import PlanError, load_plan
 from content.plan_reader import parse_date_text
-from scheduler.due import DueMessage
-from scheduler.items import expand_items
 from scheduler.planner import messages_between
-from scheduler.state import PlanState
+from scheduler.state import PlanState, plan_states
 
 KIND_LABELS = {
     "digest": "tin nhắc việc",

@@ -13,18 +13,21 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
+from sqlalchemy import String, cast, exists, literal
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.links import links_for_chat
 from bot.storage.models import Broadcast, OutboxMessage
+from bot.storage.outbox import PENDING, SENDING
 from content.dates import format_date_short
-from scheduler.items import Item
+from content.items import Item
 
 DRAFT, SENT, CANCELLED = "draft", "sent", "cancelled"
 TITLE_PREFIX = "Xác nhận đã thực hiện: "
 TITLE_TEXT_LIMIT = 80
 NO_CHAT = "no_chat"
+REPORT_KEY_PREFIX = "broadcast-report/"  # + the broadcast id: its delivery report's outbox key
 NO_CHAT_TEXT = "đơn vị chưa liên kết nhóm chat nào"
 
 
@@ -72,6 +75,10 @@ async def create_broadcast(
     session.add(broadcast)
     await session.flush()
     return broadcast
+
+
+def report_key(broadcast_id: int) -> str:
+    return f"{REPORT_KEY_PREFIX}{broadcast_id}"
 
 
 async def get_broadcast(session: AsyncSession, broadcast_id: int) -> Broadcast | None:
@@ -180,3 +187,25 @@ async def delivery_report(session: AsyncSession, broadcast_id: int) -> list[Deli
     for unit_id, rows in by_unit.items():
         report += rows or [DeliveryRow(unit_id, None, NO_CHAT, NO_CHAT_TEXT)]
     return report
+
+
+async def unreported_broadcasts(session: AsyncSession) -> list[Broadcast]:
+    """Sent broadcasts whose delivery report has not been queued yet."""
+    key = literal(REPORT_KEY_PREFIX) + cast(Broadcast.id, String)
+    result = await session.execute(
+        select(Broadcast)
+        .where(Broadcast.status == SENT)
+        .where(~exists().where(OutboxMessage.key == key))
+        .order_by(Broadcast.id)
+    )
+    return list(result.scalars())
+
+
+async def broadcasts_in_flight(session: AsyncSession) -> set[int]:
+    """Broadcasts that still have rows waiting to be sent (a small, indexed set)."""
+    result = await session.execute(
+        select(OutboxMessage.payload)
+        .where(OutboxMessage.status.in_((PENDING, SENDING)))
+        .where(OutboxMessage.kind == "broadcast")
+    )
+    return {payload.get("broadcast_id") for payload in result.scalars()}

@@ -8,16 +8,17 @@ in the table: if the item comes back after another reload, so does its confirmat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.dialect import prepared_insert
 from bot.storage.models import Confirmation
-from scheduler.items import Item
+from content.items import Item
 
 _TABLE = Confirmation.__table__
 
@@ -131,3 +132,18 @@ async def active_confirmations(session: AsyncSession, plan_id: str) -> dict[str,
         )
     )
     return {row.item_key: row for row in result.all()}
+
+
+_ACTIVE_FOR_KEYS = select(Confirmation).where(
+    Confirmation.item_key.in_(bindparam("keys", expanding=True)),
+    Confirmation.undone_at.is_(None),
+)  # built once: every confirmation re-renders its digest
+
+
+async def active_for_keys(session: AsyncSession, keys: Iterable[str]) -> dict[str, Confirmation]:
+    """The standing confirmations of these items, by item key."""
+    key_list = list(keys)
+    if not key_list:
+        return {}
+    result = await session.execute(_ACTIVE_FOR_KEYS, {"keys": key_list})
+    return {row.item_key: row for row in result.scalars()}

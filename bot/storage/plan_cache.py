@@ -18,9 +18,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.models import PlanRecord
+from content.items import Item, expand_items
 from content.plan import Plan
 from content.plan_loader import PlanError, parse_plan
-from scheduler.items import Item, expand_items
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ back if the unit does).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import select
@@ -27,83 +26,18 @@ from bot.storage.plan_cache import (
     stored_plans,
     text_digest,
 )
-from bot.storage.plan_diff import diff_plans
+from content.load_report import LoadReport
 from content.plan import Plan
+from content.plan_diff import diff_plans
 from content.plan_loader import PlanError
 
-__all__ = ["LoadReport", "save_plan", "stored_plan", "stored_plans"]
+__all__ = ["save_plan", "stored_plan", "stored_plans"]
 
 REASON_UNIT_REMOVED = "đơn vị không còn trong kế hoạch"
 REASON_CHAT_UNDECLARED = "kế hoạch không còn khai báo nhóm chat này cho đơn vị"
 # Only links the plan itself switched off are switched on again by a reload; a chat
 # that removed the bot stays off until it is linked again.
 _PLAN_REASONS = (REASON_UNIT_REMOVED, REASON_CHAT_UNDECLARED)
-
-
-@dataclass(frozen=True)
-class LoadReport:
-    plan_id: str
-    created: bool
-    added: list[str]
-    changed: list[str]
-    removed: list[str]
-    confirmations_kept: int
-    confirmations_orphaned: int
-    links_added: list[str]
-    links_deactivated: list[str] = field(default_factory=list)
-    items_added: int = 0
-    items_removed: int = 0
-    items_total: int = 0
-    confirmations_restored: int = 0  # orphaned before this load, matched again now
-    title: str = ""
-
-    @property
-    def unchanged(self) -> bool:
-        return not (
-            self.created
-            or self.added
-            or self.changed
-            or self.removed
-            or self.items_added
-            or self.items_removed
-            or self.links_added
-            or self.links_deactivated
-        )
-
-    def lines(self) -> list[str]:
-        """The report in Vietnamese, one line per fact."""
-        head = "Đã nạp mới" if self.created else "Đã nạp lại"
-        lines = [f"{head} kế hoạch {self.plan_id}: {self.title}"]
-        if self.unchanged:
-            lines.append("  Không có thay đổi so với lần nạp trước.")
-        if not self.created:
-            for label, entries in (
-                ("Thêm", self.added),
-                ("Sửa", self.changed),
-                ("Bỏ", self.removed),
-            ):
-                lines += [f"  {label}: {entry}" for entry in entries]
-        else:
-            lines += [f"  Có: {entry}" for entry in self.added]
-        counts = f"  Số việc trong năm (chủ trì và phối hợp): {self.items_total}"
-        if not self.created and (self.items_added or self.items_removed):
-            counts += f" (+{self.items_added} việc, −{self.items_removed} việc)"
-        lines.append(counts)
-        lines += [f"  Liên kết nhóm chat: {entry}" for entry in self.links_added]
-        lines += [f"  Ngừng gửi tới: {entry}" for entry in self.links_deactivated]
-        if not self.created:
-            lines.append(f"  Xác nhận hoàn thành được giữ: {self.confirmations_kept}")
-        if self.confirmations_restored:
-            lines.append(
-                f"  Xác nhận được khôi phục (việc có lại trong kế hoạch): "
-                f"{self.confirmations_restored}"
-            )
-        if self.confirmations_orphaned:
-            lines.append(
-                f"  Xác nhận không còn việc tương ứng (vẫn được lưu, sẽ tính lại nếu việc "
-                f"trở lại kế hoạch): {self.confirmations_orphaned}"
-            )
-        return lines
 
 
 async def _sync_links(

@@ -6,7 +6,7 @@ from bot.cli import main
 from bot.storage.confirmations import confirm
 from bot.storage.models import PlanRecord
 from bot.storage.plans import stored_plans
-from scheduler.items import expand_items
+from content.items import expand_items
 
 BROKEN = """\
 plan:

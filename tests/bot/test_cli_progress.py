@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from bot.cli import main
 from bot.storage.confirmations import confirm
-from scheduler.items import expand_items
+from content.items import expand_items
 
 PLAN = "ke-hoach-thu"
 DONE_KEY = f"{PLAN}/ke-hoach/2026-02-27/van-phong"

@@ -7,8 +7,8 @@ import json
 from bot.cli import main
 from bot.storage.confirmations import confirm
 from bot.storage.plans import save_plan
+from content.items import expand_items
 from content.plan_loader import parse_plan
-from scheduler.items import expand_items
 from tests.conftest import SAMPLE_PLAN
 
 PLAN_ITEM = "ke-hoach-thu/ke-hoach/2026-02-27/van-phong"

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
+from bot.storage import outbox
 from bot.storage.broadcasts import (
     broadcast_items,
     create_broadcast,
@@ -15,8 +16,7 @@ from bot.storage.broadcasts import (
     mark_broadcast_sent,
 )
 from bot.storage.models import OutboxMessage
-from scheduler import outbox
-from scheduler.due import DueMessage
+from content.due import DueMessage
 
 PLAN = "ke-hoach-thu"
 LONG_TEXT = (

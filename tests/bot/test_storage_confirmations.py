@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.storage.confirmations import active_confirmations, confirm, undo
-from scheduler.items import expand_items
+from content.items import expand_items
 
 PLAN = "ke-hoach-thu"
 

@@ -9,7 +9,7 @@ from bot.storage.db import Database
 from bot.storage.links import deactivate_chat, link_chat, links_for_plan
 from bot.storage.models import Confirmation, PlanRecord
 from bot.storage.plans import REASON_CHAT_UNDECLARED, REASON_UNIT_REMOVED, stored_plan, stored_plans
-from scheduler.items import expand_items
+from content.items import expand_items
 
 
 def _item(plans, text, key_suffix):  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.storage.db import Database, open_database
 from bot.storage.models import ChatLink, Setting
-from scheduler.clock import LOCAL_TZ
+from content.clock import LOCAL_TZ
 
 
 @pytest.fixture

@@ -13,8 +13,16 @@ import pytest
 from sqlmodel import select
 from telegram import Update
 
-from bot import inbound
-from bot.channels.base import (
+from bot.channels.ratelimit import RateLimiter, RateLimits
+from bot.channels.telegram import ERROR_TEXT, TelegramChannel
+from bot.channels.telegram_updates import update_to_event
+from bot.logging_setup import REDACTED
+from bot.storage import updates
+from bot.storage.db import Database
+from bot.storage.models import InboundEvent
+from content.buttons import Button
+from handlers.events import Event, Reply
+from scheduler.delivery import (
     ChannelDown,
     ChatGone,
     Outgoing,
@@ -22,13 +30,6 @@ from bot.channels.base import (
     Rejected,
     RetryLater,
 )
-from bot.channels.ratelimit import RateLimiter, RateLimits
-from bot.channels.telegram import ERROR_TEXT, TelegramChannel
-from bot.channels.telegram_updates import update_to_event
-from bot.logging_setup import REDACTED
-from bot.storage.db import Database
-from bot.storage.models import InboundEvent
-from handlers.events import Button, Event, Reply
 from tests.bot.telegram_harness import (
     COMMANDS,
     GROUP,
@@ -409,11 +410,11 @@ async def test_an_update_stored_before_a_crash_is_handled_at_start(
     tg: FakeTelegram, database: Database, handlers: RecordingHandlers
 ) -> None:
     payload = {"update_id": 77, **tg.world.message_update(PRIVATE, "/tiendo")}
-    await inbound.record(database, "telegram", "77", payload, datetime.now(UTC))
+    await updates.record(database, "telegram", "77", payload, datetime.now(UTC))
     async with running_channel(tg, database, handlers):
         [event] = await handlers.wait_for(1)
         assert event.command == "tiendo"
-    assert await inbound.unprocessed(database, "telegram") == []
+    assert await updates.unprocessed(database, "telegram") == []
 
 
 # --- replies ------------------------------------------------------------------------------------

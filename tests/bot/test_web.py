@@ -12,11 +12,12 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from bot.channels.base import ChannelDown
 from bot.channels.telegram import SECRET_HEADER, WEBHOOK_PATH, TelegramChannel
+from bot.channels.webhook import read_json
 from bot.storage.db import Database
 from bot.storage.models import InboundEvent
-from bot.web import WebServer, read_json
+from bot.web import WebServer
+from scheduler.delivery import ChannelDown
 from tests.bot.telegram_harness import (
     PRIVATE,
     RecordingHandlers,

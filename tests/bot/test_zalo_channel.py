@@ -20,8 +20,6 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from bot.channels.base import ChannelDown, Outgoing, Rejected, RetryLater
-from bot.channels.quota import count_sent, sent_in_month
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.zalo import (
     DOCUMENT_NOTE,
@@ -33,16 +31,18 @@ from bot.channels.zalo import (
     unwrap_update,
 )
 from bot.config import Config
+from bot.storage import outbox
 from bot.storage.db import Database
 from bot.storage.models import Confirmation, InboundEvent, OutboxMessage
+from bot.storage.send_counts import count_sent, sent_in_month
 from bot.web import WebServer
+from content.clock import FixedClock
+from content.due import DueMessage
 from handlers.context import HandlerContext, TurnHook
 from handlers.events import Event, Reply
 from handlers.router import handle
-from scheduler import outbox
-from scheduler.clock import FixedClock
+from scheduler.delivery import ChannelDown, Outgoing, Rejected, RetryLater
 from scheduler.dispatcher import Dispatcher
-from scheduler.due import DueMessage
 from tests.bot.telegram_harness import RecordingHandlers
 from tests.fakes import FakeZalo
 from tests.fakes._common import wait_until

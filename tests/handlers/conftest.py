@@ -7,9 +7,9 @@ import pytest
 
 from bot.storage.db import Database
 from bot.storage.plans import save_plan
+from content.clock import FixedClock
 from content.plan_loader import load_plan
 from handlers.context import HandlerContext
-from scheduler.clock import FixedClock
 from tests.handlers.support import NOW, SAMPLE_PLAN, Loa
 
 

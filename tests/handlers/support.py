@@ -20,15 +20,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.storage import outbox
 from bot.storage.db import Database
 from bot.storage.models import Confirmation, OutboxMessage
-from bot.storage.state import plan_state
+from content.clock import LOCAL_TZ, FixedClock
 from handlers.context import HandlerContext, TurnHook
 from handlers.events import Event, Reply
 from handlers.router import handle
-from scheduler import outbox
-from scheduler.clock import LOCAL_TZ, FixedClock
 from scheduler.planner import messages_for_day
+from scheduler.state import plan_state
 
 SAMPLE_PLAN = (
     Path(__file__).resolve().parents[2] / "content" / "plans" / "sample-sldtbxh-laocai-2026.yaml"

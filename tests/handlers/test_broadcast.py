@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.storage import outbox
 from bot.storage.models import Broadcast, Conversation
 from handlers.broadcast import finished_broadcast_reports
 from handlers.events import Reply
-from scheduler import outbox
 from tests.handlers.support import (
     ADMIN_TG,
     ADMIN_ZALO,

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.channels.base import ChatGone, Outgoing, PartlyDelivered, Rejected, RetryLater
+from bot.storage import outbox
 from bot.storage.models import OutboxMessage
-from scheduler import outbox
-from scheduler.clock import LOCAL_TZ, FixedClock
+from content.clock import LOCAL_TZ, FixedClock
+from content.due import DueMessage
+from scheduler.delivery import ChatGone, Outgoing, PartlyDelivered, Rejected, RetryLater
 from scheduler.dispatcher import Dispatcher
-from scheduler.due import DueMessage
 
 NOW = datetime(2026, 2, 2, 7, 30, tzinfo=LOCAL_TZ)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.channels.base import Outgoing
 from bot.storage.plans import save_plan
+from content.clock import LOCAL_TZ, FixedClock
 from content.plan_loader import load_plan
-from scheduler.clock import LOCAL_TZ, FixedClock
+from scheduler.delivery import Outgoing
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
 from tests.conftest import SAMPLE_PLAN

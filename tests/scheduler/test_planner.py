@@ -8,10 +8,10 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from content.due import DueMessage
+from content.items import expand_items
 from content.plan import Plan, Settings
 from content.plan_loader import parse_plan
-from scheduler.due import DueMessage
-from scheduler.items import expand_items
 from scheduler.planner import (
     MAX_OVERDUE_LISTED,
     messages_between,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from content.items import expand_items
 from content.plan_loader import parse_plan
-from scheduler.items import expand_items
 from scheduler.progress import ProgressRow, UnitSummary, progress_rows, summary_by_unit
 from scheduler.state import PlanState
 

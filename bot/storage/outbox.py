@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.dialect import insert_for
 from bot.storage.models import OutboxMessage, SentMessage
-from scheduler.due import DueMessage
+from content.due import DueMessage
 
 _OUTBOX = OutboxMessage.__table__
 _SENT_MESSAGES = SentMessage.__table__

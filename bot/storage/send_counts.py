@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.db import Database
+from bot.storage.dialect import insert_for
 from bot.storage.models import SendCounter
-from scheduler.clock import LOCAL_TZ
+from content.clock import LOCAL_TZ
 
 WARN_AT = (0.8, 1.0)
 
@@ -49,10 +49,8 @@ async def count_sent(
         if after is None:
             # First message of the month: create the row (unless another sender just
             # did), then raise it like any other.
-            dialect = session.bind.dialect.name if session.bind else "sqlite"
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
             await session.execute(
-                insert(SendCounter)
+                insert_for(session)(SendCounter)
                 .values(channel=channel, month=month, count=0, warned=False)
                 .on_conflict_do_nothing(index_elements=["channel", "month"])
             )

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
-from bot.progress_export import PlanProgress, write_csv, write_xlsx
+from bot.reports.progress_export import PlanProgress, write_csv, write_xlsx
 from content.plan_loader import parse_plan
 from scheduler.progress import ProgressRow
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.storage.plan_diff import diff_plans, schedule_text
+from content.plan_diff import diff_plans, schedule_text
 from content.plan_loader import parse_plan
 
 BASE = """\

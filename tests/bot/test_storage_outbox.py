@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.storage import outbox
 from bot.storage.models import OutboxMessage
-from scheduler import outbox
-from scheduler.clock import LOCAL_TZ
-from scheduler.due import DueMessage
+from content.clock import LOCAL_TZ
+from content.due import DueMessage
 
 NOW = datetime(2026, 2, 2, 7, 30, tzinfo=LOCAL_TZ)
 

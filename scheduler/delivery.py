@@ -1,20 +1,18 @@
-"""The contract between the outbox dispatcher and a platform adapter."""
+"""The delivery contract between the dispatcher and the channel adapters.
+
+The dispatcher hands an adapter an `Outgoing` message and learns the outcome from the
+platform message ids it gets back or from one of the `DeliveryError` subclasses; the
+app starts and stops adapters through the `Channel` protocol. Adapters live in
+bot/channels/ and import this; nothing here knows a platform.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from handlers.context import TurnHook
-from handlers.events import Button, Event, Reply
-
-
-class EventHandler(Protocol):
-    """What a channel hands its events to (LoaApp.on_event). `finish` marks the update
-    handled in the handlers' transaction."""
-
-    async def __call__(self, event: Event, finish: TurnHook | None = None) -> Sequence[Reply]: ...
+from content.buttons import Button
 
 
 @dataclass(frozen=True)
@@ -72,8 +70,34 @@ class ChannelDown(DeliveryError):
     """The whole channel cannot work (401: bad token)."""
 
 
+class WebRoutes(Protocol):
+    """What a channel needs of the web server: a route for its webhook."""
+
+    def add_post_route(self, path: str, handler: Callable[[Any], Awaitable[Any]]) -> None:
+        """`handler` takes the web framework's request and returns its response."""
+        ...
+
+
 class Channel(Protocol):
+    """Everything the app and the dispatcher call on a channel adapter."""
+
     name: str
+
+    @property
+    def username(self) -> str | None:
+        """The bot's own name on the platform, once known (for deep links)."""
+        ...
+
+    def health(self) -> dict[str, Any]:
+        """{"running": bool, "mode": "polling" | "webhook", …} for /healthz."""
+        ...
+
+    async def start(self, web: WebRoutes | None = None) -> None:
+        """Connect, then poll or register the webhook route. Raises ChannelDown when
+        the channel cannot work at all (a rejected token)."""
+        ...
+
+    async def stop(self) -> None: ...
 
     async def deliver(self, message: Outgoing) -> list[str]:
         """Send one message (maybe split in parts); return the platform message ids.

@@ -1,4 +1,4 @@
-"""The PlanState the store hands the scheduler, and the settings table."""
+"""The PlanState gathered from the store for the scheduler."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from datetime import date
 
 from bot.storage.broadcasts import create_broadcast, mark_broadcast_sent
 from bot.storage.confirmations import confirm, undo
-from bot.storage.settings import get_or_create_secret, get_setting, set_setting
-from bot.storage.state import plan_state, plan_states
 from content.plan import Address
+from scheduler.state import plan_state, plan_states
 
 PLAN = "ke-hoach-thu"
 
@@ -77,16 +76,3 @@ async def test_plan_state_gathers_items_confirmations_links_and_admins(database,
     assert states[0].admins == (Address("telegram", "111"),)
     async with database.session() as session:
         assert await plan_state(session, "khong-co") is None
-
-
-async def test_a_generated_secret_is_stored_once(database):
-    async with database.session() as session:
-        first = await get_or_create_secret(session, "webhook_secret", lambda: "bí-mật-1")
-    async with database.session() as session:
-        second = await get_or_create_secret(session, "webhook_secret", lambda: "bí-mật-2")
-        assert await get_setting(session, "khac") is None
-        await set_setting(session, "khac", "1")
-        await set_setting(session, "khac", "2")
-    async with database.session() as session:
-        assert await get_setting(session, "khac") == "2"
-    assert first == second == "bí-mật-1"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from content.items import Item, expand_items, lead_days_for
 from content.plan import Plan
 from content.plan_loader import load_plan, parse_plan
-from scheduler.items import Item, expand_items, lead_days_for
 
 SAMPLE = (
     Path(__file__).resolve().parents[2] / "content" / "plans" / "sample-sldtbxh-laocai-2026.yaml"

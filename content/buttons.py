@@ -1,0 +1,64 @@
+"""Buttons under a message, and the one codec for what a pressed button means.
+
+A button's data travels through the platform and comes back when it is pressed, so
+it holds ids, never free text, and is packed and unpacked only here: "ok:3" (confirm
+entry 3 of the message), "undo:3", "bc:send:<nonce>" / "bc:cancel:<nonce>" (the
+broadcast preview). Anything else, or anything malformed, unpacks to None: a forged
+or stale press changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, cast
+
+ButtonAction = Literal["ok", "undo", "bc:send", "bc:cancel"]
+
+DATA_LIMIT = 64  # bytes; Telegram's limit for callback data
+_NUMBERED: tuple[ButtonAction, ...] = ("ok", "undo")
+_NONCED: tuple[ButtonAction, ...] = ("bc:send", "bc:cancel")
+_MAX_NUMBER_DIGITS = 4
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str  # at most DATA_LIMIT bytes: made by pack()
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > DATA_LIMIT:
+            raise ValueError(f"button data over {DATA_LIMIT} bytes: {self.data!r}")
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """What a button press asks for: an action and its argument."""
+
+    action: ButtonAction
+    number: int | None = None  # for "ok" / "undo": the entry number in the message
+    nonce: str | None = None  # for "bc:*": the dialogue's nonce
+
+
+def pack(action: ButtonAction, arg: int | str) -> str:
+    return f"{action}:{arg}"
+
+
+def unpack(data: str | None) -> Pressed | None:
+    if not data:
+        return None
+    action, _, arg = data.rpartition(":")
+    if action in _NUMBERED:
+        if not arg.isdigit() or not arg.isascii() or len(arg) > _MAX_NUMBER_DIGITS:
+            return None
+        return Pressed(cast(ButtonAction, action), number=int(arg))
+    if action in _NONCED and arg.isascii() and arg.isalnum():
+        return Pressed(cast(ButtonAction, action), nonce=arg)
+    return None
+
+
+def confirm_button(number: int, label: str | None = None) -> Button:
+    return Button(label or f"✅ {number}", pack("ok", number))
+
+
+def undo_button(number: int) -> Button:
+    return Button(f"↩️ {number}", pack("undo", number))

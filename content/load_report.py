@@ -1,0 +1,90 @@
+"""What loading a plan did: entries added, changed and removed, items and
+confirmations kept, chat links made or switched off; told to the person who loaded it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from content.i18n import translator
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    plan_id: str
+    created: bool
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    confirmations_kept: int
+    confirmations_orphaned: int
+    links_added: list[str]
+    links_deactivated: list[str] = field(default_factory=list)
+    items_added: int = 0
+    items_removed: int = 0
+    items_total: int = 0
+    confirmations_restored: int = 0  # orphaned before this load, matched again now
+    title: str = ""
+
+    @property
+    def unchanged(self) -> bool:
+        return not (
+            self.created
+            or self.added
+            or self.changed
+            or self.removed
+            or self.items_added
+            or self.items_removed
+            or self.links_added
+            or self.links_deactivated
+        )
+
+    def lines(self, locale: str = "vi") -> list[str]:
+        """The report, one line per fact."""
+        _ = translator(locale)
+        head = _("Đã nạp mới") if self.created else _("Đã nạp lại")
+        lines = [
+            _("%(head)s kế hoạch %(plan)s: %(title)s")
+            % {"head": head, "plan": self.plan_id, "title": self.title}
+        ]
+        if self.unchanged:
+            lines.append("  " + _("Không có thay đổi so với lần nạp trước."))
+        if not self.created:
+            for label, entries in (
+                (_("Thêm"), self.added),
+                (_("Sửa"), self.changed),
+                (_("Bỏ"), self.removed),
+            ):
+                lines += [f"  {label}: {entry}" for entry in entries]
+        else:
+            lines += [f"  {_('Có')}: {entry}" for entry in self.added]
+        counts = "  " + _("Số việc trong năm (chủ trì và phối hợp): %(n)d") % {
+            "n": self.items_total
+        }
+        if not self.created and (self.items_added or self.items_removed):
+            counts += " " + _("(+%(added)d việc, −%(removed)d việc)") % {
+                "added": self.items_added,
+                "removed": self.items_removed,
+            }
+        lines.append(counts)
+        lines += [f"  {_('Liên kết nhóm chat')}: {entry}" for entry in self.links_added]
+        lines += [f"  {_('Ngừng gửi tới')}: {entry}" for entry in self.links_deactivated]
+        if not self.created:
+            lines.append(
+                "  " + _("Xác nhận hoàn thành được giữ: %(n)d") % {"n": self.confirmations_kept}
+            )
+        if self.confirmations_restored:
+            lines.append(
+                "  "
+                + _("Xác nhận được khôi phục (việc có lại trong kế hoạch): %(n)d")
+                % {"n": self.confirmations_restored}
+            )
+        if self.confirmations_orphaned:
+            lines.append(
+                "  "
+                + _(
+                    "Xác nhận không còn việc tương ứng (vẫn được lưu, sẽ tính lại nếu việc "
+                    "trở lại kế hoạch): %(n)d"
+                )
+                % {"n": self.confirmations_orphaned}
+            )
+        return lines
