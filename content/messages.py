@@ -25,6 +25,7 @@ import jinja2
 
 from content.anniversaries import Occurrence, scope_display_name
 from content.buttons import confirm_button
+from content.channels import traits
 from content.dates import (
     format_date_long,
     format_date_short,
@@ -196,11 +197,12 @@ def _more_overdue(count: int, locale: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _footer(channel: str | None, first: int, second: int | None, locale: str) -> str:
-    """How to confirm, for the platform: Telegram has buttons; in a Zalo group the bot
-    only sees messages that quote it."""
+    """How to confirm, for the channel: with buttons, a tap; where the bot only sees
+    messages that quote it, a quote; elsewhere a reply or the command."""
     _ = translator(locale)
     values = {"n": first, "m": second if second is not None else first}
-    if channel == "telegram":
+    how = traits(channel)
+    if how.buttons:
         return (
             _(
                 "Bấm ✅ dưới việc đã xong, hoặc trả lời tin này: "
@@ -208,7 +210,7 @@ def _footer(channel: str | None, first: int, second: int | None, locale: str) ->
             )
             % values
         )
-    if channel == "zalo":
+    if how.reply_reference == "quote":
         if second is None:
             return _("Trả lời (trích dẫn) tin này: xong %(n)d") % values
         return _("Trả lời (trích dẫn) tin này: xong %(n)d — nhiều việc: xong %(n)d %(m)d") % values

@@ -18,25 +18,15 @@ from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
 from content.anniversaries import Anniversary, Occurrence, Tier, occurrences_in_year
+from content.channels import PLAN_CHANNELS, traits
 
-ChannelName = Literal["telegram", "zalo"]
-CHANNELS: tuple[str, ...] = get_args(ChannelName)
+ChannelName = str  # a key of content.channels.CHANNELS
 TIERS: tuple[Tier, ...] = ("round10", "round5", "regular")
 TaskKind = Literal["once", "recurring", "per_anniversary"]
 Repeat = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
 REPEATS: tuple[str, ...] = get_args(Repeat)
 Role = Literal["owner", "cooperating"]
 
-# Telegram chat ids are integers (groups and channels negative); Zalo chat ids are
-# opaque tokens of letters and digits.
-_CHAT_ID = {
-    "telegram": re.compile(r"-?[0-9]{1,20}"),
-    "zalo": re.compile(r"[A-Za-z0-9_-]{1,64}"),
-}
-_CHAT_ID_HINT = {
-    "telegram": "số nguyên, ví dụ telegram:-1001234567890",
-    "zalo": "chuỗi chữ và số, ví dụ zalo:6ede9afa66b88fe6d6a9",
-}
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 _ENDS_WITH_KY_NIEM = re.compile(r"kỷ niệm\s*$", re.IGNORECASE)
@@ -93,17 +83,16 @@ class Address:
         channel, sep, chat_id = text.strip().partition(":")
         channel = channel.strip().lower()
         chat_id = chat_id.strip()
-        if not sep or channel not in CHANNELS:
-            raise ValueError(
-                f"địa chỉ '{text}' không hợp lệ: phải có dạng telegram:<mã chat> "
-                "hoặc zalo:<mã chat>"
-            )
-        if not _CHAT_ID[channel].fullmatch(chat_id):
+        if not sep or channel not in PLAN_CHANNELS:
+            forms = " hoặc ".join(f"{name}:<mã chat>" for name in PLAN_CHANNELS)
+            raise ValueError(f"địa chỉ '{text}' không hợp lệ: phải có dạng {forms}")
+        row = traits(channel)
+        if not row.chat_id_pattern.fullmatch(chat_id):
             raise ValueError(
                 f"mã chat '{chat_id}' trong '{text}' không hợp lệ: "
-                f"mã chat {channel} là {_CHAT_ID_HINT[channel]}"
+                f"mã chat {channel} là {row.chat_id_hint}"
             )
-        return cls(channel, chat_id)  # type: ignore[arg-type]
+        return cls(channel, chat_id)
 
 
 def _default_lead_days() -> Mapping[Tier, tuple[int, ...]]:

@@ -36,6 +36,7 @@ from bot.storage.links import active_chat_addresses
 from bot.storage.models import Broadcast, Conversation
 from bot.storage.plan_cache import stored_plan
 from content.buttons import Button, pack, unpack
+from content.channels import traits
 from content.dates import format_date_short
 from content.due import DueMessage
 from content.i18n import Translator
@@ -51,8 +52,7 @@ TEXT_LIMIT = 4000
 CAPTION_LIMIT = 850
 DEFAULT_DUE_DAYS = 7
 ACTIVE_STEPS = ("content", "targets", "confirm", "preview")
-MEDIA_PREFIXES = {"telegram-photo:": "photo", "telegram-document:": "document"}
-CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
+SENDABLE_MEDIA = ("photo", "document")
 ALL_WORDS = ("tất cả", "tat ca", "all", "toàn bộ", "tat ca don vi", "tất cả đơn vị")
 SEND_WORDS = ("gửi", "gui", "send", "gửi đi", "gui di", "ok")
 CANCEL_WORDS = ("huỷ", "hủy", "huy", "cancel", "thôi", "thoi", "không gửi", "khong gui")
@@ -140,15 +140,9 @@ async def on_command(turn: Turn) -> list[Reply]:
 def _media_of(turn: Turn) -> tuple[str, str, str] | None:
     """(kind, reference, channel) of a photo or document sent with the message."""
     event = turn.event
-    for piece in event.evidence:
-        for prefix, kind in MEDIA_PREFIXES.items():
-            if piece.startswith(prefix):
-                return kind, piece[len(prefix) :], event.channel
-    for piece in event.evidence:
-        # An image on Zalo arrives as the URL of the picture, which is not in the text
-        # (a link typed in the text is part of the message, not an attachment).
-        if piece.startswith(("http://", "https://")) and piece not in event.text:
-            return "photo", piece, event.channel
+    for attachment in event.attachments:
+        if attachment.kind in SENDABLE_MEDIA:
+            return attachment.kind, attachment.ref, event.channel
     return None
 
 
@@ -173,7 +167,7 @@ async def _on_content(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Rep
     _ = turn._
     text = turn.event.text.strip()
     media = _media_of(turn)
-    if media is None and any(piece.startswith("telegram-") for piece in turn.event.evidence):
+    if media is None and turn.event.attachments:
         return [Reply(text=_("Loa chỉ gửi được chữ, ảnh hoặc tệp. Hãy gửi lại nội dung."))]
     if not text and media is None:
         return [Reply(text=_("Hãy gửi nội dung cần gửi: chữ, hoặc ảnh/tệp kèm chú thích."))]
@@ -253,7 +247,7 @@ async def _on_targets(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Rep
 def _media_note(turn: Turn, state: dict[str, Any]) -> str:
     _ = turn._
     what = _("ảnh") if state.get("media_kind") == "photo" else _("tệp")
-    channel = CHANNEL_NAMES.get(state.get("media_channel", ""), state.get("media_channel", ""))
+    channel = traits(state.get("media_channel")).display_name or state.get("media_channel", "")
     return _("📎 Tin gốc có kèm %(what)s, chỉ gửi được qua %(channel)s.") % {
         "what": what,
         "channel": channel,
@@ -279,7 +273,7 @@ def outgoing_text(
                 _("👉 Đề nghị thực hiện và xác nhận trước %(due)s: trả lời tin này %(how)s.")
                 % {"due": due, "how": how}
             )
-        elif channel == "telegram":
+        elif traits(channel).buttons:
             parts.append(
                 _(
                     "👉 Đề nghị đơn vị thực hiện và xác nhận trước %(due)s: bấm ✅ dưới tin này "
@@ -371,7 +365,7 @@ async def _preview(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]
         photo=state.get("media") if state.get("media_kind") == "photo" else None,
         document=state.get("media") if state.get("media_kind") == "document" else None,
     )
-    if channel == "telegram":
+    if traits(channel).buttons:
         closing = Reply(
             text=summary,
             buttons=(
@@ -449,7 +443,7 @@ async def _send(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]:
         if due is not None:
             title = items[units[0].id].title
             payload["entries"] = _entries(items, units, due, today, title)
-            if address.channel == "telegram":
+            if traits(address.channel).buttons:
                 label = _("✅ Đã thực hiện")
                 payload["buttons"] = [
                     [[label if len(units) == 1 else f"✅ {n}", pack("ok", n)]]

@@ -33,7 +33,6 @@ from handlers.formatting import clock_time, number_list, shorten
 from handlers.text import URL, fold, parse_done, parse_numbers, urls_in
 
 # Platforms whose sent messages can be edited in place (Zalo's Bot API cannot).
-EDITABLE_CHANNELS = frozenset({"telegram"})
 NOTICE_LIMIT = 190  # Telegram shows at most 200 characters in a button answer
 
 
@@ -148,7 +147,7 @@ async def _resolve(turn: Turn, message_id: str | None) -> Target | Reply:
         if isinstance(number, int) and entry.get("key") and unit_id in served:
             entries[number] = entry
     edit_id = None
-    if event.channel in EDITABLE_CHANNELS and row.kind == "digest" and len(row.message_ids) == 1:
+    if turn.traits.edits_in_place and row.kind == "digest" and len(row.message_ids) == 1:
         edit_id = row.message_ids[0]
     return Target(row=row, plan=plan, units=served, entries=entries, edit_id=edit_id)
 

@@ -20,6 +20,7 @@ from bot.storage.db import Database
 from bot.storage.links import active_links_with_plans
 from bot.storage.models import ChatLink
 from bot.storage.plan_cache import stored_plans
+from content.channels import ChannelTraits, traits
 from content.clock import Clock
 from content.due import DueMessage
 from content.i18n import Translator, translator
@@ -134,6 +135,11 @@ class Turn:
     @property
     def private(self) -> bool:
         return self.event.chat_type == "private"
+
+    @property
+    def traits(self) -> ChannelTraits:
+        """What the chat's channel can do (buttons, edits, how replies point)."""
+        return traits(self.event.channel)
 
     def request_wake(self) -> None:
         """New outbox rows: wake the dispatcher once the session is committed."""

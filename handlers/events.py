@@ -13,12 +13,22 @@ from typing import Literal
 from content.buttons import Button
 
 ChatType = Literal["private", "group"]
+AttachmentKind = Literal["photo", "document", "video"]
 EventKind = Literal["message", "command", "button", "member", "unsupported"]
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that came with a message: `ref` is what the channel needs to fetch or
+    send it again (a Telegram file id, a Zalo photo URL)."""
+
+    kind: AttachmentKind
+    ref: str
+
+
+@dataclass(frozen=True)
 class Event:
-    channel: str  # "telegram" | "zalo"
+    channel: str  # a key of content.channels.CHANNELS
     chat_id: str
     chat_type: ChatType
     user_id: str
@@ -33,6 +43,7 @@ class Event:
     reply_to_message_id: str | None = None  # the bot message this replies to (Telegram)
     quotes_bot: bool = False  # replies to / quotes one of the bot's messages
     evidence: tuple[str, ...] = ()  # links and photo/file references that came with it
+    attachments: tuple[Attachment, ...] = ()  # the files among them
     chat_title: str | None = None
     member_status: str | None = None  # for kind == "member": the bot's new status in the chat
 

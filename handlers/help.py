@@ -10,7 +10,7 @@ from handlers.events import Reply
 
 def _confirm_lines(turn: Turn) -> list[str]:
     _ = turn._
-    if turn.event.channel == "telegram":
+    if turn.traits.buttons:
         return [
             _(
                 "• Báo xong: bấm ✅ dưới tin nhắc, hoặc trả lời tin đó «xong 2» "
@@ -99,7 +99,7 @@ async def welcome_text(turn: Turn) -> str:
 def group_greeting(turn: Turn) -> str:
     _ = turn._
     lines = [_("Xin chào! Mình là Loa, trợ lý nhắc việc công tác tuyên truyền.")]
-    if turn.event.channel == "zalo":
+    if turn.traits.group_commands == "mention":
         lines.append(
             _(
                 "Để nhóm nhận nhắc việc của đơn vị, nhắc tới @Loa kèm nội dung /lienket MÃ "

@@ -55,7 +55,7 @@ def _linked_text(turn: Turn, plan: Plan, unit: Unit) -> str:
         )
         % values,
     ]
-    if turn.event.channel == "telegram":
+    if turn.traits.buttons:
         lines.append(_("Việc nào xong, bấm nút ✅ dưới tin nhắc hoặc trả lời tin đó «xong N»."))
     else:
         lines.append(_("Việc nào xong, trả lời (trích dẫn) tin nhắc «xong N»."))
@@ -120,11 +120,12 @@ def _invite_text(turn: Turn, plan: Plan, unit: Unit, code: str, expires: str) ->
         _("Dùng một lần, hết hạn lúc %(expires)s.") % values,
     ]
     username = turn.ctx.bot_usernames.get(turn.event.channel)
-    if turn.event.channel == "telegram":
-        if username:
+    if turn.traits.group_commands == "direct":
+        link = turn.traits.group_invite_link
+        if username and link:
             lines.append(
                 _("Gửi đường dẫn này cho đơn vị; mở nó để thêm Loa vào nhóm của đơn vị: %(link)s")
-                % {"link": f"https://t.me/{username.lstrip('@')}?startgroup={code}"}
+                % {"link": link.format(username=username.lstrip("@"), code=code)}
             )
         lines.append(_("Nếu Loa đã ở trong nhóm, gửi trong nhóm: /lienket %(code)s") % values)
     else:

@@ -81,6 +81,7 @@ from itertools import islice
 from typing import Any
 
 from content.anniversaries import Occurrence
+from content.channels import traits
 from content.due import DueMessage
 from content.items import Item, collector_paused, lead_days_for
 from content.messages import (
@@ -390,7 +391,7 @@ class _Planner:
         # The unit's last chat takes the payload itself; earlier ones get copies.
         payload = base if last else {**base}
         payload["channel"] = channel or None
-        if channel == "telegram":
+        if traits(channel).buttons:
             payload["buttons"] = digest_buttons(base["entries"])
         return DueMessage(
             key=f"digest/{self.plan.id}/{base['unit_id']}/{where}/{base['date']}",

@@ -15,7 +15,7 @@ from typing import Literal
 from telegram import Message, MessageEntity, Update
 
 from bot.channels.text import extract_links
-from handlers.events import ChatType, Event
+from handlers.events import Attachment, ChatType, Event
 
 NAME = "telegram"
 
@@ -30,17 +30,22 @@ def _chat_type(telegram_type: str) -> ChatType | None:
     return None  # channels are not served
 
 
-def _message_evidence(message: Message) -> tuple[str, ...]:
-    evidence: list[str] = []
+def _attachments(message: Message) -> tuple[Attachment, ...]:
+    found: list[Attachment] = []
     if message.photo:
         largest = max(
             message.photo, key=lambda size: (size.width * size.height, size.file_size or 0)
         )
-        evidence.append(f"telegram-photo:{largest.file_id}")
+        found.append(Attachment("photo", largest.file_id))
     if message.document:
-        evidence.append(f"telegram-document:{message.document.file_id}")
+        found.append(Attachment("document", message.document.file_id))
     if message.video:
-        evidence.append(f"telegram-video:{message.video.file_id}")
+        found.append(Attachment("video", message.video.file_id))
+    return tuple(found)
+
+
+def _message_evidence(message: Message, attachments: tuple[Attachment, ...]) -> tuple[str, ...]:
+    evidence = [f"telegram-{attachment.kind}:{attachment.ref}" for attachment in attachments]
     kinds = [MessageEntity.URL, MessageEntity.TEXT_LINK]
     entities = (
         message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
@@ -128,7 +133,8 @@ def _message_event(
     else:
         return None
     text = message.text or message.caption or ""
-    evidence = _message_evidence(message)
+    attachments = _attachments(message)
+    evidence = _message_evidence(message, attachments)
     command = _parse_command(text)
     if command and command[1] and command[1].lower() != (bot_username or "").lower():
         return None  # a command for another bot in the same group
@@ -157,5 +163,6 @@ def _message_event(
         reply_to_message_id=str(quoted.message_id) if quoted and quotes_bot else None,
         quotes_bot=quotes_bot,
         evidence=evidence,
+        attachments=attachments,
         chat_title=message.chat.title,
     )

@@ -39,7 +39,7 @@ from bot.storage.db import Database
 from bot.storage.send_counts import count_sent
 from content.clock import Clock
 from handlers.context import EventHandler
-from handlers.events import Event, Reply
+from handlers.events import Attachment, Event, Reply
 from scheduler.delivery import (
     ChannelDown,
     ChatGone,
@@ -188,6 +188,7 @@ def to_event(update: dict[str, Any], received_at: datetime) -> Event | None:
         command=command.group("name").lower() if command else None,
         args=tuple(command.group("rest").split()) if command else (),
         evidence=tuple(evidence),
+        attachments=(Attachment("photo", photo),) if photo else (),
         **common,
     )
 

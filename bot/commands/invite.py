@@ -21,6 +21,7 @@ from bot.config import Config
 from bot.storage.db import Database
 from bot.storage.links import create_invite
 from bot.storage.plan_cache import stored_plans
+from content.channels import TELEGRAM
 from content.clock import Clock
 from content.dates import format_datetime, to_local
 from content.plan import Plan, Unit
@@ -70,7 +71,9 @@ def instructions(code: str, with_link: bool = True) -> str:
 
 
 def deep_link(username: str, code: str) -> str:
-    return f"https://t.me/{username}?startgroup={code}"
+    link = TELEGRAM.group_invite_link
+    assert link is not None
+    return link.format(username=username, code=code)
 
 
 async def telegram_username(config: Config) -> tuple[str | None, str | None]:

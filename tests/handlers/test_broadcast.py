@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.storage import outbox
 from bot.storage.models import Broadcast, Conversation
 from handlers.broadcast import finished_broadcast_reports
-from handlers.events import Reply
+from handlers.events import Attachment, Reply
 from tests.handlers.support import (
     ADMIN_TG,
     ADMIN_ZALO,
@@ -154,7 +154,12 @@ async def test_units_confirm_a_broadcast_with_its_button(loa: Loa) -> None:
 
 async def test_photo_goes_as_photo_only_where_it_came_from(loa: Loa) -> None:
     preview = await _to_preview(
-        loa, ADMIN, answer="không", text="Ảnh hưởng ứng", evidence=("telegram-photo:AgADbc",)
+        loa,
+        ADMIN,
+        answer="không",
+        text="Ảnh hưởng ứng",
+        evidence=("telegram-photo:AgADbc",),
+        attachments=(Attachment("photo", "AgADbc"),),
     )
     assert preview[0].photo == "AgADbc"
     assert "Không yêu cầu xác nhận." in preview[1].text
@@ -186,7 +191,12 @@ async def test_wrong_answers_are_asked_again(loa: Loa) -> None:
     await loa.send("/guitin", **ADMIN)
     too_long = await loa.send("x" * 4001, **ADMIN)
     assert texts(too_long) == "Nội dung dài 4001 ký tự, tối đa 4000. Hãy rút gọn rồi gửi lại."
-    video = await loa.send("Phóng sự", evidence=("telegram-video:BAADvid",), **ADMIN)
+    video = await loa.send(
+        "Phóng sự",
+        evidence=("telegram-video:BAADvid",),
+        attachments=(Attachment("video", "BAADvid"),),
+        **ADMIN,
+    )
     assert texts(video) == "Loa chỉ gửi được chữ, ảnh hoặc tệp. Hãy gửi lại nội dung."
     assert "Bước 2/3" in texts(await loa.send(CONTENT, **ADMIN))
 
