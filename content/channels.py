@@ -28,7 +28,8 @@ class ChannelTraits:
     buttons: bool  # inline buttons under a message, pressed with one tap
     edits_in_place: bool  # an earlier bot message can be rewritten (the digest's ✅)
     text_limit: int  # characters in one message; longer text is split in parts
-    media: bool  # photos and documents can be sent
+    media: bool  # photos and documents can be sent (by file id or URL)
+    uploads: bool  # a file's bytes can be sent (a generated report or banner)
     reply_reference: ReplyReference
     group_commands: GroupCommands
     chat_id_pattern: re.Pattern[str]
@@ -45,6 +46,7 @@ TELEGRAM = ChannelTraits(
     edits_in_place=True,
     text_limit=4096,
     media=True,
+    uploads=True,
     reply_reference="reply",
     group_commands="direct",
     # Chat ids are integers; groups and channels are negative.
@@ -61,6 +63,7 @@ ZALO = ChannelTraits(
     edits_in_place=False,
     text_limit=2000,
     media=True,
+    uploads=False,  # sendPhoto takes a URL only
     reply_reference="quote",
     group_commands="mention",
     chat_id_pattern=re.compile(r"[A-Za-z0-9_-]{1,64}"),
@@ -76,6 +79,7 @@ CONSOLE = ChannelTraits(
     edits_in_place=False,
     text_limit=100_000,
     media=False,
+    uploads=True,  # saved to a folder, its path shown
     reply_reference="latest",
     group_commands="direct",
     chat_id_pattern=re.compile(r"[a-z0-9-]{1,64}"),
@@ -95,6 +99,7 @@ _UNKNOWN = ChannelTraits(
     edits_in_place=False,
     text_limit=2000,
     media=False,
+    uploads=False,
     reply_reference="reply",
     group_commands="mention",
     chat_id_pattern=re.compile(r".+"),

@@ -57,6 +57,16 @@ class Event:
 
 
 @dataclass(frozen=True)
+class FileUpload:
+    """A file Loa made (a report, a banner), sent as its bytes on channels whose traits
+    say `uploads`; elsewhere the adapter says where to get it instead."""
+
+    name: str  # shown to the user: "bao-cao-2026.docx"
+    data: bytes
+    kind: Literal["photo", "document"] = "document"
+
+
+@dataclass(frozen=True)
 class Reply:
     """One thing to show the user.
 
@@ -71,5 +81,6 @@ class Reply:
     notice: str | None = None
     photo: str | None = None
     document: str | None = None
+    file: FileUpload | None = None
     chat_id: str | None = None  # another chat of the same channel; None = where the event came from
     extra: dict[str, str] = field(default_factory=dict)

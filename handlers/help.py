@@ -19,15 +19,26 @@ def _confirm_lines(turn: Turn) -> list[str]:
             _("• Minh chứng: gửi kèm đường dẫn hoặc ảnh khi báo xong."),
             _("• Bấm nhầm: bấm ↩️ hoặc gõ /hoantac 2."),
         ]
-    return [
-        _(
+    how = {
+        "quote": _(
             "• Báo xong: trả lời (trích dẫn) tin nhắc «xong 2» (nhiều việc: «xong 1 3»). "
             "Số việc tính theo tin nhắc mới nhất."
         ),
+        "reply": _("• Báo xong: trả lời tin nhắc «xong 2» (nhiều việc: «xong 1 3»)."),
+        "latest": _(
+            "• Báo xong: gõ «xong 2» (nhiều việc: «xong 1 3»). Số việc tính theo tin nhắc mới nhất."
+        ),
+    }[turn.traits.reply_reference]
+    lines = [
+        how,
         _("• Minh chứng: gửi kèm đường dẫn hoặc ảnh khi báo xong."),
         _("• Báo nhầm: gõ /hoantac 2."),
-        _("• Trong nhóm, Loa chỉ đọc tin trích dẫn tin của Loa hoặc có nhắc tới @Loa."),
     ]
+    if turn.traits.group_commands == "mention":
+        lines.append(
+            _("• Trong nhóm, Loa chỉ đọc tin trích dẫn tin của Loa hoặc có nhắc tới @Loa.")
+        )
+    return lines
 
 
 def _staff_commands(turn: Turn) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -84,6 +84,7 @@ class Dispatcher:
         max_attempts: int = 30,
         on_chat_gone: ChatGoneHook | None = None,
         on_channel_down: ChannelDownHook | None = None,
+        chat_ids: Sequence[str] | None = None,
     ) -> None:
         self.database = database
         self.channels = dict(channels)
@@ -93,6 +94,7 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.on_chat_gone = on_chat_gone
         self.on_channel_down = on_channel_down
+        self.chat_ids = chat_ids  # only these chats (`loa chat` serves one); None: all
         self._paused_until: dict[str, datetime] = {}
         self._lock = asyncio.Lock()
 
@@ -110,7 +112,12 @@ class Dispatcher:
                     live = self._live_channels(now)
                     rows = (
                         await outbox.claim(
-                            session, self.worker_id, now, self.batch_size, channels=live
+                            session,
+                            self.worker_id,
+                            now,
+                            self.batch_size,
+                            channels=live,
+                            chat_ids=self.chat_ids,
                         )
                         if live
                         else []

@@ -26,6 +26,9 @@ from scheduler.state import PlanState, plan_states
 log = logging.getLogger(__name__)
 
 TickHook = Callable[[], Awaitable[object]]
+# Which chats this engine plans for (address -> bool): by default, those of the
+# channels its dispatcher can deliver to.
+Reachable = Callable[[str, str], bool]
 
 
 @dataclass
@@ -47,12 +50,16 @@ def _signature(state: PlanState, day: object) -> tuple[object, ...]:
     return (day, state.plan, len(state.items), links, admins)
 
 
-def due_now(states: Sequence[PlanState], now: datetime) -> list[DueMessage]:
+def due_now(
+    states: Sequence[PlanState], now: datetime, reachable: Reachable | None = None
+) -> list[DueMessage]:
     """Today's messages whose moment has come and not yet passed."""
     due: list[DueMessage] = []
     for state in states:
         today = now.astimezone(state.plan.tz).date()
         for message in messages_for_day(state, today):
+            if reachable is not None and not reachable(message.channel, message.chat_id):
+                continue
             if message.not_before > now:
                 continue
             if message.expires_at is not None and message.expires_at <= now:
@@ -69,12 +76,16 @@ class Engine:
         dispatcher: Dispatcher,
         extra_admins: Sequence[Address] = (),
         hooks: Sequence[TickHook] = (),
+        reachable: Reachable | None = None,
     ) -> None:
         self.database = database
         self.clock = clock
         self.dispatcher = dispatcher
         self.extra_admins = tuple(extra_admins)
         self.hooks = list(hooks)
+        # A chat of a channel that is not running (a Zalo link without a Zalo token, a
+        # console chat) gets nothing planned here, rather than rows no one sends.
+        self.reachable = reachable or (lambda channel, _chat: channel in dispatcher.channels)
         self.last_tick: datetime | None = None
         # plan id -> (signature, moment before which planning again cannot add anything)
         self._planned: dict[str, tuple[tuple[object, ...], datetime]] = {}
@@ -92,7 +103,7 @@ class Engine:
             if known and known[0] == signature and now < known[1]:
                 continue
             to_plan.append(state)
-        due = due_now(to_plan, now)
+        due = due_now(to_plan, now, self.reachable)
         async with self.database.session() as session:
             enqueued = await outbox.enqueue(session, due, now)
         for state in to_plan:

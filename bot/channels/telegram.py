@@ -33,6 +33,7 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     ReplyParameters,
     Update,
 )
@@ -163,7 +164,7 @@ class _Part:
 
     method: Literal["text", "photo", "document"]
     text: str = ""
-    media: str | None = None
+    media: str | InputFile | None = None  # a file id or URL, or bytes to upload
     markup: InlineKeyboardMarkup | None = None
     reply_to: int | None = None
 
@@ -171,8 +172,8 @@ class _Part:
 def plan_parts(
     text: str,
     buttons: Sequence[Sequence[Button]],
-    photo: str | None = None,
-    document: str | None = None,
+    photo: str | InputFile | None = None,
+    document: str | InputFile | None = None,
     reply_to: int | None = None,
 ) -> list[_Part]:
     """Split content into API calls: media first (the last one carries the text as its
@@ -508,6 +509,12 @@ class TelegramChannel:
             await self._send_parts(chat_id, plan_parts(reply.notice, (), reply_to=reply_to))
         if reply.edit_message_id and not (reply.photo or reply.document):
             await self._edit(chat_id, reply)
+        elif reply.file is not None:
+            upload = InputFile(reply.file.data, filename=reply.file.name)
+            photo, document = (upload, None) if reply.file.kind == "photo" else (None, upload)
+            await self._send_parts(
+                chat_id, plan_parts(reply.text, reply.buttons, photo, document, reply_to)
+            )
         elif reply.text.strip() or reply.photo or reply.document:
             parts = plan_parts(reply.text, reply.buttons, reply.photo, reply.document, reply_to)
             await self._send_parts(chat_id, parts)

@@ -74,6 +74,10 @@ DOCUMENT_NOTE = (
     "📎 Tin này có kèm một tệp tài liệu nhưng tệp không gửi được qua Zalo. "
     "Xin liên hệ quản trị viên nếu cần tệp."
 )
+FILE_NOT_SENT = (
+    "📎 Loa đã tạo tệp «{name}» nhưng Zalo không nhận tệp do Loa gửi lên. Hãy lấy tệp "
+    "qua Telegram hoặc nhờ quản trị viên."
+)
 QUOTA_429_ALERT = (
     "⚠️ Zalo từ chối gửi tin vì vượt hạn mức (lỗi 429). Loa tạm dừng gửi qua Zalo "
     "{minutes} phút rồi thử lại; các tin chưa gửi vẫn được giữ. Hãy kiểm tra hạn mức "
@@ -479,9 +483,11 @@ class ZaloChannel:
             notice = (reply.notice or "").strip()
             if notice and notice != reply.text.strip():
                 contents.append(Outgoing(chat_id, notice))  # Zalo has no pop-ups: a message
-            contents.append(
-                Outgoing(chat_id, reply.text, photo=reply.photo, document=reply.document)
-            )
+            text = reply.text
+            if reply.file is not None:
+                # Zalo takes photos by URL only: a file Loa made cannot be sent here.
+                text += "\n\n" + FILE_NOT_SENT.format(name=reply.file.name)
+            contents.append(Outgoing(chat_id, text, photo=reply.photo, document=reply.document))
             for content in contents:
                 parts = plan_parts(content)
                 if not parts:

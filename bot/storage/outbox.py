@@ -92,6 +92,7 @@ async def claim(
     now: datetime,
     limit: int = 200,
     channels: Sequence[str] | None = None,
+    chat_ids: Sequence[str] | None = None,
 ) -> list[OutboxMessage]:
     """Mark up to `limit` ready rows as sending for this worker and return them."""
     ready = (
@@ -104,6 +105,8 @@ async def claim(
     )
     if channels is not None:
         ready = ready.where(OutboxMessage.channel.in_(channels))
+    if chat_ids is not None:
+        ready = ready.where(OutboxMessage.chat_id.in_(chat_ids))
     ids = list((await session.execute(ready)).scalars())
     if not ids:
         return []

@@ -88,12 +88,14 @@ def run_loa(
     env: Mapping[str, str],
     cwd: Path | str | None = None,
     timeout: float = 120,
+    stdin: str = "",
 ) -> subprocess.CompletedProcess[str]:
-    """`loa ARGS...` to completion; stdout and stderr as text."""
+    """`loa ARGS...` to completion, `stdin` as its input; stdout and stderr as text."""
     return subprocess.run(
         [*COMMAND, *args],
         env=dict(env),
         cwd=_workdir(cwd),
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,

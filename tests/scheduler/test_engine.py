@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+
+from bot.storage.models import OutboxMessage
 from bot.storage.plans import save_plan
 from content.clock import LOCAL_TZ, FixedClock
 from content.plan_loader import load_plan
@@ -92,3 +95,18 @@ async def test_a_stale_digest_is_dropped_and_the_next_one_carries_the_work(datab
     [digest] = digests_to(channels["telegram"], VAN_PHONG)
     assert "Thứ Sáu, ngày 24/04/2026" in digest.text
     assert "Quá hạn" in digest.text  # yesterday's open items are still listed
+
+
+async def test_chats_of_a_channel_that_is_not_running_get_nothing_planned(database) -> None:
+    clock = FixedClock(at("2026-04-23T07:30:00"))
+    await load_sample(database, clock.now())
+    telegram_only = {"telegram": RecordingChannel("telegram")}
+    engine = Engine(database, clock, Dispatcher(database, telegram_only, clock, "telegram-only"))
+
+    await engine.tick()
+
+    assert digests_to(telegram_only["telegram"], VAN_PHONG)
+    async with database.session() as session:
+        channels = set((await session.execute(select(OutboxMessage.channel))).scalars())
+    # The sample plan's Zalo chat would otherwise hold a row no process ever sends.
+    assert channels == {"telegram"}
