@@ -24,9 +24,10 @@ from bot.storage.settings import get_or_create_secret
 from bot.web import WebServer
 from content.clock import Clock
 from handlers.broadcast import finished_broadcast_reports
+from handlers.commands import menu_entries
 from handlers.context import HandlerContext, TurnHook
 from handlers.events import Event, Reply
-from handlers.router import COMMANDS, handle
+from handlers.router import ALL_COMMANDS, handle
 from scheduler.delivery import Channel, ChannelDown
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
@@ -91,7 +92,7 @@ class LoaApp:
             )
 
     def _build_channels(self, secret: str | None) -> None:
-        commands = COMMANDS
+        commands = menu_entries(ALL_COMMANDS)
         if self.config.telegram_token:
             from bot.channels.telegram import TelegramChannel
 

@@ -41,6 +41,7 @@ from content.dates import format_date_short
 from content.due import DueMessage
 from content.i18n import Translator
 from content.plan import Address, Plan, Unit
+from handlers.commands import N_, Command, HelpLine
 from handlers.context import HandlerContext, Turn
 from handlers.events import Reply
 from handlers.formatting import shorten
@@ -640,3 +641,21 @@ async def finished_broadcast_reports(ctx: HandlerContext) -> int:
     if queued:
         ctx.wake()
     return queued
+
+
+COMMANDS = (
+    Command(
+        "guitin",
+        "broadcast",
+        on_command,
+        menu=N_("Gửi tin tới các đơn vị (quản trị viên)"),
+        admin_help=HelpLine("", N_("gửi tin, ảnh, tệp tới các đơn vị và nhận báo cáo gửi")),
+    ),
+    Command(
+        "huy",
+        "cancel",
+        on_cancel,
+        menu=N_("Huỷ thao tác đang làm"),
+        admin_help=HelpLine("", N_("huỷ thao tác đang làm")),
+    ),
+)

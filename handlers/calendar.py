@@ -12,6 +12,7 @@ from datetime import timedelta
 from content.anniversaries import Anniversary, Occurrence, catalogue, occurrences_between
 from content.dates import format_date_short, weekday_name
 from content.messages import days_phrase
+from handlers.commands import N_, Command, HelpLine
 from handlers.context import Turn
 from handlers.events import Reply
 
@@ -57,3 +58,14 @@ async def on_calendar(turn: Turn) -> list[Reply]:
         phrase = days_phrase((day - today).days, locale)
         lines.append(f"• {when} ({phrase}): {occurrence.title}{_mark(turn, occurrence)}")
     return [Reply(text="\n".join(lines))]
+
+
+COMMANDS = (
+    Command(
+        "lich",
+        "calendar",
+        on_calendar,
+        menu=N_("Ngày lễ, kỷ niệm 60 ngày tới"),
+        staff_help=HelpLine("", N_("ngày lễ, kỷ niệm trong 60 ngày tới")),
+    ),
+)

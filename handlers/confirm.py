@@ -27,6 +27,7 @@ from content.dates import format_day_month
 from content.items import Item
 from content.messages import render_digest_from_payload
 from content.plan import Plan, Unit
+from handlers.commands import N_, Command
 from handlers.context import Turn
 from handlers.events import Reply
 from handlers.formatting import clock_time, number_list, shorten
@@ -530,3 +531,11 @@ async def on_message(turn: Turn) -> list[Reply] | None:
     if evidence_of(turn) and addressed:
         return await add_evidence(turn, turn.event.reply_to_message_id)
     return None
+
+
+COMMANDS = (
+    Command("xong", "done", on_done_command, menu=N_("Báo đã xong việc, ví dụ /xong 2")),
+    Command(
+        "hoantac", "undo", on_undo_command, menu=N_("Hoàn tác xác nhận nhầm, ví dụ /hoantac 2")
+    ),
+)

@@ -4,8 +4,10 @@ and the short hints for messages Loa does not understand. Adapted to the platfor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from handlers.commands import Command, help_lines
 from handlers.context import Turn
-from handlers.events import Reply
 
 
 def _confirm_lines(turn: Turn) -> list[str]:
@@ -41,28 +43,7 @@ def _confirm_lines(turn: Turn) -> list[str]:
     return lines
 
 
-def _staff_commands(turn: Turn) -> list[str]:
-    _ = turn._
-    return [
-        _("/nhiemvu — việc đang mở của đơn vị"),
-        _("/tiendo — tiến độ của đơn vị"),
-        _("/lich — ngày lễ, kỷ niệm trong 60 ngày tới"),
-        _("/lienket MÃ — liên kết nhóm với đơn vị"),
-    ]
-
-
-def _admin_lines(turn: Turn) -> list[str]:
-    _ = turn._
-    return [
-        _("Dành cho quản trị viên (nhắn riêng với Loa):"),
-        _("/guitin — gửi tin, ảnh, tệp tới các đơn vị và nhận báo cáo gửi"),
-        _("/tiendo — tiến độ toàn kế hoạch, theo từng đơn vị"),
-        _("/lienket MÃ_ĐƠN_VỊ — tạo mã liên kết cho một đơn vị"),
-        _("/huy — huỷ thao tác đang làm"),
-    ]
-
-
-async def help_text(turn: Turn) -> str:
+async def help_text(turn: Turn, commands: Sequence[Command]) -> str:
     _ = turn._
     lines = [
         _("📖 Hướng dẫn dùng Loa"),
@@ -72,10 +53,14 @@ async def help_text(turn: Turn) -> str:
         ),
         *_confirm_lines(turn),
         "",
-        *_staff_commands(turn),
+        *help_lines(commands, _, admin=False),
     ]
     if await turn.is_admin():
-        lines += ["", *_admin_lines(turn)]
+        lines += [
+            "",
+            _("Dành cho quản trị viên (nhắn riêng với Loa):"),
+            *help_lines(commands, _, admin=True),
+        ]
     return "\n".join(lines)
 
 
@@ -138,7 +123,3 @@ def unknown_command(turn: Turn) -> str:
 def unsupported(turn: Turn) -> str:
     _ = turn._
     return _("Xin lỗi, Loa chưa đọc được loại tin nhắn này. Hãy gửi bằng chữ, ví dụ «xong 2».")
-
-
-async def on_help(turn: Turn) -> list[Reply]:
-    return [Reply(text=await help_text(turn))]

@@ -21,6 +21,7 @@ from bot.storage.plan_cache import stored_plan
 from content.dates import format_datetime
 from content.plan import Plan, Unit
 from handlers import help as help_texts
+from handlers.commands import N_, Command, HelpLine
 from handlers.context import Turn
 from handlers.events import Reply
 
@@ -287,3 +288,20 @@ async def on_member(turn: Turn) -> list[Reply]:
     if status in JOINED_STATUSES and turn.event.chat_type == "group":
         return [Reply(text=help_texts.group_greeting(turn))]
     return []
+
+
+async def on_link_command(turn: Turn) -> list[Reply]:
+    return await on_link(turn, turn.event.args[0] if turn.event.args else None)
+
+
+COMMANDS = (
+    Command("start", None, on_start),
+    Command(
+        "lienket",
+        "link",
+        on_link_command,
+        menu=N_("Liên kết nhóm với đơn vị: /lienket MÃ"),
+        staff_help=HelpLine(N_("MÃ"), N_("liên kết nhóm với đơn vị")),
+        admin_help=HelpLine(N_("MÃ_ĐƠN_VỊ"), N_("tạo mã liên kết cho một đơn vị")),
+    ),
+)

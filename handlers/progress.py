@@ -13,6 +13,7 @@ from bot.storage.confirmations import active_confirmations
 from content.dates import format_date_long
 from content.messages import format_item_line
 from content.plan import Plan, Unit
+from handlers.commands import N_, Command, HelpLine
 from handlers.context import Turn
 from handlers.events import Reply
 from handlers.formatting import clock_time
@@ -154,3 +155,15 @@ async def on_progress(turn: Turn) -> list[Reply]:
         for cu in units
     ]
     return [Reply(text="\n\n".join(blocks))]
+
+
+COMMANDS = (
+    Command(
+        "tiendo",
+        "progress",
+        on_progress,
+        menu=N_("Tiến độ thực hiện"),
+        staff_help=HelpLine("", N_("tiến độ của đơn vị")),
+        admin_help=HelpLine("", N_("tiến độ toàn kế hoạch, theo từng đơn vị")),
+    ),
+)

@@ -2,73 +2,44 @@
 
 Each event is handled inside one database session: everything it changes is
 committed together, or, if anything fails, nothing is (the person is told that
-something went wrong). Commands are Vietnamese without diacritics (Telegram allows
-only [a-z0-9_]), each with an English alias.
+something went wrong). Commands are declared by their feature modules
+(handlers/commands.py says how); ALL_COMMANDS puts them together.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from content.buttons import unpack
 from handlers import broadcast, calendar, confirm, linking, progress, tasks
 from handlers import help as help_texts
+from handlers.commands import N_, Command, by_name
 from handlers.context import HandlerContext, Turn, TurnHook
 from handlers.events import Event, Reply
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Turn], Awaitable[list[Reply]]]
 
-# (command, Vietnamese description, English description): the order users see in
-# Telegram's command menu (setMyCommands).
-COMMANDS: list[tuple[str, str, str]] = [
-    ("xong", "Báo đã xong việc, ví dụ /xong 2", "Mark an item done, e.g. /done 2"),
-    ("hoantac", "Hoàn tác xác nhận nhầm, ví dụ /hoantac 2", "Undo a confirmation, e.g. /undo 2"),
-    ("nhiemvu", "Việc đang mở của đơn vị", "Your unit's open items"),
-    ("tiendo", "Tiến độ thực hiện", "Progress"),
-    ("lich", "Ngày lễ, kỷ niệm 60 ngày tới", "Anniversaries in the next 60 days"),
-    ("lienket", "Liên kết nhóm với đơn vị: /lienket MÃ", "Link this chat to a unit: /link CODE"),
-    ("guitin", "Gửi tin tới các đơn vị (quản trị viên)", "Broadcast to units (admins)"),
-    ("huongdan", "Hướng dẫn sử dụng", "Help"),
-    ("huy", "Huỷ thao tác đang làm", "Cancel the current dialogue"),
-]
-
-ALIASES: dict[str, str] = {
-    "done": "xong",
-    "undo": "hoantac",
-    "tasks": "nhiemvu",
-    "progress": "tiendo",
-    "calendar": "lich",
-    "link": "lienket",
-    "broadcast": "guitin",
-    "help": "huongdan",
-    "cancel": "huy",
-}
+async def _on_help(turn: Turn) -> list[Reply]:
+    return [Reply(text=await help_texts.help_text(turn, ALL_COMMANDS))]
 
 
-async def _link(turn: Turn) -> list[Reply]:
-    return await linking.on_link(turn, turn.event.args[0] if turn.event.args else None)
+# The order of Telegram's command menu; /huongdan is the router's own: it lists the rest.
+ALL_COMMANDS: tuple[Command, ...] = (
+    *confirm.COMMANDS,
+    *tasks.COMMANDS,
+    *progress.COMMANDS,
+    *calendar.COMMANDS,
+    *linking.COMMANDS,
+    *broadcast.COMMANDS,
+    Command("huongdan", "help", _on_help, menu=N_("Hướng dẫn sử dụng")),
+)
+COMMANDS_BY_NAME = by_name(ALL_COMMANDS)
 
 
-HANDLERS: dict[str, Handler] = {
-    "start": linking.on_start,
-    "lienket": _link,
-    "xong": confirm.on_done_command,
-    "hoantac": confirm.on_undo_command,
-    "nhiemvu": tasks.on_tasks,
-    "lich": calendar.on_calendar,
-    "tiendo": progress.on_progress,
-    "guitin": broadcast.on_command,
-    "huongdan": help_texts.on_help,
-    "huy": broadcast.on_cancel,
-}
-
-
-def command_name(command: str | None) -> str:
-    name = (command or "").lower()
-    return ALIASES.get(name, name)
+def find_command(name: str | None) -> Command | None:
+    """The command typed, by its name or English alias, in any case."""
+    return COMMANDS_BY_NAME.get((name or "").lower())
 
 
 async def _on_button(turn: Turn) -> list[Reply]:
@@ -100,13 +71,13 @@ async def _dispatch(turn: Turn) -> list[Reply]:
     if event.kind == "button":
         return await _on_button(turn)
     if event.kind == "command":
-        handler = HANDLERS.get(command_name(event.command))
-        if handler is None:
+        command = find_command(event.command)
+        if command is None:
             # In a group a bare unknown command may be meant for another bot: answer
             # only when it replies to one of Loa's messages.
             addressed = turn.private or event.quotes_bot
             return [Reply(text=help_texts.unknown_command(turn))] if addressed else []
-        return await handler(turn)
+        return await command.handler(turn)
     return await _on_message(turn)
 
 

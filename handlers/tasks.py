@@ -11,6 +11,7 @@ from datetime import date
 from bot.storage import outbox
 from content.dates import format_date_short
 from content.messages import format_item_line
+from handlers.commands import N_, Command, HelpLine
 from handlers.context import Turn
 from handlers.events import Reply
 from handlers.progress import plan_rows, plan_today
@@ -94,3 +95,14 @@ async def on_tasks(turn: Turn) -> list[Reply]:
     if any_numbered:
         blocks.append(_("Số thứ tự theo tin nhắc hôm nay: trả lời «xong N» hoặc gõ /xong N."))
     return [Reply(text="\n\n".join(blocks))]
+
+
+COMMANDS = (
+    Command(
+        "nhiemvu",
+        "tasks",
+        on_tasks,
+        menu=N_("Việc đang mở của đơn vị"),
+        staff_help=HelpLine("", N_("việc đang mở của đơn vị")),
+    ),
+)

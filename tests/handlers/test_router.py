@@ -10,18 +10,23 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import handlers.confirm
 from bot.storage.db import Database
 from bot.storage.settings import get_setting, set_setting
-from handlers.router import ALIASES, COMMANDS, HANDLERS, command_name
+from handlers.commands import menu_entries
+from handlers.router import ALL_COMMANDS, find_command
 from tests.handlers.support import BULLETIN_VP, DICH_VU_ZALO, VAN_PHONG, Loa, texts
 
 SORRY = "Xin lỗi, đã có lỗi nên Loa chưa làm được việc này. Hãy thử lại sau ít phút."
 
 
-def test_commands_are_valid_telegram_commands_with_handlers() -> None:
-    names = [name for name, _vi, _en in COMMANDS]
+def test_commands_are_valid_telegram_commands_with_menus_in_both_languages() -> None:
+    menu = menu_entries(ALL_COMMANDS)
+    names = [name for name, _vi, _en in menu]
+    assert names[:2] == ["xong", "hoantac"] and "start" not in names
     assert all(re.fullmatch(r"[a-z0-9_]{1,32}", name) for name in names)
-    assert set(names) <= set(HANDLERS)
-    assert set(ALIASES.values()) <= set(names)
-    assert command_name("DONE") == "xong" and command_name("tiendo") == "tiendo"
+    assert ("xong", "Báo đã xong việc, ví dụ /xong 2", "Mark an item done, e.g. /done 2") in menu
+    assert all(vietnamese != english for _name, vietnamese, english in menu)
+    done = find_command("DONE")
+    assert done is not None and done.name == "xong" and find_command("tiendo") is not None
+    assert find_command("khongco") is None
 
 
 async def test_english_alias_does_the_same(loa: Loa) -> None:
