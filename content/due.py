@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ class DueMessage:
     not_before: datetime
     expires_at: datetime | None = None
     plan_id: str | None = None
-    payload: dict[str, Any] = field(default_factory=dict)
+    payload: Mapping[str, Any] = field(default_factory=dict)  # see content/payloads.py
 
     @property
     def chat_address(self) -> str:

@@ -35,6 +35,14 @@ from content.dates import (
 )
 from content.i18n import normalize_locale, translations, translator
 from content.lunar import can_chi
+from content.payloads import (
+    ButtonRows,
+    DigestEntry,
+    DigestPayload,
+    EscalationEntry,
+    EscalationPayload,
+    Section,
+)
 from content.plan import Plan
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -138,8 +146,8 @@ def _button(n: int) -> tuple[str, str]:
 
 
 def digest_buttons(
-    entries: Sequence[Mapping[str, Any]], confirmed: Sequence[str] | set[str] = ()
-) -> list[list[list[str]]]:
+    entries: Sequence[DigestEntry], confirmed: Sequence[str] | set[str] = ()
+) -> ButtonRows:
     """Telegram buttons for the numbered entries not yet confirmed: rows of
     [["✅ 1", "ok:1"], ...], at most BUTTONS_PER_ROW per row."""
     done = set(confirmed)
@@ -166,7 +174,7 @@ def _digest_words(locale: str) -> dict[str, str]:
     }
 
 
-def _owners_note(entry: Mapping[str, Any], locale: str) -> str:
+def _owners_note(entry: DigestEntry, locale: str) -> str:
     names = entry.get("owners") or ()
     if not names:
         return ""
@@ -217,11 +225,6 @@ def _footer(channel: str | None, first: int, second: int | None, locale: str) ->
     return _("Trả lời tin này: xong %(n)d (kèm link/ảnh minh chứng), hoặc gõ /xong %(n)d") % values
 
 
-_ENTRY_FIELDS = (
-    "n", "key", "task_id", "title", "due", "section", "days", "owners", "owners_total"
-)  # fmt: skip
-
-
 class DigestBuilder:
     """One digest's payload entries and its text, built in a single pass.
 
@@ -235,7 +238,7 @@ class DigestBuilder:
     def __init__(self, locale: str = "vi") -> None:
         self.locale = normalize_locale(locale)
         self._words = _digest_words(self.locale)
-        self.entries: list[dict[str, Any]] = []
+        self.entries: list[DigestEntry] = []
         self._lines: dict[str, list[str]] = {section: [] for section in SECTIONS}
         self.open_numbers: list[int] = []
         self.numbered = False
@@ -247,7 +250,7 @@ class DigestBuilder:
         task_id: str,
         title: str,
         due: str,
-        section: str,
+        section: Section,
         days: int,
         owners: list[str] | None = None,
         owners_total: int = 0,
@@ -255,7 +258,7 @@ class DigestBuilder:
         """Add an item; `due` is ISO, `days` = due minus the digest's date; owners (names
         of the owner units) are for cooperating entries, which have no number."""
         # The planner calls this for every entry of a year of digests: keep it flat.
-        entry: dict[str, Any] = {
+        entry: DigestEntry = {
             "n": n,
             "key": key,
             "task_id": task_id,
@@ -277,14 +280,24 @@ class DigestBuilder:
         self.entries.append(entry)
         self._lines[section].append(line)
 
-    def add_entry(self, entry: Mapping[str, Any], done: tuple[str, datetime] | None = None) -> None:
+    def add_entry(self, entry: DigestEntry, done: tuple[str, datetime] | None = None) -> None:
         """Add a stored payload entry; `done` = (who, when) marks it ✅."""
         if done is None:
-            self.add(**{name: entry[name] for name in _ENTRY_FIELDS if name in entry})
+            self.add(
+                entry["n"],
+                entry["key"],
+                entry["task_id"],
+                entry["title"],
+                entry["due"],
+                entry["section"],
+                entry["days"],
+                entry.get("owners"),
+                entry.get("owners_total", 0),
+            )
             return
         n = entry["n"]
         due = date.fromisoformat(entry["due"])
-        self.entries.append(dict(entry))
+        self.entries.append(entry.copy())
         self._lines[entry["section"]].append(
             format_item_line(n, entry["title"], due, entry["days"], self.locale, done=done)
         )
@@ -314,7 +327,7 @@ class DigestBuilder:
 
 
 def render_digest_from_payload(
-    payload: Mapping[str, Any],
+    payload: DigestPayload,
     confirmations: Mapping[str, tuple[str, datetime]],
     channel: str | None,
     locale: str = "vi",
@@ -451,13 +464,13 @@ def render_post(occurrence: Occurrence, plan: Plan | None = None, locale: str = 
 # --- the escalation to admins ------------------------------------------------------------
 
 
-def render_escalation(payload: Mapping[str, Any], locale: str = "vi") -> str:
+def render_escalation(payload: EscalationPayload, locale: str = "vi") -> str:
     """The admins' daily list of units with items overdue ≥ `threshold` days.
 
-    Payload: see scheduler/planner.py. Entries are grouped under their unit, in the
+    Entries are grouped under their unit, in the
     order of payload["units"]; units and items left out for length are counted."""
     locale = normalize_locale(locale)
-    by_unit: dict[str, list[Mapping[str, Any]]] = {}
+    by_unit: dict[str, list[EscalationEntry]] = {}
     for entry in payload["entries"]:
         by_unit.setdefault(entry["unit_id"], []).append(entry)
     units = [

@@ -18,7 +18,7 @@ import re
 import secrets
 from collections import Counter
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from bot.storage import outbox
 from bot.storage.broadcasts import (
@@ -40,6 +40,8 @@ from content.channels import traits
 from content.dates import format_date_short
 from content.due import DueMessage
 from content.i18n import Translator
+from content.items import Item
+from content.payloads import BroadcastDialogue, BroadcastPayload, DigestEntry
 from content.plan import Address, Plan, Unit
 from handlers.commands import N_, Command, HelpLine
 from handlers.context import HandlerContext, Turn
@@ -78,14 +80,18 @@ async def active_dialogue(turn: Turn) -> Conversation | None:
     return row
 
 
-async def _save(turn: Turn, state: dict[str, Any]) -> None:
+def _state_of(conversation: Conversation) -> BroadcastDialogue:
+    return cast(BroadcastDialogue, dict(conversation.state))
+
+
+async def _save(turn: Turn, state: BroadcastDialogue) -> None:
     event = turn.event
     await save_conversation(
         turn.session, event.channel, event.chat_id, event.user_id, DIALOGUE, state, turn.now
     )
 
 
-async def _plan(turn: Turn, state: dict[str, Any]) -> Plan | None:
+async def _plan(turn: Turn, state: BroadcastDialogue) -> Plan | None:
     plan = await stored_plan(turn.session, state["plan_id"])
     if plan is None or plan.id not in {p.id for p in await turn.admin_plans()}:
         return None
@@ -164,7 +170,7 @@ def _targets_question(turn: Turn, plan: Plan) -> str:
     ) + _tags_hint(turn, plan)
 
 
-async def _on_content(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]:
+async def _on_content(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]:
     _ = turn._
     text = turn.event.text.strip()
     media = _media_of(turn)
@@ -224,7 +230,7 @@ def resolve_targets(plan: Plan, text: str, _: Translator) -> tuple[list[str], li
     return [unit_id for unit_id in ids if unit_id in chosen], tokens
 
 
-async def _on_targets(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]:
+async def _on_targets(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]:
     _ = turn._
     resolved = resolve_targets(plan, turn.event.text, _)
     if isinstance(resolved, str):
@@ -245,7 +251,7 @@ async def _on_targets(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Rep
 # --- step 3: confirmation, then the preview ---------------------------------------------
 
 
-def _media_note(turn: Turn, state: dict[str, Any]) -> str:
+def _media_note(turn: Turn, state: BroadcastDialogue) -> str:
     _ = turn._
     what = _("ảnh") if state.get("media_kind") == "photo" else _("tệp")
     channel = traits(state.get("media_channel")).display_name or state.get("media_channel", "")
@@ -256,7 +262,7 @@ def _media_note(turn: Turn, state: dict[str, Any]) -> str:
 
 
 def outgoing_text(
-    turn: Turn, state: dict[str, Any], channel: str, units: list[Unit] | None = None
+    turn: Turn, state: BroadcastDialogue, channel: str, units: list[Unit] | None = None
 ) -> str:
     """The text a chat of `channel` receives (for `units`, when confirmation is asked)."""
     _ = turn._
@@ -294,7 +300,7 @@ def outgoing_text(
 
 
 def _preview_summary(
-    turn: Turn, state: dict[str, Any], plan: Plan, chats: dict[str, list[Address]]
+    turn: Turn, state: BroadcastDialogue, plan: Plan, chats: dict[str, list[Address]]
 ) -> tuple[str, int]:
     _ = turn._
     reachable = [unit_id for unit_id, addresses in chats.items() if addresses]
@@ -325,7 +331,7 @@ def _preview_summary(
     return "\n".join(lines), chat_count
 
 
-async def _on_confirm_question(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]:
+async def _on_confirm_question(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]:
     _ = turn._
     today = turn.now.date()
     answer = parse_yes_no(turn.event.text, today.year)
@@ -342,7 +348,7 @@ async def _on_confirm_question(turn: Turn, state: dict[str, Any], plan: Plan) ->
     return await _preview(turn, state, plan)
 
 
-async def _preview(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]:
+async def _preview(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]:
     _ = turn._
     links = await active_chat_addresses(turn.session, plan.id)
     chats = {unit_id: list(links.get(unit_id, [])) for unit_id in state["unit_ids"]}
@@ -386,12 +392,13 @@ async def _preview(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]
 
 
 def _entries(
-    items: dict[str, Any], units: list[Unit], due: date, today: date, title: str
-) -> list[dict[str, Any]]:
+    items: dict[str, Item], units: list[Unit], due: date, today: date, title: str
+) -> list[DigestEntry]:
     return [
         {
             "n": n,
             "key": items[unit.id].key,
+            "task_id": items[unit.id].task_id,
             "unit_id": unit.id,
             "title": title if len(units) == 1 else f"{title} — {unit.name}",
             "due": due.isoformat(),
@@ -402,7 +409,7 @@ def _entries(
     ]
 
 
-async def _send(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]:
+async def _send(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]:
     _ = turn._
     event = turn.event
     due = date.fromisoformat(state["due"]) if state.get("due") else None
@@ -433,14 +440,18 @@ async def _send(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]:
     today = turn.now.date()
     messages = []
     for address, units in units_of_chat.items():
-        payload: dict[str, Any] = {
+        payload: BroadcastPayload = {
             "broadcast_id": broadcast.id,
             "plan_id": plan.id,
             "unit_id": units[0].id,
             "unit_ids": [unit.id for unit in units],
         }
-        if state.get("media") and address.channel == state.get("media_channel"):
-            payload[state["media_kind"]] = state["media"]
+        media = state.get("media")
+        if media and address.channel == state.get("media_channel"):
+            if state.get("media_kind") == "photo":
+                payload["photo"] = media
+            else:
+                payload["document"] = media
         if due is not None:
             title = items[units[0].id].title
             payload["entries"] = _entries(items, units, due, today, title)
@@ -497,7 +508,7 @@ def _close_preview(turn: Turn) -> Reply | None:
     return Reply(edit_message_id=turn.event.message_id)
 
 
-async def _on_preview_answer(turn: Turn, state: dict[str, Any], plan: Plan) -> list[Reply]:
+async def _on_preview_answer(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]:
     _ = turn._
     text = turn.event.text
     if is_word(text, *SEND_WORDS):
@@ -510,7 +521,7 @@ async def _on_preview_answer(turn: Turn, state: dict[str, Any], plan: Plan) -> l
 async def on_message(turn: Turn, conversation: Conversation) -> list[Reply]:
     """The admin's next message in the dialogue."""
     _ = turn._
-    state = dict(conversation.state)
+    state = _state_of(conversation)
     plan = await _plan(turn, state)
     if plan is None:
         event = turn.event
@@ -543,7 +554,7 @@ async def on_button(turn: Turn) -> list[Reply]:
     conversation = await _conversation(turn)
     if conversation is None or conversation.state.get("nonce") != nonce:
         return stale
-    state = dict(conversation.state)
+    state = _state_of(conversation)
     if state.get("step") == "sent":
         return [Reply(notice=_("Tin này đã được gửi."))]
     if state.get("step") != "preview":

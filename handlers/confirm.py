@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from bot.storage import outbox
 from bot.storage.broadcasts import broadcast_items
@@ -26,6 +25,7 @@ from content.buttons import Button, confirm_button, pack, undo_button, unpack
 from content.dates import format_day_month
 from content.items import Item
 from content.messages import render_digest_from_payload
+from content.payloads import DigestEntry
 from content.plan import Plan, Unit
 from handlers.commands import N_, Command
 from handlers.context import Turn
@@ -33,7 +33,6 @@ from handlers.events import Reply
 from handlers.formatting import clock_time, number_list, shorten
 from handlers.text import URL, fold, parse_done, parse_numbers, urls_in
 
-# Platforms whose sent messages can be edited in place (Zalo's Bot API cannot).
 NOTICE_LIMIT = 190  # Telegram shows at most 200 characters in a button answer
 
 
@@ -44,10 +43,10 @@ class Target:
     row: OutboxMessage
     plan: Plan
     units: dict[str, Unit]  # the row's units that this chat serves
-    entries: dict[int, dict[str, Any]]  # item number -> entry (owner items only)
+    entries: dict[int, DigestEntry]  # item number -> entry (owner items only)
     edit_id: str | None  # the platform message to re-render in place, if possible
 
-    def unit_of(self, entry: dict[str, Any]) -> Unit:
+    def unit_of(self, entry: DigestEntry) -> Unit:
         return self.units[entry.get("unit_id") or self.row.payload["unit_id"]]
 
     def when(self) -> str:
@@ -141,7 +140,7 @@ async def _resolve(turn: Turn, message_id: str | None) -> Target | Reply:
             ),
         )
     plan = next(cu.plan for cu in chat_units if cu.plan.id == plan_id)
-    entries: dict[int, dict[str, Any]] = {}
+    entries: dict[int, DigestEntry] = {}
     for entry in payload.get("entries", []):
         number = entry.get("n")
         unit_id = entry.get("unit_id") or payload.get("unit_id")

@@ -38,35 +38,7 @@ midnight, so a day's digest never slides into the next day). `expires_at` is the
 of the next quiet window or the end of the day, whichever comes first: a digest that
 could not go out in time is dropped, and the next day's digest lists what is still open.
 
-Payloads (stored with the outbox row; handlers and the Telegram adapter read them):
-
-digest::
-
-    {"plan_id", "unit_id", "unit_name", "date": "YYYY-MM-DD", "channel": "telegram",
-     "entries": [{"n": 1 | None, "key": item key, "task_id", "title",
-                  "due": "YYYY-MM-DD",
-                  "section": "overdue" | "today" | "upcoming" | "cooperating",
-                  "days": due minus date in days (negative when overdue),
-                  # cooperating entries only:
-                  "owners": [up to 3 owner unit names], "owners_total": int}],
-     "overdue_more": overdue items not listed,
-     "buttons": [[["✅ 1", "ok:1"], ["✅ 2", "ok:2"], ...], ...]}   # Telegram only
-
-    Owner entries are numbered 1..n in the order overdue, today, upcoming (each by due
-    date, then task order); the numbers are what "xong 2" and the "ok:2" button mean.
-
-post::
-
-    {"plan_id", "unit_id", "anniversary": anniversary key, "year": observance year,
-     "occurrence_date": "YYYY-MM-DD", "date": "YYYY-MM-DD" (the day sent),
-     "items": [item keys of this unit for the occurrence]}
-
-escalation::
-
-    {"plan_id", "plan_title", "date", "threshold": escalate_after_days,
-     "entries": [{"unit_id", "unit_name", "key", "task_id", "title", "due", "days"}],
-     "units": [{"unit_id", "unit_name", "linked": bool, "overdue": int}],
-     "more_units": units not listed, "more_items": their items}
+Payloads (stored with the outbox row) are typed in content/payloads.py.
 
 `messages_between(..., include_unlinked=True)` (for `loa simulate`) also returns what
 units without a chat would get, with channel and chat_id "" (UNLINKED).
@@ -78,7 +50,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from itertools import islice
-from typing import Any
 
 from content.anniversaries import Occurrence
 from content.channels import traits
@@ -91,6 +62,7 @@ from content.messages import (
     render_escalation,
     render_post,
 )
+from content.payloads import DigestPayload, EscalationPayload, PostPayload
 from content.plan import Plan, Settings
 from scheduler.state import PlanState
 
@@ -342,7 +314,7 @@ class _Planner:
         unit: int,
         appearances: list[tuple[int, str]],
         open_ranks: dict[int, None],
-    ) -> tuple[DigestBuilder, dict[str, Any]]:
+    ) -> tuple[DigestBuilder, DigestPayload]:
         """The unit's digest of the day: its builder (for the text) and payload base."""
         static = self.static
         builder = DigestBuilder(self.locale)
@@ -368,11 +340,12 @@ class _Planner:
             key, task_id, title, due_iso, due = static[rank]
             names, total = self.owners_of[rank]
             add(None, key, task_id, title, due_iso, "cooperating", due - number, names, total)
-        base = {
+        base: DigestPayload = {
             "plan_id": self.plan.id,
             "unit_id": self.unit_ids[unit],
             "unit_name": self.unit_names[unit],
             "date": iso,
+            "channel": None,
             "entries": builder.entries,
             "overdue_more": len(open_ranks) - len(listed),
         }
@@ -380,7 +353,7 @@ class _Planner:
 
     def _digest_message(
         self,
-        digest: tuple[DigestBuilder, dict[str, Any]],
+        digest: tuple[DigestBuilder, DigestPayload],
         chat: Chat,
         not_before: datetime,
         expires_at: datetime,
@@ -389,7 +362,7 @@ class _Planner:
         builder, base = digest
         channel, chat_id, where = chat
         # The unit's last chat takes the payload itself; earlier ones get copies.
-        payload = base if last else {**base}
+        payload = base if last else base.copy()
         payload["channel"] = channel or None
         if traits(channel).buttons:
             payload["buttons"] = digest_buttons(base["entries"])
@@ -461,15 +434,15 @@ class _Planner:
             not_before=not_before,
             expires_at=expires_at,
             plan_id=self.plan.id,
-            payload={
-                "plan_id": self.plan.id,
-                "unit_id": unit_id,
-                "anniversary": occurrence.key,
-                "year": occurrence.year,
-                "occurrence_date": occurrence.date.isoformat(),
-                "date": iso,
-                "items": keys,
-            },
+            payload=PostPayload(
+                plan_id=self.plan.id,
+                unit_id=unit_id,
+                anniversary=occurrence.key,
+                year=occurrence.year,
+                occurrence_date=occurrence.date.isoformat(),
+                date=iso,
+                items=keys,
+            ),
         )
 
     # --- escalations ------------------------------------------------------------------------
@@ -505,7 +478,7 @@ class _Planner:
         ]
         rest = late[ESCALATION_UNITS_SHOWN:]
         number = day.toordinal()
-        payload = {
+        payload: EscalationPayload = {
             "plan_id": self.plan.id,
             "plan_title": self.plan.title,
             "date": day.isoformat(),

@@ -1,0 +1,121 @@
+"""The shapes of what is stored with an outbox row (its payload) and of the broadcast
+dialogue's state: written by the planner and the handlers, read back by the handlers,
+the dispatcher and the message texts. JSON in the database, typed here.
+
+digest: one unit's reminder of the day. Owner entries are numbered 1..n in the order
+overdue, today, upcoming (each by due date, then task order); the numbers are what
+"xong 2" and the "ok:2" button mean. Cooperating entries have no number.
+
+post: the suggested post for one anniversary, to one unit.
+
+escalation: the admins' list of units with items overdue past `escalate_after_days`.
+
+broadcast: an admin's message to units; with `entries` when it asks them to confirm.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NotRequired, TypedDict
+
+Section = Literal["overdue", "today", "upcoming", "cooperating"]
+# Buttons as stored: rows of [label, packed data] (content.buttons.pack).
+ButtonRows = list[list[list[str]]]
+
+
+class DigestEntry(TypedDict):
+    n: int | None  # None: for information only (cooperating)
+    key: str  # the item key
+    task_id: str
+    title: str
+    due: str  # YYYY-MM-DD
+    section: Section
+    days: int  # due minus the digest's date (negative when overdue)
+    owners: NotRequired[list[str]]  # cooperating entries: up to OWNERS_SHOWN owner names
+    owners_total: NotRequired[int]
+    unit_id: NotRequired[str]  # broadcast entries: the unit asked to confirm
+
+
+class DeliveryState(TypedDict, total=False):
+    """What the dispatcher adds to any payload while delivering it."""
+
+    buttons: ButtonRows  # channels with buttons only
+    photo: str  # a file id or URL sent with the text
+    document: str
+    parts_sent: list[str]  # ids of the parts of a split message already delivered
+
+
+class DigestPayload(DeliveryState):
+    plan_id: str
+    unit_id: str
+    unit_name: str
+    date: str  # YYYY-MM-DD
+    channel: str | None
+    entries: list[DigestEntry]
+    overdue_more: int  # overdue items not listed
+
+
+class PostPayload(DeliveryState):
+    plan_id: str
+    unit_id: str
+    anniversary: str  # the anniversary key
+    year: int  # the observance year
+    occurrence_date: str  # YYYY-MM-DD
+    date: str  # the day it is sent
+    items: list[str]  # this unit's item keys for the occurrence
+
+
+class EscalationEntry(TypedDict):
+    unit_id: str
+    unit_name: str
+    key: str
+    task_id: str
+    title: str
+    due: str
+    days: int
+
+
+class EscalationUnit(TypedDict):
+    unit_id: str
+    unit_name: str
+    linked: bool
+    overdue: int
+
+
+class EscalationPayload(DeliveryState):
+    plan_id: str
+    plan_title: str
+    date: str
+    threshold: int  # escalate_after_days
+    entries: list[EscalationEntry]
+    units: list[EscalationUnit]
+    more_units: int
+    more_items: int
+
+
+class BroadcastPayload(DeliveryState):
+    broadcast_id: int
+    plan_id: str
+    unit_id: str  # the first unit the chat serves
+    unit_ids: list[str]  # every target unit this chat serves
+    entries: NotRequired[list[DigestEntry]]  # when the units are asked to confirm
+
+
+Step = Literal["content", "targets", "confirm", "preview", "sent"]
+MediaKind = Literal["photo", "document"]
+
+
+class BroadcastDialogue(TypedDict, total=False):
+    """/guitin's state between messages, kept per admin and chat."""
+
+    step: Step
+    plan_id: str
+    text: str
+    media_kind: MediaKind
+    media: str
+    media_channel: str
+    unit_ids: list[str]
+    targets: list[str]  # the tokens the admin typed, as understood
+    due: str | None  # YYYY-MM-DD when the units must confirm; None: no confirmation
+    nonce: str  # ties the preview's buttons to this dialogue
+    preview: str
+    broadcast_id: int
