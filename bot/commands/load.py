@@ -63,7 +63,13 @@ def validate(paths: list[str]) -> tuple[list[tuple[Plan, str]], list[PlanProblem
 
 
 def run(args: argparse.Namespace) -> int:
-    plans, problems = validate(args.paths)
+    return load_files(args.paths)
+
+
+def load_files(paths: list[str], config: Config | None = None) -> int:
+    """Validate every file, then store them all and print what changed; the exit code
+    (2 and nothing stored when any file has a problem)."""
+    plans, problems = validate(paths)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -79,4 +85,4 @@ def run(args: argparse.Namespace) -> int:
             print("\n".join(report.lines()))
         return 0
 
-    return run_with_database(store)
+    return run_with_database(store, config=config)

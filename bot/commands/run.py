@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     if args.plan:
         from bot.commands.load import load_files
 
-        status = asyncio.run(load_files(config, args.plan))
+        status = load_files(args.plan, config)
         if status:
             return status
     from bot.app import run_forever

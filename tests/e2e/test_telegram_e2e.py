@@ -245,3 +245,28 @@ async def _until(condition, what: str, seconds: float = 15) -> None:  # type: ig
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.05)
+
+
+async def test_run_with_a_plan_loads_it_first_and_sends_its_digest(tmp_path: Path, fake) -> None:
+    fake.add_chat(-1001, "supergroup", title="Phòng Tuyên truyền A")
+    env = telegram_env(tmp_path, fake, "2026-03-02T07:29:58+07:00")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(DIGEST_PLAN, encoding="utf-8")
+
+    async with LoaProcess(env, "--plan", str(plan), cwd=tmp_path) as loa:
+        await loa.wait_healthy()
+        [digest] = await fake.wait_for_messages(1, chat_id=-1001, timeout=30)
+        assert "1. Gửi báo cáo tuyên truyền tháng 2" in digest.text
+        assert "Đã nạp mới kế hoạch e2e-telegram" in loa.output()
+
+
+async def test_run_with_a_broken_plan_says_where_and_does_not_start(tmp_path: Path, fake) -> None:
+    env = telegram_env(tmp_path, fake, "2026-03-02T07:29:58+07:00")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(DIGEST_PLAN.replace("due: 2026-03-02", "due: 2026-02-30", 1), "utf-8")
+
+    result = await run_loa_async("run", "--plan", str(plan), env=env, cwd=tmp_path, timeout=60)
+
+    assert result.returncode == 2
+    assert f"{plan}:" in result.stderr and "2026-02-30" in result.stderr
+    assert fake.sent == []
