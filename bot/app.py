@@ -167,9 +167,9 @@ class LoaApp:
                 self.web.add_health(name, channel.health)
         if not self.channels:
             raise SystemExit("Không kênh nào khởi động được; xem các dòng log ở trên.")
-        self.context.bot_usernames.update(
-            {name: channel.username for name, channel in self.channels.items() if channel.username}
-        )
+        self.context.bot_usernames = {
+            name: channel.username for name, channel in self.channels.items() if channel.username
+        }
         await self.web.start(self.config.listen_host, self.config.listen_port)
         self.scheduler.add_job(
             self.wake,

@@ -132,6 +132,9 @@ def _check_day_month(a: Anniversary) -> None:
         raise ValueError(f"{a.key}: {a.day}/{a.month} is not a valid {a.calendar} day/month")
 
 
+SolarDate = date  # inside Occurrence, `date` names its field
+
+
 @dataclass(frozen=True)
 class Occurrence:
     """One year's observance of an anniversary."""
@@ -142,7 +145,7 @@ class Occurrence:
     tier: Tier
     title: str
     lunar: LunarDate | None  # the lunar date observed, for lunar anniversaries
-    origin: date | None  # solar date of the original event
+    origin: SolarDate | None  # solar date of the original event
 
     @property
     def key(self) -> str:

@@ -10,7 +10,7 @@ or stale press changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal
 
 ButtonAction = Literal["ok", "undo", "bc:send", "bc:cancel"]
 
@@ -47,12 +47,14 @@ def unpack(data: str | None) -> Pressed | None:
     if not data:
         return None
     action, _, arg = data.rpartition(":")
-    if action in _NUMBERED:
-        if not arg.isdigit() or not arg.isascii() or len(arg) > _MAX_NUMBER_DIGITS:
-            return None
-        return Pressed(cast(ButtonAction, action), number=int(arg))
-    if action in _NONCED and arg.isascii() and arg.isalnum():
-        return Pressed(cast(ButtonAction, action), nonce=arg)
+    for known in _NUMBERED:
+        if action == known:
+            if not arg.isdigit() or not arg.isascii() or len(arg) > _MAX_NUMBER_DIGITS:
+                return None
+            return Pressed(known, number=int(arg))
+    for known in _NONCED:
+        if action == known and arg.isascii() and arg.isalnum():
+            return Pressed(known, nonce=arg)
     return None
 
 

@@ -347,7 +347,7 @@ def render_digest_from_payload(
     )
 
 
-def render_digest(payload: Mapping[str, Any], channel: str | None, locale: str = "vi") -> str:
+def render_digest(payload: DigestPayload, channel: str | None, locale: str = "vi") -> str:
     """The digest as first sent: nothing confirmed yet."""
     return render_digest_from_payload(payload, {}, channel, locale)
 

@@ -41,7 +41,7 @@ from content.dates import format_date_short
 from content.due import DueMessage
 from content.i18n import Translator
 from content.items import Item
-from content.payloads import BroadcastDialogue, BroadcastPayload, DigestEntry
+from content.payloads import BroadcastDialogue, BroadcastPayload, DigestEntry, MediaKind
 from content.plan import Address, Plan, Unit
 from handlers.commands import N_, Command, HelpLine
 from handlers.context import HandlerContext, Turn
@@ -55,7 +55,6 @@ TEXT_LIMIT = 4000
 CAPTION_LIMIT = 850
 DEFAULT_DUE_DAYS = 7
 ACTIVE_STEPS = ("content", "targets", "confirm", "preview")
-SENDABLE_MEDIA = ("photo", "document")
 ALL_WORDS = ("tất cả", "tat ca", "all", "toàn bộ", "tat ca don vi", "tất cả đơn vị")
 SEND_WORDS = ("gửi", "gui", "send", "gửi đi", "gui di", "ok")
 CANCEL_WORDS = ("huỷ", "hủy", "huy", "cancel", "thôi", "thoi", "không gửi", "khong gui")
@@ -78,6 +77,11 @@ async def active_dialogue(turn: Turn) -> Conversation | None:
     if row is None or row.state.get("step") not in ACTIVE_STEPS:
         return None
     return row
+
+
+def _due(state: BroadcastDialogue) -> date | None:
+    due = state.get("due")
+    return date.fromisoformat(due) if due else None
 
 
 def _state_of(conversation: Conversation) -> BroadcastDialogue:
@@ -144,11 +148,11 @@ async def on_command(turn: Turn) -> list[Reply]:
 # --- step 1: content --------------------------------------------------------------------
 
 
-def _media_of(turn: Turn) -> tuple[str, str, str] | None:
+def _media_of(turn: Turn) -> tuple[MediaKind, str, str] | None:
     """(kind, reference, channel) of a photo or document sent with the message."""
     event = turn.event
     for attachment in event.attachments:
-        if attachment.kind in SENDABLE_MEDIA:
+        if attachment.kind == "photo" or attachment.kind == "document":
             return attachment.kind, attachment.ref, event.channel
     return None
 
@@ -188,7 +192,7 @@ async def _on_content(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[
         return [Reply(text=message % {"n": len(text), "limit": limit})]
     state = {**state, "step": "targets", "text": text}
     if media is not None:
-        state.update(media_kind=media[0], media=media[1], media_channel=media[2])
+        state["media_kind"], state["media"], state["media_channel"] = media
     await _save(turn, state)
     return [Reply(text=_targets_question(turn, plan))]
 
@@ -269,8 +273,8 @@ def outgoing_text(
     parts = [state["text"]] if state["text"] else []
     if state.get("media") and channel != state.get("media_channel"):
         parts.append(_media_note(turn, state))
-    if state.get("due"):
-        due = format_date_short(date.fromisoformat(state["due"]), turn.ctx.locale)
+    if due_day := _due(state):
+        due = format_date_short(due_day, turn.ctx.locale)
         if units is not None and len(units) > 1:
             how = "; ".join(
                 _("«xong %(n)d» cho %(unit)s") % {"n": n, "unit": unit.name}
@@ -321,10 +325,10 @@ def _preview_summary(
         lines.append(
             _("⚠️ Chưa liên kết nhóm chat nên sẽ không nhận được: %(units)s") % {"units": names}
         )
-    if state.get("due"):
+    if due_day := _due(state):
         lines.append(
             _("Yêu cầu xác nhận trước %(due)s.")
-            % {"due": format_date_short(date.fromisoformat(state["due"]), turn.ctx.locale)}
+            % {"due": format_date_short(due_day, turn.ctx.locale)}
         )
     else:
         lines.append(_("Không yêu cầu xác nhận."))
@@ -412,7 +416,7 @@ def _entries(
 async def _send(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]:
     _ = turn._
     event = turn.event
-    due = date.fromisoformat(state["due"]) if state.get("due") else None
+    due = _due(state)
     broadcast = await create_broadcast(
         turn.session,
         plan_id=plan.id,
@@ -479,7 +483,7 @@ async def _send(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]
         turn,
         {
             "step": "sent",
-            "nonce": state.get("nonce"),
+            "nonce": state.get("nonce", ""),
             "broadcast_id": broadcast.id,
             "plan_id": plan.id,
         },

@@ -48,7 +48,7 @@ class Command:
 
 
 def help_lines(commands: Iterable[Command], _: Translator, *, admin: bool) -> list[str]:
-    """"/nhiemvu — việc đang mở của đơn vị" lines; in English, under the English names."""
+    """ "/nhiemvu — việc đang mở của đơn vị" lines; in English, under the English names."""
     lines = []
     for command in commands:
         line = command.admin_help if admin else command.staff_help

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from bot.storage import outbox
 from bot.storage.broadcasts import broadcast_items
@@ -25,7 +26,7 @@ from content.buttons import Button, confirm_button, pack, undo_button, unpack
 from content.dates import format_day_month
 from content.items import Item
 from content.messages import render_digest_from_payload
-from content.payloads import DigestEntry
+from content.payloads import DigestEntry, DigestPayload
 from content.plan import Plan, Unit
 from handlers.commands import N_, Command
 from handlers.context import Turn
@@ -180,7 +181,7 @@ async def _rerendered(turn: Turn, target: Target) -> Reply | None:
         for key, row in active.items()
     }
     text = render_digest_from_payload(
-        target.row.payload, confirmations, turn.event.channel, turn.ctx.locale
+        cast(DigestPayload, target.row.payload), confirmations, turn.event.channel, turn.ctx.locale
     )
     confirmed = {n for n, entry in target.entries.items() if entry["key"] in active}
     layout = target.row.payload.get("buttons") or [
@@ -191,9 +192,9 @@ async def _rerendered(turn: Turn, target: Target) -> Reply | None:
         buttons = []
         for label, data in layout_row:
             pressed = unpack(data)
-            number = pressed.number if pressed else None
-            if number is None:
+            if pressed is None or pressed.number is None:
                 continue
+            number = pressed.number
             if number in confirmed:
                 buttons.append(undo_button(number))
             else:

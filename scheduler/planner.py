@@ -62,7 +62,7 @@ from content.messages import (
     render_escalation,
     render_post,
 )
-from content.payloads import DigestPayload, EscalationPayload, PostPayload
+from content.payloads import DigestPayload, EscalationPayload, PostPayload, Section
 from content.plan import Plan, Settings
 from scheduler.state import PlanState
 
@@ -75,6 +75,10 @@ UNLINKED_CHAT: Chat = (UNLINKED, UNLINKED, "unlinked")
 
 
 # --- when ---------------------------------------------------------------------------------
+
+
+def _lead_section(lead: int) -> Section:
+    return "upcoming" if lead else "today"
 
 
 def send_window(plan: Plan, day: date) -> tuple[datetime, datetime]:
@@ -188,7 +192,7 @@ class _Planner:
         self.hidden: dict[int, int] = {}
         self.unit_of: dict[int, int] = {}
         # day ordinal -> [(rank, section)]: lead-day and due-day appearances
-        self.appearances: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        self.appearances: dict[int, list[tuple[int, Section]]] = defaultdict(list)
         self.overdue_from: dict[int, list[int]] = defaultdict(list)
         self.confirmed_on: dict[int, list[int]] = defaultdict(list)
         # Owner posts: the item's lead days and due day, and the anniversary itself.
@@ -202,7 +206,7 @@ class _Planner:
         cooperating: list[tuple[int, tuple[str, int]]] = []
         # (task, tier) -> [(days before due, owner section)], earliest first; the due day
         # always counts.
-        offsets_of: dict[tuple[str, str], tuple[tuple[int, str], ...]] = {}
+        offsets_of: dict[tuple[str, str], tuple[tuple[int, Section], ...]] = {}
         for rank, item in enumerate(self.items):
             due = item.due.toordinal()
             owner = item.role == "owner"
@@ -212,7 +216,7 @@ class _Planner:
             if offsets is None:
                 leads = {lead for lead in lead_days_for(plan, item) if lead >= 0} | {0}
                 offsets = offsets_of[(item.task_id, item.tier)] = tuple(
-                    (lead, "upcoming" if lead else "today") for lead in sorted(leads, reverse=True)
+                    (lead, _lead_section(lead)) for lead in sorted(leads, reverse=True)
                 )
             in_window = first <= anniversary <= last
             if due - offsets[0][0] > last and not (owner and in_window):
@@ -278,7 +282,7 @@ class _Planner:
     def _day(self, day: date, overdue: list[dict[int, None]]) -> Iterator[DueMessage]:
         number = day.toordinal()
         hidden, unit_of = self.hidden, self.unit_of
-        by_unit: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        by_unit: dict[int, list[tuple[int, Section]]] = defaultdict(list)
         for appearance in self.appearances.get(number, ()):
             rank = appearance[0]
             if number < hidden[rank]:
@@ -312,7 +316,7 @@ class _Planner:
         number: int,
         iso: str,
         unit: int,
-        appearances: list[tuple[int, str]],
+        appearances: list[tuple[int, Section]],
         open_ranks: dict[int, None],
     ) -> tuple[DigestBuilder, DigestPayload]:
         """The unit's digest of the day: its builder (for the text) and payload base."""

@@ -88,7 +88,7 @@ def summary(plan: Plan, today: date) -> list[str]:
     lines.append(unit_line)
     admins = f" ({_by_channel(list(plan.admins))})" if plan.admins else " (thêm bằng LOA_ADMINS)"
     lines.append(f"  Quản trị viên: {len(plan.admins)}{admins}")
-    kinds = Counter(task.kind for task in plan.tasks)
+    kinds: Counter[str] = Counter(task.kind for task in plan.tasks)
     shown_kinds = ", ".join(f"{kinds[kind]} {label}" for kind, label in _KIND_LABELS.items())
     lines.append(f"  Nhiệm vụ: {len(plan.tasks)} ({shown_kinds})")
     tiers = Counter(occurrence.tier for occurrence in plan.campaign_occurrences)

@@ -57,7 +57,7 @@ def _select(
         choose_plan(plans, None)  # raises "no plan loaded"
     if unit is None:
         return [(plan, None) for plan in chosen]
-    selected = []
+    selected: list[tuple[Plan, str | None]] = []
     for plan in chosen:
         found = find_unit(plan, unit)
         if found is not None:

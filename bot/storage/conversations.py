@@ -7,6 +7,7 @@ message is read afresh instead of as an answer to a question asked long ago.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,7 +44,7 @@ async def save_conversation(
     chat_id: str,
     user_id: str,
     name: str,
-    state: dict[str, Any],
+    state: Mapping[str, Any],
     now: datetime,
 ) -> Conversation:
     """Start a dialogue or move it on; the lifetime counts from now."""
