@@ -31,6 +31,7 @@ from handlers.router import ALL_COMMANDS, handle
 from scheduler.delivery import Channel, ChannelDown
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
+from scheduler.housekeeping import Housekeeping, Retention
 
 log = logging.getLogger("loa")
 
@@ -152,7 +153,10 @@ class LoaApp:
             self.clock,
             dispatcher,
             self.config.admins,
-            hooks=[lambda: finished_broadcast_reports(self.context)],
+            hooks=[
+                lambda: finished_broadcast_reports(self.context),
+                Housekeeping(self.database, self.clock, Retention()),
+            ],
         )
         self.web.add_health("database", self.database.ping)
         self.web.add_health("scheduler", self._scheduler_health)

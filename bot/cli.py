@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "progress",
     "invite",
     "chat",
+    "privacy",
 )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from content.buttons import unpack
-from handlers import broadcast, calendar, confirm, linking, progress, tasks
+from handlers import broadcast, calendar, confirm, linking, privacy, progress, tasks
 from handlers import help as help_texts
 from handlers.commands import N_, Command, by_name
 from handlers.context import HandlerContext, Turn, TurnHook
@@ -32,6 +32,7 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *calendar.COMMANDS,
     *linking.COMMANDS,
     *broadcast.COMMANDS,
+    *privacy.COMMANDS,
     Command("huongdan", "help", _on_help, menu=N_("Hướng dẫn sử dụng")),
 )
 COMMANDS_BY_NAME = by_name(ALL_COMMANDS)

@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.channels.console import ConsoleChannel, OutputFormat
-from bot.commands._common import UserError, choose_plan, find_unit, run_with_database, unknown_unit
+from bot.commands._common import (
+    UserError,
+    choose_plan,
+    find_unit,
+    fold,
+    run_with_database,
+    unknown_unit,
+)
 from bot.config import Config
 from bot.storage import outbox
 from bot.storage.db import Database
@@ -68,7 +75,7 @@ def register(subparsers: Any) -> None:
 def _person(name: str | None) -> tuple[str, str]:
     """(user id, display name): the id is the name in ASCII, stable across runs."""
     shown = (name or "").strip() or getpass.getuser() or "Cán bộ"
-    slug = re.sub(r"[^a-z0-9]+", "-", shown.lower().encode("ascii", "ignore").decode()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(shown)).strip("-")
     return f"cli-{slug or 'user'}", shown
 
 

@@ -191,3 +191,17 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class ErasureRecord(SQLModel, table=True):
+    """A person's data was erased: kept so the erasure can be applied again to an older
+    backup restored later. Holds no personal data: `subject` is a keyed hash of the
+    address (bot/storage/privacy.py), `requested_by` says how ("cli" or "admin")."""
+
+    __tablename__ = "erasures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(index=True)
+    erased_at: datetime = _when()
+    requested_by: str
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

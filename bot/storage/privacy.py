@@ -1,0 +1,513 @@
+"""What Loa holds about one person, to give it back or erase it (Luật Bảo vệ dữ liệu cá
+nhân 91/2025/QH15), and the log of erasures that survives them.
+
+A person is an address, `telegram:123` or `zalo:abc`. They appear as:
+- the confirmer of items (confirmations: confirmed_by, confirmed_by_name, undone_by,
+  with the photos they sent as evidence);
+- the sender of raw updates (inbound_events: their id anywhere in the payload, as the
+  "id" of a "from" or "chat" object);
+- the one who linked a chat or made or used an invite, and their private chat with the
+  bot (chat_links, invites, outbox rows and sent messages to that chat);
+- an admin's broadcasts and dialogues (broadcasts, conversations);
+- their name in texts Loa sent (outbox rows that name them).
+
+Erasing keeps every unit's progress as it was: a confirmation stays, its confirmer
+becomes "một cán bộ của <đơn vị>". The erasure log keeps no address: only a keyed hash
+(HMAC-SHA256 with a secret kept in the settings table) and when, so that an erasure can
+be applied again to an older backup restored later, and only to what predates it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select, true
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.models import (
+    Broadcast,
+    ChatLink,
+    Confirmation,
+    Conversation,
+    ErasureRecord,
+    InboundEvent,
+    Invite,
+    OutboxMessage,
+    SentMessage,
+)
+from bot.storage.outbox import FAILED, SENT, STALE
+from bot.storage.settings import get_or_create_secret
+from content.dates import to_local
+
+ERASED = ""  # what an erased address becomes
+_HASH_KEY = "privacy_hash_key"
+# Evidence that is a link stays (it points at the unit's publication, which reports
+# cite); anything else is a file the person sent.
+_LINK = re.compile(r"https?://", re.IGNORECASE)
+
+
+def anonymous_name(unit_name: str) -> str:
+    return f"một cán bộ của {unit_name}"
+
+
+def _id_tokens(payload: Any) -> Iterator[str]:
+    """Every value of an "id" key in a JSON document (users, chats, senders)."""
+    stack = [payload]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "id" and isinstance(value, str | int) and not isinstance(value, bool):
+                    yield str(value)
+                elif isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _names_in(payload: Any, user_id: str) -> set[str]:
+    """The display names a payload gives the person (Telegram first/last/username,
+    Zalo display_name), looked up in the object whose id is theirs."""
+    names: set[str] = set()
+    stack = [payload]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if str(node.get("id")) == user_id:
+                full = " ".join(
+                    str(node[part]) for part in ("first_name", "last_name") if node.get(part)
+                )
+                names.update(
+                    name
+                    for name in (full, node.get("display_name"), node.get("username"))
+                    if isinstance(name, str) and name.strip()
+                )
+            stack.extend(value for value in node.values() if isinstance(value, dict | list))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return names
+
+
+@dataclass(frozen=True)
+class Person:
+    channel: str
+    user_id: str
+
+    @classmethod
+    def parse(cls, address: str) -> Person:
+        channel, sep, user_id = address.strip().partition(":")
+        if not sep or not channel or not user_id or ":" in user_id:
+            raise ValueError(f"địa chỉ '{address}' phải có dạng kênh:mã, ví dụ telegram:123456")
+        return cls(channel.lower(), user_id)
+
+    @property
+    def address(self) -> str:
+        return f"{self.channel}:{self.user_id}"
+
+
+@dataclass
+class Holdings:
+    """Everything found about a person, as rows; `names` are the names they went by."""
+
+    person: Person
+    names: set[str] = field(default_factory=set)
+    confirmations: list[Confirmation] = field(default_factory=list)
+    undone: list[Confirmation] = field(default_factory=list)
+    updates: list[InboundEvent] = field(default_factory=list)
+    links: list[ChatLink] = field(default_factory=list)  # linked by them, or their chat
+    invites: list[Invite] = field(default_factory=list)
+    broadcasts: list[Broadcast] = field(default_factory=list)
+    conversations: list[Conversation] = field(default_factory=list)
+    private_messages: list[OutboxMessage] = field(default_factory=list)
+    naming_messages: list[OutboxMessage] = field(default_factory=list)  # texts with a name
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "confirmations": len(self.confirmations),
+            "undone": len(self.undone),
+            "updates": len(self.updates),
+            "links": len(self.links),
+            "invites": len(self.invites),
+            "broadcasts": len(self.broadcasts),
+            "conversations": len(self.conversations),
+            "private_messages": len(self.private_messages),
+            "naming_messages": len(self.naming_messages),
+        }
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts().values()) and not self.names
+
+
+def _before(column: Any, cutoff: datetime | None) -> Any:
+    return true() if cutoff is None else column <= cutoff
+
+
+async def find(session: AsyncSession, person: Person, before: datetime | None = None) -> Holdings:
+    """Everything about `person` (only what is older than `before`, when given)."""
+    address, chat = person.address, person.user_id
+    found = Holdings(person)
+    found.confirmations = list(
+        await session.scalars(
+            select(Confirmation).where(
+                Confirmation.confirmed_by == address,
+                _before(Confirmation.confirmed_at, before),
+            )
+        )
+    )
+    found.undone = list(
+        await session.scalars(
+            select(Confirmation).where(
+                Confirmation.undone_by == address, _before(Confirmation.undone_at, before)
+            )
+        )
+    )
+    found.names.update(
+        row.confirmed_by_name for row in found.confirmations if row.confirmed_by_name
+    )
+    for row in await session.scalars(
+        select(InboundEvent).where(
+            InboundEvent.channel == person.channel, _before(InboundEvent.received_at, before)
+        )
+    ):
+        if chat in set(_id_tokens(row.payload)):
+            found.updates.append(row)
+            found.names.update(_names_in(row.payload, chat))
+    found.links = list(
+        await session.scalars(
+            select(ChatLink).where(
+                _before(ChatLink.linked_at, before),
+                or_(
+                    ChatLink.linked_by == address,
+                    (ChatLink.channel == person.channel)
+                    & (ChatLink.chat_id == chat)
+                    & (ChatLink.chat_type == "private"),
+                ),
+            )
+        )
+    )
+    found.invites = list(
+        await session.scalars(
+            select(Invite).where(
+                _before(Invite.created_at, before),
+                or_(Invite.created_by == address, Invite.used_by == address),
+            )
+        )
+    )
+    found.broadcasts = list(
+        await session.scalars(
+            select(Broadcast).where(
+                _before(Broadcast.created_at, before),
+                or_(Broadcast.created_by == address, Broadcast.origin == address),
+            )
+        )
+    )
+    found.conversations = list(
+        await session.scalars(
+            select(Conversation).where(
+                Conversation.channel == person.channel,
+                Conversation.user_id == chat,
+                _before(Conversation.updated_at, before),
+            )
+        )
+    )
+    private_chats = {link.chat_id for link in found.links if link.chat_type == "private"}
+    private_chats.add(chat)  # a private chat's id is the person's on both platforms
+    found.private_messages = list(
+        await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.channel == person.channel,
+                OutboxMessage.chat_id.in_(private_chats),
+                _before(OutboxMessage.created_at, before),
+                OutboxMessage.key.not_like("digest/%"),  # a unit's digest names no one
+            )
+        )
+    )
+    private_ids = {row.id for row in found.private_messages}
+    for name in sorted(found.names):
+        for row in await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.text.contains(name), _before(OutboxMessage.created_at, before)
+            )
+        ):
+            if row.id not in private_ids and row not in found.naming_messages:
+                found.naming_messages.append(row)
+    return found
+
+
+async def private_digests(session: AsyncSession, person: Person) -> list[OutboxMessage]:
+    """Digests sent to the person's private chat: their unit's items, addressed to them."""
+    return list(
+        await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.channel == person.channel,
+                OutboxMessage.chat_id == person.user_id,
+                OutboxMessage.key.like("digest/%"),
+            )
+        )
+    )
+
+
+def _without_files(evidence: Iterable[str]) -> list[str]:
+    return [piece for piece in evidence if _LINK.match(piece)]
+
+
+def _scrub(text: str, names: Iterable[str], replacement: str) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, replacement)
+    return text
+
+
+async def erase(
+    session: AsyncSession,
+    found: Holdings,
+    unit_names: dict[tuple[str, str], str],
+) -> dict[str, int]:
+    """Remove or anonymise everything in `found`; what was done, by kind.
+
+    `unit_names` maps (plan id, unit id) to the unit's name, for the anonymous phrase."""
+    person = found.person
+    for row in found.confirmations:
+        row.confirmed_by = ERASED
+        row.confirmed_by_name = anonymous_name(
+            unit_names.get((row.plan_id, row.unit_id), row.unit_id)
+        )
+        row.evidence = _without_files(row.evidence)
+        row.chat_id = ERASED if row.chat_id == person.user_id else row.chat_id
+    for row in found.undone:
+        row.undone_by = ERASED
+    for row in found.updates:
+        # The row stays, emptied: its key still tells a redelivered update apart.
+        row.payload = {}
+    links_removed = 0
+    for link in found.links:
+        if link.channel == person.channel and link.chat_id == person.user_id:
+            await session.delete(link)
+            links_removed += 1
+        else:
+            link.linked_by = None
+    for invite in found.invites:
+        if invite.created_by == person.address:
+            invite.created_by = None
+        if invite.used_by == person.address:
+            invite.used_by = ERASED
+    for broadcast in found.broadcasts:
+        if broadcast.created_by == person.address:
+            broadcast.created_by = ERASED
+        if broadcast.origin == person.address:
+            broadcast.origin = ERASED
+    for conversation in found.conversations:
+        await session.delete(conversation)
+    private = [*found.private_messages, *await private_digests(session, person)]
+    private_ids = [row.id for row in private if row.id is not None]
+    if private_ids:
+        await session.execute(delete(SentMessage).where(SentMessage.outbox_id.in_(private_ids)))
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(private_ids)))
+    await session.execute(
+        delete(SentMessage).where(
+            SentMessage.channel == person.channel, SentMessage.chat_id == person.user_id
+        )
+    )
+    for row in found.naming_messages:
+        row.text = _scrub(row.text, found.names, "một cán bộ")
+    await session.flush()
+    return {
+        **found.counts(),
+        "links_removed": links_removed,
+        "private_messages": len(private_ids),
+    }
+
+
+async def _hash_key(session: AsyncSession) -> bytes:
+    key = await get_or_create_secret(session, _HASH_KEY, lambda: secrets.token_hex(32))
+    return key.encode()
+
+
+def _subject(key: bytes, person: Person) -> str:
+    return hmac.new(key, person.address.encode(), hashlib.sha256).hexdigest()
+
+
+async def log_erasure(
+    session: AsyncSession, person: Person, at: datetime, by: str, counts: dict[str, int]
+) -> ErasureRecord:
+    """Remember that `person` was erased at `at`: a keyed hash, never the address."""
+    record = ErasureRecord(
+        subject=_subject(await _hash_key(session), person),
+        erased_at=at,
+        requested_by=by,
+        counts=counts,
+    )
+    session.add(record)
+    await session.flush()
+    return record
+
+
+async def erased_before(session: AsyncSession, person: Person) -> datetime | None:
+    """When `person` was last erased, if ever."""
+    subject = _subject(await _hash_key(session), person)
+    result = await session.scalars(
+        select(ErasureRecord.erased_at)
+        .where(ErasureRecord.subject == subject)
+        .order_by(ErasureRecord.erased_at.desc())
+    )
+    return result.first()
+
+
+async def known_people(session: AsyncSession) -> set[Person]:
+    """Every address the database holds, to match against the erasure log."""
+    people: set[Person] = set()
+
+    def add(address: str | None) -> None:
+        if address:
+            with contextlib.suppress(ValueError):  # an erased or hand-written value
+                people.add(Person.parse(address))
+
+    for column in (
+        Confirmation.confirmed_by,
+        Confirmation.undone_by,
+        ChatLink.linked_by,
+        Invite.created_by,
+        Invite.used_by,
+        Broadcast.created_by,
+    ):
+        for value in await session.scalars(select(column).distinct()):
+            add(value)
+    for channel, user_id in await session.execute(
+        select(Conversation.channel, Conversation.user_id)
+    ):
+        people.add(Person(channel, user_id))
+    for channel, payload in await session.execute(
+        select(InboundEvent.channel, InboundEvent.payload)
+    ):
+        people.update(Person(channel, token) for token in _id_tokens(payload))
+    return people
+
+
+async def erasures_to_reapply(session: AsyncSession) -> list[tuple[Person, datetime]]:
+    """People in the database whom the erasure log says were erased, with when: what a
+    restored older backup brought back."""
+    key = await _hash_key(session)
+    logged: dict[str, datetime] = {}
+    for subject, at in await session.execute(
+        select(ErasureRecord.subject, ErasureRecord.erased_at)
+    ):
+        logged[subject] = max(at, logged.get(subject, at))
+    return sorted(
+        (
+            (person, logged[subject])
+            for person in await known_people(session)
+            if (subject := _subject(key, person)) in logged
+        ),
+        key=lambda pair: pair[0].address,
+    )
+
+
+async def anonymise_confirmations(
+    session: AsyncSession, plan_id: str, unit_names: dict[str, str], limit: int
+) -> int:
+    """Retention: confirmations of a plan long past keep their facts, not their people."""
+    rows = list(
+        await session.scalars(
+            select(Confirmation)
+            .where(Confirmation.plan_id == plan_id, Confirmation.confirmed_by != ERASED)
+            .limit(limit)
+        )
+    )
+    for row in rows:
+        row.confirmed_by = ERASED
+        row.confirmed_by_name = anonymous_name(unit_names.get(row.unit_id, row.unit_id))
+        row.undone_by = ERASED if row.undone_by else row.undone_by
+        row.evidence = _without_files(row.evidence)
+    await session.flush()
+    return len(rows)
+
+
+async def purge_updates(session: AsyncSession, older_than: datetime, limit: int) -> int:
+    """Retention: handled raw updates past their time are deleted."""
+    ids = list(
+        await session.scalars(
+            select(InboundEvent.id)
+            .where(InboundEvent.processed_at.is_not(None), InboundEvent.received_at < older_than)
+            .limit(limit)
+        )
+    )
+    if ids:
+        await session.execute(delete(InboundEvent).where(InboundEvent.id.in_(ids)))
+    return len(ids)
+
+
+async def purge_invites(session: AsyncSession, older_than: datetime, limit: int) -> int:
+    """Retention: invites used or expired long ago."""
+    codes = list(
+        await session.scalars(
+            select(Invite.code)
+            .where(
+                or_(Invite.expires_at < older_than, Invite.used_at < older_than),
+            )
+            .limit(limit)
+        )
+    )
+    if codes:
+        await session.execute(delete(Invite).where(Invite.code.in_(codes)))
+    return len(codes)
+
+
+async def purge_outbox(session: AsyncSession, older_than: datetime, limit: int) -> int:
+    """Retention: messages delivered (or given up) long ago, and their message ids."""
+    ids = list(
+        await session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status.in_((SENT, FAILED, STALE)),
+                OutboxMessage.created_at < older_than,
+            )
+            .limit(limit)
+        )
+    )
+    if ids:
+        await session.execute(delete(SentMessage).where(SentMessage.outbox_id.in_(ids)))
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+    return len(ids)
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    """A table row as JSON-ready values (dates in ISO with their offset)."""
+    values = row.model_dump()
+    return {
+        name: to_local(value).isoformat() if isinstance(value, datetime) else value
+        for name, value in values.items()
+    }
+
+
+def export(found: Holdings, now: datetime) -> dict[str, Any]:
+    """Everything held about the person, as one JSON document."""
+    return {
+        "address": found.person.address,
+        "exported_at": now.isoformat(),
+        "names": sorted(found.names),
+        "confirmations": [_plain(row) for row in found.confirmations],
+        "confirmations_undone": [_plain(row) for row in found.undone],
+        "messages_received": [_plain(row) for row in found.updates],
+        "chat_links": [_plain(row) for row in found.links],
+        "invites": [_plain(row) for row in found.invites],
+        "broadcasts": [_plain(row) for row in found.broadcasts],
+        "dialogues": [_plain(row) for row in found.conversations],
+        "messages_sent_to_them": [_plain(row) for row in found.private_messages],
+        "messages_naming_them": [_plain(row) for row in found.naming_messages],
+    }
+
+
+async def confirmation_code(session: AsyncSession, person: Person, day: str) -> str:
+    """Six digits an admin repeats to confirm erasing `person` (valid on `day`)."""
+    digest = hmac.new(
+        await _hash_key(session), f"erase/{person.address}/{day}".encode(), hashlib.sha256
+    ).digest()
+    return f"{int.from_bytes(digest[:4], 'big') % 1_000_000:06d}"
