@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TypeVar
 
-from content.anniversaries import available_provinces, catalogue, occurrences_in_year
+from content.anniversaries import occurrences_in_year
+from content.catalogues import available_provinces, catalogue
 from content.lunar import LunarDateError, to_lunar, to_solar
 
 FIRST, LAST = 1900, 2100

@@ -23,8 +23,9 @@ from typing import Any
 
 import jinja2
 
-from content.anniversaries import Occurrence, scope_display_name
+from content.anniversaries import Occurrence
 from content.buttons import confirm_button
+from content.catalogues import scope_display_name
 from content.channels import traits
 from content.dates import (
     format_date_long,

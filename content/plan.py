@@ -17,7 +17,15 @@ from types import MappingProxyType
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
-from content.anniversaries import Anniversary, Occurrence, Tier, occurrences_in_year
+from content.anniversaries import (
+    VERBS,
+    Anniversary,
+    Kind,
+    Occurrence,
+    Tier,
+    inline_title,
+    occurrences_in_year,
+)
 from content.channels import PLAN_CHANNELS, traits
 
 ChannelName = str  # a key of content.channels.CHANNELS
@@ -29,16 +37,20 @@ Role = Literal["owner", "cooperating"]
 
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
-_ENDS_WITH_KY_NIEM = re.compile(r"kỷ niệm\s*$", re.IGNORECASE)
-_KY_NIEM = "Kỷ niệm "
+# "kỷ niệm {anniversary}": the title's own verb would repeat the one before it.
+_ENDS_WITH_VERB = re.compile(r"(?:kỷ|tưởng) niệm\s*$", re.IGNORECASE)
+# Where a sentence starts: the text's start, or after . ! ? : or a line break.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\n])\s*$")
 
 
 def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
     """Replace `{name}` for the names in `values`; any other text is left as written
     (plain braces are not an error, unlike with str.format).
 
-    "bài kỷ niệm {anniversary}" gives "bài kỷ niệm 80 năm Ngày ...", not "bài kỷ niệm
-    Kỷ niệm 80 năm ...": plans write it both ways, so both read right.
+    `{anniversary}` is the occurrence title as a sentence starts with it ("Kỷ niệm 80 năm
+    Ngày …") only where a sentence starts; inside one it reads "tổ chức kỷ niệm 80 năm
+    Ngày …", and after the words "kỷ niệm"/"tưởng niệm" it drops its own verb ("bài kỷ
+    niệm {anniversary}" gives "bài kỷ niệm 80 năm Ngày …"): plans write it every way.
     """
     template = unicodedata.normalize("NFC", template)
 
@@ -47,13 +59,16 @@ def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
         value = values.get(name)
         if value is None:
             return match.group(0)
-        if (
-            name == "anniversary"
-            and value.startswith(_KY_NIEM)
-            and _ENDS_WITH_KY_NIEM.search(template, 0, match.start())
-        ):
-            return value.removeprefix(_KY_NIEM)
-        return value
+        if name != "anniversary":
+            return value
+        before = template[: match.start()]
+        if _ENDS_WITH_VERB.search(before):
+            for verb in VERBS:
+                if value.startswith(verb + " "):
+                    return value.removeprefix(verb + " ")
+        if _SENTENCE_START.search(before):
+            return value
+        return inline_title(value)
 
     return PLACEHOLDER.sub(replace, template)
 
@@ -111,6 +126,8 @@ class Settings:
     lead_days: Mapping[Tier, tuple[int, ...]] = field(default_factory=_default_lead_days)
     escalate_after_days: int = 2
     quiet_hours: tuple[time, time] | None = (time(21, 0), time(7, 0))
+    # Suggested posts come with a banner image where the channel can upload one.
+    post_banners: bool = True
 
     def in_quiet_hours(self, t: time) -> bool:
         """True inside [start, end); a window whose start is after its end wraps midnight."""
@@ -121,6 +138,18 @@ class Settings:
         if start <= end:
             return start <= t < end
         return t >= start or t < end
+
+
+@dataclass(frozen=True)
+class PostOverride:
+    """What a plan changes in one anniversary's suggested post (`posts:` in the file).
+
+    `text` replaces the post's body (the paragraphs between the date and the slogans),
+    placeholders filled; `template` picks the built-in post of another kind (e.g.
+    memorial for a day the catalogue or the plan lists as major)."""
+
+    text: str | None = None
+    template: Kind | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +200,7 @@ class Plan:
     anniversary_tiers: tuple[Tier, ...] = TIERS
     tasks: tuple[Task, ...]
     slogans: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    posts: Mapping[str, PostOverride] = field(default_factory=lambda: MappingProxyType({}))
     source_name: str = "<plan>"
 
     @cached_property
@@ -202,6 +232,9 @@ class Plan:
         return tuple(
             fill_placeholders(text, values) for text in self.slogans.get(occurrence.key, ())
         )
+
+    def post_override(self, key: str) -> PostOverride | None:
+        return self.posts.get(key)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -21,8 +21,17 @@ from zoneinfo import ZoneInfo
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from content.anniversaries import Anniversary, Tier, available_provinces, catalogue
-from content.plan import TIERS, Address, Plan, Settings, Unit, campaign_occurrences
+from content.anniversaries import KIND_LABELS, KINDS, SUMMARY_LIMIT, Anniversary, Tier
+from content.catalogues import available_provinces, catalogue
+from content.plan import (
+    TIERS,
+    Address,
+    Plan,
+    PostOverride,
+    Settings,
+    Unit,
+    campaign_occurrences,
+)
 from content.plan_reader import (
     ANNIVERSARY_PLACEHOLDERS,
     MAX_YEAR,
@@ -43,6 +52,8 @@ from content.plan_tasks import PlanContext, TaskReader
 __all__ = ["PlanError", "PlanProblem", "load_plan", "parse_plan"]
 
 _INCLUDES = ("national", "province")
+KIND_HELP = ", ".join(f"{kind} ({label})" for kind, label in KIND_LABELS.items())
+POST_PLACEHOLDERS = (*ANNIVERSARY_PLACEHOLDERS, "unit")
 _ANNIVERSARY_KEY = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
 
 
@@ -96,7 +107,7 @@ class _PlanLoader(Reader):
     def _build(self, root: Node) -> Plan | None:
         self.keys(
             root,
-            ("plan", "settings", "admins", "units", "anniversaries", "tasks", "slogans"),
+            ("plan", "settings", "admins", "units", "anniversaries", "tasks", "slogans", "posts"),
             ("plan", "units", "tasks"),
         )
         head = self.mapping(root, "plan", "plan")
@@ -113,6 +124,7 @@ class _PlanLoader(Reader):
         context = PlanContext(tuple(self.units), self.known_keys, occurrences, anniversary_tiers)
         tasks = TaskReader(self, context).read(root)
         slogans = self._slogans(root)
+        posts = self._posts(root)
         if header is None or settings is None or anniversary_tiers is None:
             return None
         return Plan(
@@ -124,6 +136,7 @@ class _PlanLoader(Reader):
             anniversary_tiers=anniversary_tiers,
             tasks=tuple(tasks),
             slogans=MappingProxyType(slogans),
+            posts=MappingProxyType(posts),
             source_name=self.file,
         )
 
@@ -169,7 +182,10 @@ class _PlanLoader(Reader):
         }
 
     def _settings(self, node: Node) -> Settings | None:
-        self.keys(node, ("digest_time", "lead_days", "escalate_after_days", "quiet_hours"))
+        self.keys(
+            node,
+            ("digest_time", "lead_days", "escalate_after_days", "quiet_hours", "post_banners"),
+        )
         before = len(self.problems)
         defaults = Settings()
         digest = defaults.digest_time
@@ -196,6 +212,7 @@ class _PlanLoader(Reader):
         quiet = defaults.quiet_hours
         if "quiet_hours" in node.data:
             quiet = self._quiet_hours(node)
+        post_banners = self.boolean(node, "post_banners", "settings.post_banners")
         if len(self.problems) > before:
             return None
         settings = Settings(
@@ -203,6 +220,7 @@ class _PlanLoader(Reader):
             lead_days=MappingProxyType(lead_days),
             escalate_after_days=defaults.escalate_after_days if escalate is None else escalate,
             quiet_hours=quiet,
+            post_banners=defaults.post_banners if post_banners is None else post_banners,
         )
         if settings.in_quiet_hours(digest):
             self.report(
@@ -380,7 +398,18 @@ class _PlanLoader(Reader):
         node = Node(value, where, line)
         self.keys(
             node,
-            ("key", "name", "date", "lunar", "origin_year", "kind", "note", "source"),
+            (
+                "key",
+                "name",
+                "date",
+                "lunar",
+                "origin_year",
+                "kind",
+                "round5",
+                "summary",
+                "note",
+                "source",
+            ),
             ("key", "name"),
         )
         before = len(self.problems)
@@ -428,11 +457,24 @@ class _PlanLoader(Reader):
                 f"{where}: năm gốc {origin_year} phải trước năm của kế hoạch ({self.year})",
             )
         kind = node.get("kind", "founding")
-        if kind not in ("major", "founding"):
+        if kind not in KINDS:
             self.report(
                 node.value_line("kind"),
-                f"{where}: kind '{show(kind)}' không hợp lệ; dùng founding (ngày thành lập, "
-                "truyền thống: năm tròn 10) hoặc major (ngày lễ lớn: năm tròn 10 và năm lẻ 5)",
+                f"{where}: kind '{show(kind)}' không hợp lệ{suggestion(str(kind), KINDS)}; "
+                f"dùng {KIND_HELP}",
+            )
+        round5 = bool(self.boolean(node, "round5", f"{where}, round5"))
+        if round5 and kind == "major":
+            self.report(
+                node.value_line("round5"),
+                f"{where}: round5 chỉ dùng cho ngày không phải major (ngày lễ lớn đã tính "
+                "năm lẻ 5)",
+            )
+        summary = self.text(node, "summary") or ""
+        if len(summary) > SUMMARY_LIMIT:
+            self.report(
+                node.value_line("summary"),
+                f"{where}: summary dài {len(summary)} ký tự; tối đa {SUMMARY_LIMIT}",
             )
         if len(self.problems) > before or day_month_year is None or not key or not name:
             return None
@@ -448,6 +490,8 @@ class _PlanLoader(Reader):
             scope="plan",
             source=self.text(node, "source") or "",
             note=self.text(node, "note") or "",
+            summary=summary,
+            round5=round5,
         )
 
     def _extra_date(self, node: Node, where: str) -> tuple[int, int, int | None] | None:
@@ -518,3 +562,44 @@ class _PlanLoader(Reader):
                 texts.append(value.strip())
             slogans[str(key)] = tuple(texts)
         return slogans
+
+    def _posts(self, root: Node) -> dict[str, PostOverride]:
+        """`posts:` anniversary key -> {text, template}: the plan's own post for a day."""
+        node = self.mapping(root, "posts", "posts")
+        posts: dict[str, PostOverride] = {}
+        if node is None:
+            return posts
+        by_key = {anniversary.key: anniversary for anniversary in self.anniversaries or ()}
+        for key in node.data:
+            where = f"posts, {key}"
+            if self.known_keys is not None and str(key) not in self.known_keys:
+                self.report(
+                    node.key_line(key), unknown_anniversary("posts", str(key), self.known_keys)
+                )
+                continue
+            entry = self.mapping(node, key, where)
+            if entry is None:
+                continue
+            self.keys(entry, ("text", "template"))
+            text = self.text(entry, "text")
+            if text is not None:
+                self.check_placeholders(text, POST_PLACEHOLDERS, entry.value_line("text"), where)
+                anniversary = by_key.get(str(key))
+                if "{ordinal}" in text and anniversary and anniversary.origin_year is None:
+                    self.report(
+                        entry.value_line("text"),
+                        f"{where}: dùng {{ordinal}} nhưng ngày kỷ niệm này không có năm gốc",
+                    )
+            template = entry.get("template")
+            if template is not None and template not in KINDS:
+                self.report(
+                    entry.value_line("template"),
+                    f"{where}: template '{show(template)}' không có"
+                    f"{suggestion(str(template), KINDS)}; dùng {KIND_HELP}",
+                )
+                template = None
+            if text is None and template is None and "template" not in entry.data:
+                self.report(node.key_line(key), f"{where}: cần text hoặc template")
+                continue
+            posts[str(key)] = PostOverride(text=text, template=template)
+        return posts

@@ -264,6 +264,18 @@ class Reader:
             return None
         return str(value).strip()
 
+    def boolean(self, node: Node, key: str, where: str) -> bool | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, bool):
+            self.report(
+                node.value_line(key),
+                f"{where}: phải là true hoặc false, không phải '{show(value)}'",
+            )
+            return None
+        return value
+
     def integer(self, node: Node, key: str, low: int, high: int, what: str) -> int | None:
         value = node.get(key)
         if value is None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from content.anniversaries import Anniversary, Occurrence, catalogue, occurrences_between
+from content.anniversaries import Anniversary, Occurrence, occurrences_between
+from content.catalogues import catalogue
 from content.dates import format_date_short, weekday_name
 from content.messages import days_phrase
 from handlers.commands import N_, Command, HelpLine

@@ -8,13 +8,11 @@ import sys
 import unicodedata
 from typing import Any
 
-from content.anniversaries import (
-    TIER_LABELS,
+from content.anniversaries import TIER_LABELS, Occurrence, occurrences_in_year
+from content.catalogues import (
     CatalogueError,
-    Occurrence,
     available_provinces,
     catalogue,
-    occurrences_in_year,
     resolve_province,
     scope_display_name,
 )

@@ -54,7 +54,7 @@ def test_the_sample_plan_is_valid_and_summarised(tmp_path: Path) -> None:
         "cho Trang thông tin điện tử, Bản tin của Sở (9 đơn vị chủ trì)"
     )
     assert upcoming[2] == (
-        "    - Thứ Hai, ngày 02/02/2026: Đăng tin, bài tuyên truyền Kỷ niệm 96 năm Ngày thành lập "
+        "    - Thứ Hai, ngày 02/02/2026: Đăng tin, bài tuyên truyền kỷ niệm 96 năm Ngày thành lập "
         "Đảng Cộng sản Việt Nam (03/02/1930 - 03/02/2026) trên Trang thông tin điện tử, Bản tin "
         "của Sở (1 đơn vị chủ trì)"
     )

@@ -10,18 +10,20 @@ import holidays
 import pytest
 
 from content.anniversaries import (
-    DATA_DIR,
     Anniversary,
+    occurrence_of,
+    occurrences_between,
+    occurrences_in_year,
+    tier_of,
+)
+from content.catalogues import (
+    DATA_DIR,
     CatalogueError,
     available_provinces,
     catalogue,
     load_catalogue_file,
-    occurrence_of,
-    occurrences_between,
-    occurrences_in_year,
     resolve_province,
     scope_display_name,
-    tier_of,
 )
 from content.lunar import LunarDate, LunarDateError, to_lunar, to_solar
 
@@ -87,7 +89,14 @@ def test_tier_rules_differ_for_major_and_founding() -> None:
     assert tier_of("major", None) == "regular"
     assert tier_of("founding", None) == "regular"
     with pytest.raises(ValueError, match="kind"):
-        tier_of("sector", 10)  # type: ignore[arg-type]
+        tier_of("anniversary", 10)  # type: ignore[arg-type]
+    # A locality that marks N ending in 5 (seed: "65 năm Ngày Bác Hồ lên thăm Lào Cai" is
+    # "đặc biệt") says so per entry; ND 111/2018 days do not otherwise.
+    assert [tier_of("event", n, round5=True) for n in (65, 70, 66)] == [
+        "round5",
+        "round10",
+        "regular",
+    ]
 
 
 def test_major_holidays_are_the_decree_145_days() -> None:
@@ -269,7 +278,11 @@ def test_plan_anniversaries_are_built_directly() -> None:
         ({"day": 30, "month": 2}, "30/2"),
         ({"day": 31, "calendar": "lunar"}, "31/1"),
         ({"month": 13}, "1/13"),
-        ({"kind": "sector"}, "kind"),
+        ({"kind": "lon"}, "kind"),
+        ({"kind": "major", "round5": True}, "round5"),
+        ({"verb": "Chào mừng"}, "verb"),
+        ({"summary": "x" * 601}, "summary"),
+        ({"summary_source": "nguồn"}, "summary_source"),
         ({"calendar": "julian"}, "calendar"),
         ({"origin_year": 2101}, "origin year"),
         ({"day": 29, "month": 2, "origin_year": 1901}, "29/2/1901"),

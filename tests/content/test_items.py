@@ -174,7 +174,7 @@ def test_per_anniversary_items() -> None:
         ("thu/tin-bai/quoc_khanh-2026/van-phong", "2026-09-01", "regular"),
     ]
     assert items[0].title == (
-        "Đăng tin, bài tuyên truyền Kỷ niệm 80 năm Ngày Tổng tuyển cử đầu tiên bầu Quốc hội "
+        "Đăng tin, bài tuyên truyền kỷ niệm 80 năm Ngày Tổng tuyển cử đầu tiên bầu Quốc hội "
         "Việt Nam (06/01/1946 - 06/01/2026)"
     )
     assert items[1].title == "Đăng tin, bài tuyên truyền Tết Nguyên đán Bính Ngọ 2026"
@@ -297,7 +297,7 @@ def test_the_sample_plan_expands() -> None:
     assert len(sector) == 1
     assert sector[0].due == date(2026, 8, 27)
     assert sector[0].title.startswith(
-        "Đăng tin, bài tuyên truyền Kỷ niệm 81 năm Ngày truyền thống ngành Lao động - "
+        "Đăng tin, bài tuyên truyền kỷ niệm 81 năm Ngày truyền thống ngành Lao động - "
         "Thương binh và Xã hội (28/08/1945 - 28/08/2026)"
     )
 

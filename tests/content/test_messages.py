@@ -8,13 +8,8 @@ from typing import Any
 
 import pytest
 
-from content.anniversaries import (
-    Anniversary,
-    Occurrence,
-    available_provinces,
-    catalogue,
-    occurrence_of,
-)
+from content.anniversaries import Anniversary, Occurrence, occurrence_of
+from content.catalogues import available_provinces, catalogue
 from content.dates import format_date_long
 from content.messages import (
     ZALO_TEXT_LIMIT,

@@ -10,7 +10,7 @@ from textwrap import dedent
 
 import pytest
 
-from content.anniversaries import catalogue
+from content.catalogues import catalogue
 from content.plan import Address, Plan, Settings
 from content.plan_loader import PlanError, PlanProblem, load_plan, parse_plan
 

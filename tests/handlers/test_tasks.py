@@ -14,7 +14,7 @@ async def test_items_keep_the_numbers_of_todays_digest(loa: Loa) -> None:
 
     assert text.startswith("📋 Việc của Văn phòng Sở\n")
     assert f"1. {BULLETIN} — quá hạn 8 ngày (hạn 25/01)" in text
-    assert "2. Đăng tin, bài tuyên truyền Kỷ niệm 96 năm" in text and "hạn hôm nay" in text
+    assert "2. Đăng tin, bài tuyên truyền kỷ niệm 96 năm" in text and "hạn hôm nay" in text
     assert text.endswith("trả lời «xong N» hoặc gõ /xong N.")
 
 
@@ -36,7 +36,7 @@ async def test_zalo_unit_with_two_overdue_items(loa: Loa) -> None:
 
     text = texts(await loa.send("/nhiemvu", channel="zalo", chat_id=DICH_VU_ZALO))
 
-    assert "1. Xây dựng kế hoạch tuyên truyền hưởng ứng Kỷ niệm 80 năm" in text
+    assert "1. Xây dựng kế hoạch tuyên truyền hưởng ứng kỷ niệm 80 năm" in text
     assert "quá hạn 41 ngày (hạn 23/12)" in text
     assert "2. Gửi tin, bài lồng ghép" in text
 
