@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "check",
     "load",
     "calendar",
+    "post",
+    "banner",
     "lunar",
     "simulate",
     "progress",

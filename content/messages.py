@@ -7,35 +7,26 @@ A digest's payload (its shape: scheduler/planner.py) and its text are built toge
 `DigestBuilder`; `render_digest_from_payload` replays a stored payload through the same
 builder, so the digest edited after a confirmation reads exactly like the one sent, with
 ✅ marks. The digest is assembled in Python rather than Jinja2: a year of a 1,000-unit
-plan is ~200,000 digests, and a Jinja2 render alone costs ~15 µs. The suggested posts
-and the escalation are prose and use the Jinja2 templates in `content/templates/`.
+plan is ~200,000 digests, and a Jinja2 render alone costs ~15 µs. The escalation is
+prose and uses a Jinja2 template in `content/templates/`; the suggested posts are
+`content/posts.py`.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
-import jinja2
-
-from content.anniversaries import Occurrence
 from content.buttons import confirm_button
-from content.catalogues import scope_display_name
 from content.channels import traits
 from content.dates import (
     format_date_long,
-    format_date_short,
     format_day_month,
     to_local,
     weekday_name,
 )
-from content.i18n import normalize_locale, translations, translator
-from content.lunar import can_chi
+from content.i18n import normalize_locale, translator
 from content.payloads import (
     ButtonRows,
     DigestEntry,
@@ -44,21 +35,12 @@ from content.payloads import (
     EscalationPayload,
     Section,
 )
-from content.plan import Plan
+from content.templating import environment, tidy
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
-ZALO_TEXT_LIMIT = 2000  # characters per Zalo message: a suggested post must fit in one
 SECTIONS = ("overdue", "today", "upcoming", "cooperating")
 BUTTONS_PER_ROW = 4
 # Cooperating entries name at most this many owner units, then "và N đơn vị khác".
 OWNERS_SHOWN = 3
-
-# Templates with a body written for one anniversary; every other key uses its kind's.
-# Most of them speak of "N năm", so they need an ordinal; Tết and Giỗ Tổ have none.
-SPECIFIC_POSTS = frozenset(
-    {"thanh_lap_dang", "giai_phong_mien_nam", "sinh_nhat_bac", "thuong_binh_liet_si", "quoc_khanh"}
-)
-SPECIFIC_POSTS_WITHOUT_ORDINAL = frozenset({"tet", "gio_to"})
 
 
 # --- shared phrases ----------------------------------------------------------------------
@@ -353,115 +335,6 @@ def render_digest(payload: DigestPayload, channel: str | None, locale: str = "vi
     return render_digest_from_payload(payload, {}, channel, locale)
 
 
-# --- Jinja2 templates ---------------------------------------------------------------------
-
-
-def hashtag(text: str) -> str:
-    """ "Ngày thành lập Đảng" -> "#NgàyThànhLậpĐảng" (diacritics kept: Facebook and Zalo
-    accept them; punctuation dropped)."""
-    words = re.findall(r"\w+", unicodedata.normalize("NFC", text))
-    return "#" + "".join(word[:1].upper() + word[1:] for word in words)
-
-
-def capfirst(text: str) -> str:
-    """Upper-case the first letter only (Jinja's `capitalize` lowers all the others)."""
-    return text[:1].upper() + text[1:]
-
-
-@lru_cache(maxsize=8)
-def _environment(locale: str) -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-    )
-    environment.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
-    environment.filters["hashtag"] = hashtag
-    environment.filters["capfirst"] = capfirst
-    return environment
-
-
-def _tidy(text: str) -> str:
-    # Templates are written for reading; the message keeps at most one empty line in a row.
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
-
-
-# --- the suggested post ------------------------------------------------------------------
-
-
-def _short_name(name: str) -> str:
-    """A name short enough for a hashtag: no parenthesis, and a long name cut at its
-    first " - " or comma ("Ngày Thương binh - Liệt sĩ" is short and stays whole)."""
-    name = name.split("(", 1)[0].strip()
-    if len(name) > 40:
-        name = re.split(r" - |,", name, maxsplit=1)[0].strip()
-    return name
-
-
-def post_hashtags(occurrence: Occurrence, plan: Plan | None = None) -> list[str]:
-    tags: list[str] = []
-    if occurrence.ordinal is not None:
-        tags.append(hashtag(f"Kỷ niệm {occurrence.ordinal} năm"))
-    tags.append(hashtag(_short_name(occurrence.anniversary.name)))
-    if plan is not None and plan.province:
-        tags.append(hashtag(scope_display_name(plan.province)))
-    return list(dict.fromkeys(tags))
-
-
-def _audience(plan: Plan | None, locale: str) -> str:
-    _ = translator(locale)
-    if plan is not None and plan.issuer:
-        return _("cán bộ, công chức, viên chức và người lao động %(issuer)s") % {
-            "issuer": plan.issuer
-        }
-    return _("cán bộ, đảng viên và Nhân dân")
-
-
-def post_template_name(occurrence: Occurrence) -> str:
-    key = occurrence.anniversary.key
-    if key in SPECIFIC_POSTS_WITHOUT_ORDINAL or (
-        key in SPECIFIC_POSTS and occurrence.ordinal is not None
-    ):
-        return f"posts/{key}.txt.j2"
-    return f"posts/_{occurrence.anniversary.kind}.txt.j2"
-
-
-def render_post(occurrence: Occurrence, plan: Plan | None = None, locale: str = "vi") -> str:
-    """A post ready to forward to a Facebook or Zalo page for one anniversary occurrence:
-    title, date, body, the plan's official slogans for it, hashtags. Under 2,000
-    characters (Zalo's limit): slogans that would not fit are left out."""
-    locale = normalize_locale(locale)
-    template = _environment(locale).get_template(post_template_name(occurrence))
-    origin = occurrence.origin
-    context: dict[str, Any] = {
-        "title": occurrence.title,
-        "name": occurrence.anniversary.name,
-        "ordinal": occurrence.ordinal,
-        "tier": occurrence.tier,
-        "round": occurrence.tier in ("round10", "round5"),
-        "year": occurrence.year,
-        "year_name": can_chi(occurrence.year),
-        "date": format_date_short(occurrence.date, locale),
-        "date_long": format_date_long(occurrence.date, locale),
-        "origin": format_date_short(origin, locale) if origin is not None else None,
-        "audience": _audience(plan, locale),
-        "hashtags": post_hashtags(occurrence, plan),
-    }
-    slogans = list(plan.slogans_for(occurrence)) if plan is not None else []
-    while True:
-        text = _tidy(template.render(**context, slogans=slogans))
-        if len(text) <= ZALO_TEXT_LIMIT or not slogans:
-            break
-        slogans.pop()
-    if len(text) > ZALO_TEXT_LIMIT:
-        text = text[: ZALO_TEXT_LIMIT - 1].rstrip() + "…"
-    return text
-
-
 # --- the escalation to admins ------------------------------------------------------------
 
 
@@ -477,8 +350,8 @@ def render_escalation(payload: EscalationPayload, locale: str = "vi") -> str:
     units = [
         (unit, by_unit[unit["unit_id"]]) for unit in payload["units"] if unit["unit_id"] in by_unit
     ]
-    template = _environment(locale).get_template("escalation.txt.j2")
-    return _tidy(
+    template = environment(locale).get_template("escalation.txt.j2")
+    return tidy(
         template.render(
             plan_title=payload.get("plan_title", ""),
             date_long=_long_date(payload["date"], locale),

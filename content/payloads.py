@@ -6,7 +6,9 @@ digest: one unit's reminder of the day. Owner entries are numbered 1..n in the o
 overdue, today, upcoming (each by due date, then task order); the numbers are what
 "xong 2" and the "ok:2" button mean. Cooperating entries have no number.
 
-post: the suggested post for one anniversary, to one unit.
+post: the suggested post for one anniversary, to one unit; with `banner` (what the
+banner shows, content/banner.py) unless the plan turned banners off: channels that can
+upload an image draw it at send time and attach it.
 
 escalation: the admins' list of units with items overdue past `escalate_after_days`.
 
@@ -54,6 +56,15 @@ class DigestPayload(DeliveryState):
     overdue_more: int  # overdue items not listed
 
 
+class BannerPayload(TypedDict):
+    heading: str  # "NHIỆT LIỆT CHÀO MỪNG", or "" for a memorial
+    title: str  # the official title without its dates
+    dates: str  # "(03/02/1930 - 03/02/2027)"
+    slogan: str  # the plan's first slogan for the day, or ""
+    unit: str
+    style: Literal["festive", "memorial"]
+
+
 class PostPayload(DeliveryState):
     plan_id: str
     unit_id: str
@@ -62,6 +73,7 @@ class PostPayload(DeliveryState):
     occurrence_date: str  # YYYY-MM-DD
     date: str  # the day it is sent
     items: list[str]  # this unit's item keys for the occurrence
+    banner: NotRequired[BannerPayload]
 
 
 class EscalationEntry(TypedDict):

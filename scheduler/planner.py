@@ -39,6 +39,7 @@ of the next quiet window or the end of the day, whichever comes first: a digest 
 could not go out in time is dropped, and the next day's digest lists what is still open.
 
 Payloads (stored with the outbox row) are typed in content/payloads.py.
+A suggested post's text speaks for the unit it is sent to (content/posts.py).
 
 `messages_between(..., include_unlinked=True)` (for `loa simulate`) also returns what
 units without a chat would get, with channel and chat_id "" (UNLINKED).
@@ -52,18 +53,14 @@ from datetime import date, datetime, time, timedelta
 from itertools import islice
 
 from content.anniversaries import Occurrence
+from content.banner import banner_spec
 from content.channels import traits
 from content.due import DueMessage
 from content.items import Item, collector_paused, lead_days_for
-from content.messages import (
-    OWNERS_SHOWN,
-    DigestBuilder,
-    digest_buttons,
-    render_escalation,
-    render_post,
-)
+from content.messages import OWNERS_SHOWN, DigestBuilder, digest_buttons, render_escalation
 from content.payloads import DigestPayload, EscalationPayload, PostPayload, Section
 from content.plan import Plan, Settings
+from content.posts import render_post
 from scheduler.state import PlanState
 
 MAX_OVERDUE_LISTED = 5
@@ -175,7 +172,8 @@ class _Planner:
             for unit_id in unit_ids
         ]
         self.admins = tuple(dict.fromkeys(state.admins))
-        self._post_texts: dict[tuple[str, int], str] = {}
+        # (anniversary key, year, unit index) -> text: each unit's post speaks for it.
+        self._post_texts: dict[tuple[str, int, int], str] = {}
         self.behind: set[int] = set()  # during run(): units with open overdue items
         self._index()
 
@@ -423,12 +421,26 @@ class _Planner:
         not_before: datetime,
         expires_at: datetime,
     ) -> DueMessage:
-        ident = (occurrence.key, occurrence.year)
+        ident = (occurrence.key, occurrence.year, unit)
+        unit_name = self.unit_names[unit]
         text = self._post_texts.get(ident)
         if text is None:
-            text = self._post_texts[ident] = render_post(occurrence, self.plan, self.locale)
+            text = self._post_texts[ident] = render_post(
+                occurrence, self.plan, self.locale, unit=unit_name
+            )
         unit_id = self.unit_ids[unit]
         channel, chat_id, where = chat
+        payload = PostPayload(
+            plan_id=self.plan.id,
+            unit_id=unit_id,
+            anniversary=occurrence.key,
+            year=occurrence.year,
+            occurrence_date=occurrence.date.isoformat(),
+            date=iso,
+            items=keys,
+        )
+        if self.plan.settings.post_banners:
+            payload["banner"] = banner_spec(occurrence, self.plan, unit_name).as_payload()
         return DueMessage(
             key=f"post/{self.plan.id}/{unit_id}/{where}/{occurrence.key}-{occurrence.year}/{iso}",
             channel=channel,
@@ -438,15 +450,7 @@ class _Planner:
             not_before=not_before,
             expires_at=expires_at,
             plan_id=self.plan.id,
-            payload=PostPayload(
-                plan_id=self.plan.id,
-                unit_id=unit_id,
-                anniversary=occurrence.key,
-                year=occurrence.year,
-                occurrence_date=occurrence.date.isoformat(),
-                date=iso,
-                items=keys,
-            ),
+            payload=payload,
         )
 
     # --- escalations ------------------------------------------------------------------------

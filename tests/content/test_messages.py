@@ -12,17 +12,16 @@ from content.anniversaries import Anniversary, Occurrence, occurrence_of
 from content.catalogues import available_provinces, catalogue
 from content.dates import format_date_long
 from content.messages import (
-    ZALO_TEXT_LIMIT,
     days_phrase,
     digest_buttons,
     format_item_line,
     render_digest,
     render_digest_from_payload,
     render_escalation,
-    render_post,
 )
 from content.plan import Plan
 from content.plan_loader import load_plan
+from content.posts import ZALO_TEXT_LIMIT, render_post
 from tests.conftest import SAMPLE_PLAN
 
 PLAN: Plan = load_plan(SAMPLE_PLAN)
@@ -243,9 +242,13 @@ def test_a_post_names_the_ordinal_the_issuer_the_slogans_and_hashtags() -> None:
 
 
 def test_round_years_get_a_stronger_wording() -> None:
-    round10 = render_post(occurrence("quoc_khanh", 2025), PLAN)
+    round10 = render_post(occurrence("quoc_khanh", 2025), None)
     assert round10.startswith("🇻🇳 NHIỆT LIỆT CHÀO MỪNG KỶ NIỆM 80 NĂM NGÀY QUỐC KHÁNH")
+    # Without slogans from the plan, the post closes with its own.
     assert "Nhiệt liệt chào mừng kỷ niệm 80 năm Ngày Quốc khánh" in round10
+    with_plan = render_post(occurrence("quoc_khanh", 2025), PLAN)
+    assert "Nhiệt liệt chào mừng kỷ niệm 80 năm" not in with_plan  # the plan's replace it
+    assert "Nhiệt liệt chào mừng 80 năm Ngày Quốc khánh" in with_plan
     round5 = render_post(occurrence("sinh_nhat_bac", 2025), PLAN)  # 135 years
     assert round5.startswith("🇻🇳 NHIỆT LIỆT CHÀO MỪNG KỶ NIỆM 135 NĂM NGÀY SINH")
     regular = render_post(occurrence("quoc_khanh", 2026), PLAN)
