@@ -113,7 +113,8 @@ def test_major_holidays_are_the_decree_145_days() -> None:
     }
     provincial = catalogue(include=ALL_PROVINCES)
     assert provincial
-    assert {a.kind for a in provincial} == {"founding"}
+    # Only the decree's days are major: a province's days never get "năm lẻ 5" by default.
+    assert "major" not in {a.kind for a in provincial}
 
 
 def test_no_occurrence_before_the_first_anniversary() -> None:
@@ -242,6 +243,7 @@ def test_occurrences_between_is_inclusive_and_spans_years() -> None:
         "quoc_phong_toan_dan",
         "tong_tuyen_cu",
         "hiep_dinh_paris",
+        "bac_ho_ve_nuoc",
         "thanh_lap_dang",
         "tet",
     ]
@@ -325,7 +327,10 @@ def test_every_shipped_entry_has_a_source_and_partial_ones_a_note() -> None:
 
 
 def test_provinces_and_their_former_provinces() -> None:
-    assert available_provinces() == {"lao-cai": "Lào Cai", "quang-ngai": "Quảng Ngãi"}
+    # The 34 provinces and cities since 1/7/2025 (Nghị quyết 202/2025/QH15).
+    assert len(available_provinces()) == 34
+    assert available_provinces()["quang-ngai"] == "Quảng Ngãi"
+    assert available_provinces()["ho-chi-minh"] == "Thành phố Hồ Chí Minh"
     lao_cai = catalogue(province="lao-cai")
     keys = [a.key for a in lao_cai]
     assert "thanh_lap_dang" in keys and "lc_dang_bo" in keys and "qn_ba_to" not in keys
@@ -347,10 +352,11 @@ def test_province_selection() -> None:
     assert resolve_province("Quảng Ngãi") == "quang-ngai"
     assert resolve_province("lao_cai") == "lao-cai"
     assert catalogue(include=["national"], province="lao-cai") == national
+    # A former province is not a province any more: its days live in the merged one.
     with pytest.raises(CatalogueError, match=r"unknown province .Hà Giang.*lao-cai"):
         catalogue(province="Hà Giang")
     with pytest.raises(CatalogueError, match="unknown province"):
-        catalogue(include=["national", "ha-noi"])
+        catalogue(include=["national", "yen-bai"])
 
 
 # --- catalogue files ----------------------------------------------------------------------
