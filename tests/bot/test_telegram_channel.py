@@ -3,6 +3,7 @@ platform failures reach the outbox, and what the handlers get from users' update
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlmodel import select
 from telegram import Update
 
@@ -20,6 +22,7 @@ from bot.logging_setup import REDACTED
 from bot.storage import updates
 from bot.storage.db import Database
 from bot.storage.models import InboundEvent
+from content.banner import CHAT_SIZE, BannerSpec
 from content.buttons import Button
 from handlers.events import Event, Reply
 from scheduler.delivery import (
@@ -591,3 +594,29 @@ def test_fixture_photo_reply_with_caption() -> None:
         True,
     )
     assert event.evidence == ("telegram-photo:AgACAgUAAxkBAAIHR2XbannerLarge1280x960AAQ",)
+
+
+async def test_a_suggested_post_arrives_with_its_banner_drawn_at_send_time(
+    tg: FakeTelegram, channel: TelegramChannel
+) -> None:
+    banner = BannerSpec(
+        heading="NHIỆT LIỆT CHÀO MỪNG",
+        title="Kỷ niệm 81 năm Ngày Quốc khánh nước Cộng hòa xã hội chủ nghĩa Việt Nam",
+        dates="(02/09/1945 - 02/09/2026)",
+        slogan="",
+        unit="Phòng Người có công",
+    )
+    post = "Bài gợi ý đăng. " * 80  # over the caption limit: the text follows the image
+    await channel.deliver(Outgoing(str(GROUP), post, payload={"banner": banner.as_payload()}))
+    image, text = tg.sent
+    assert image.method == "sendPhoto" and image.upload is not None
+    assert Image.open(io.BytesIO(image.upload.data)).size == CHAT_SIZE
+    assert (text.method, text.text) == ("sendMessage", post)
+
+
+async def test_a_banner_that_cannot_be_drawn_leaves_the_post_as_text(
+    tg: FakeTelegram, channel: TelegramChannel
+) -> None:
+    await channel.deliver(Outgoing(str(GROUP), "Bài gợi ý", payload={"banner": {"style": "x"}}))
+    [sent] = tg.sent
+    assert (sent.method, sent.text) == ("sendMessage", "Bài gợi ý")

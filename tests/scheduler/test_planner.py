@@ -339,6 +339,24 @@ def test_a_cooperating_unit_gets_the_post_once_on_the_due_day() -> None:
     assert days == [("ngay-thu", "2026-03-19"), ("ngay-hoi", "2026-04-14")]
 
 
+def test_each_unit_gets_the_post_in_its_own_name_with_a_banner_to_attach() -> None:
+    messages = messages_between(state(), date(2026, 3, 19), date(2026, 3, 19))
+    posts = {m.payload["unit_id"]: m for m in messages if m.kind == "post"}
+    assert {"van-phong", "phong-a", "phong-c"} <= set(posts)
+    assert "người lao động Văn phòng Sở" in posts["van-phong"].text
+    assert "người lao động Phòng C" in posts["phong-c"].text
+    assert "Sở Thử nghiệm" not in posts["phong-c"].text  # not signed by the plan's issuer
+    banner = posts["phong-c"].payload["banner"]
+    assert banner["title"] == "Kỷ niệm 30 năm Ngày truyền thống Ngành Thử"
+    assert (banner["unit"], banner["style"]) == ("Phòng C", "festive")
+
+
+def test_a_plan_can_turn_the_banners_off() -> None:
+    messages = messages_between(state(post_banners=False), date(2026, 3, 19), date(2026, 3, 19))
+    posts = [m for m in messages if m.kind == "post"]
+    assert posts and all("banner" not in m.payload for m in posts)
+
+
 # --- escalation ---------------------------------------------------------------------------
 
 
