@@ -113,6 +113,8 @@ def _settings_changes(old: Settings, new: Settings) -> list[str]:
         )
     if old.quiet_hours != new.quiet_hours:
         changes.append(f"giờ yên lặng: {_quiet(old.quiet_hours)} → {_quiet(new.quiet_hours)}")
+    if old.post_banners != new.post_banners:
+        changes.append(f"gửi kèm pa nô với bài gợi ý: {'bật' if new.post_banners else 'tắt'}")
     return changes
 
 
@@ -216,6 +218,11 @@ def _anniversary_changes(old: Plan, new: Plan, diff: PlanDiff) -> None:
     )
     if changed_slogans:
         diff.changed.append(f"khẩu hiệu của: {', '.join(changed_slogans)}")
+    changed_posts = sorted(
+        key for key in set(old.posts) | set(new.posts) if old.posts.get(key) != new.posts.get(key)
+    )
+    if changed_posts:
+        diff.changed.append(f"bài gợi ý riêng của: {', '.join(changed_posts)}")
 
 
 def diff_plans(old: Plan | None, new: Plan) -> PlanDiff:

@@ -90,8 +90,8 @@ def main() -> None:
         lines += _section(key, year, unit)
     lines += ["## Two memorial days", ""]
     lines += [
-        "Memorial days (kind `memorial`) are written soberly: the title says \"Tưởng",
-        "niệm\", there is no \"chào mừng\" and no talk of glory, even in a round year.",
+        'Memorial days (kind `memorial`) are written soberly: the title says "Tưởng',
+        'niệm", there is no "chào mừng" and no talk of glory, even in a round year.',
         "",
     ]
     for key, year, unit in MEMORIAL:

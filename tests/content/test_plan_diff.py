@@ -82,3 +82,13 @@ def test_schedule_text_of_a_windowed_monthly_task():
     assert (
         schedule_text(plan.task("ban-tin")) == "hằng tháng, ngày 25, từ 01/03/2026, đến 31/10/2026"
     )
+
+
+def test_post_overrides_and_banners_are_reported_as_changed() -> None:
+    base = BASE + "posts:\n  quoc_khanh:\n    template: event\n"
+    changed = base.replace("template: event", "text: Bài riêng của {unit}.").replace(
+        "settings:\n", "settings:\n  post_banners: false\n", 1
+    )
+    diff = diff_plans(_plan(base), _plan(changed))
+    assert "bài gợi ý riêng của: quoc_khanh" in diff.changed
+    assert "gửi kèm pa nô với bài gợi ý: tắt" in diff.changed
