@@ -48,7 +48,7 @@ def test_the_chat_gets_todays_digest_and_a_reply_confirms_under_the_name_given(
     digest, answer = lines
     assert digest["what"] == "message"
     assert "NHẮC VIỆC — Văn phòng Sở" in digest["text"]
-    assert "2. Đăng tin, bài tuyên truyền Kỷ niệm 96 năm" in digest["text"]
+    assert "2. Đăng tin, bài tuyên truyền kỷ niệm 96 năm" in digest["text"]
     # The console has no buttons and nothing to quote with: the footer says to type.
     assert "Bấm ✅" not in digest["text"]
     assert "xong 1" in digest["text"]
@@ -60,7 +60,7 @@ def test_the_chat_gets_todays_digest_and_a_reply_confirms_under_the_name_given(
     assert len(confirmed) == 1
     assert confirmed[0]["confirmed_by_name"] == "Lò Thị Mai"
     assert confirmed[0]["evidence"] == ["https://so.example.vn/bai-dang"]
-    assert "Kỷ niệm 96 năm" in confirmed[0]["task_title"]
+    assert "kỷ niệm 96 năm" in confirmed[0]["task_title"]
 
 
 def test_a_second_session_shows_the_digest_again_without_sending_it_twice(
