@@ -94,6 +94,9 @@ def as_json(occurrence: Occurrence) -> dict[str, Any]:
         "source": anniversary.source,
         "verified": anniversary.verified,
         "note": anniversary.note,
+        "round5": anniversary.round5,
+        "summary": anniversary.summary,
+        "summary_source": anniversary.summary_source or None,
     }
 
 

@@ -46,6 +46,9 @@ def test_json_2026() -> None:
         "source": by_key["thanh_lap_dang"]["source"],
         "verified": "yes",
         "note": by_key["thanh_lap_dang"]["note"],
+        "round5": False,
+        "summary": "",
+        "summary_source": None,
     }
     assert by_key["thanh_lap_dang"]["source"].startswith("https://")
     tet = by_key["tet"]
@@ -75,6 +78,16 @@ def test_json_with_a_province_adds_its_days_and_former_provinces() -> None:
         yen_bai["title"] == "Kỷ niệm 125 năm Ngày thành lập tỉnh Yên Bái (11/04/1900 - 11/04/2025)"
     )
     assert (by_key["quoc_khanh"]["ordinal"], by_key["quoc_khanh"]["tier"]) == (80, "round10")
+    visit = by_key["lc_bac_ho_tham"]  # 67 years in 2025; the province marks years ending in 5
+    assert (visit["round5"], visit["kind"]) == (True, "event")
+
+
+def test_json_carries_the_summary_and_its_source() -> None:
+    by_key = {item["key"]: item for item in calendar_json("2026", "--province", "Quảng Ngãi")}
+    son_my = by_key["qn_son_my"]
+    assert son_my["kind"] == "memorial" and "504 thường dân" in son_my["summary"]
+    assert son_my["title"] == "Tưởng niệm 58 năm vụ thảm sát Sơn Mỹ (16/03/1968 - 16/03/2026)"
+    assert son_my["source"].startswith("https://")
 
 
 def test_table_for_people() -> None:
