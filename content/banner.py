@@ -276,10 +276,10 @@ def _place(
         for number, line in enumerate(lines):
             baseline = y + ascent + number * step
             x = round(centre_x - font.getlength(line) / 2)
-            left, ink_top, right, bottom = font.getbbox(line, anchor="ls")
+            left, ink_top, right, bottom = (round(v) for v in font.getbbox(line, anchor="ls"))
             box = (x + left, baseline + ink_top, x + right, baseline + bottom)
             placed.append(PlacedLine(line, (x, baseline), box))
-        blocks.append(PlacedBlock(style.role, font.size, style.weight, tuple(placed)))
+        blocks.append(PlacedBlock(style.role, round(font.size), style.weight, tuple(placed)))
         y += step * (len(lines) - 1) + _line_height(font)
     return blocks, y
 

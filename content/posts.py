@@ -165,7 +165,11 @@ def render_post(
         "summary": anniversary.summary,
         "audience": audience(unit, plan, locale),
         "hashtags": post_hashtags(occurrence, plan),
-        "body": _custom_body(occurrence, plan, unit) if template_name == CUSTOM_TEMPLATE else "",
+        "body": (
+            _custom_body(occurrence, plan, unit)
+            if plan is not None and template_name == CUSTOM_TEMPLATE
+            else ""
+        ),
     }
     slogans = post_slogans(occurrence, plan, locale)
     while True:
