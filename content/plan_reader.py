@@ -63,15 +63,22 @@ class PlanProblem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-def parse_date_text(text: str) -> date:
-    """`2026-11-15` or `15/11/2026`; ValueError with a Vietnamese message otherwise."""
+def date_example(year: int | None = None) -> str:
+    """ "2026-11-15 hoặc 15/11/2026", in `year` when given (a 2027 plan's hints say 2027)."""
+    shown = year if year is not None else 2026
+    return f"{shown}-11-15 hoặc 15/11/{shown}"
+
+
+def parse_date_text(text: str, example_year: int | None = None) -> date:
+    """`2026-11-15` or `15/11/2026`; ValueError with a Vietnamese message otherwise (its
+    example written in `example_year`)."""
     text = text.strip()
     if match := _ISO_DATE.fullmatch(text):
         year, month, day = (int(part) for part in match.groups())
     elif match := _VN_DATE.fullmatch(text):
         day, month, year = (int(part) for part in match.groups())
     else:
-        raise ValueError(f"'{text}' không phải là ngày; viết 2026-11-15 hoặc 15/11/2026")
+        raise ValueError(f"'{text}' không phải là ngày; viết {date_example(example_year)}")
     if not 1 <= month <= 12:
         raise ValueError(f"ngày '{text}' không tồn tại: không có tháng {month}")
     last = calendar.monthrange(year, month)[1]
@@ -308,11 +315,11 @@ class Reader:
         if not isinstance(value, str):
             self.report(
                 line,
-                f"{where}: '{show(value)}' không phải là ngày; viết 2026-11-15 hoặc 15/11/2026",
+                f"{where}: '{show(value)}' không phải là ngày; viết {date_example(self.year)}",
             )
             return None
         try:
-            parsed = parse_date_text(value)
+            parsed = parse_date_text(value, self.year)
         except ValueError as error:
             self.report(line, f"{where}: {error}")
             return None

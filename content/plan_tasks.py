@@ -194,8 +194,9 @@ class TaskReader:
         if "due" not in node:
             self.reader.report(
                 node.line,
-                f"{node.where}: thiếu hạn hoàn thành 'due' (ví dụ due: 2026-11-15); nhiệm vụ "
-                "định kỳ thì thêm repeat, nhiệm vụ theo ngày kỷ niệm thì thêm per_anniversary",
+                f"{node.where}: thiếu hạn hoàn thành 'due' (ví dụ due: {self._example_date()}); "
+                "nhiệm vụ định kỳ thì thêm repeat, nhiệm vụ theo ngày kỷ niệm thì thêm "
+                "per_anniversary",
             )
             return fields
         value = node.get("due")
@@ -205,11 +206,15 @@ class TaskReader:
             self.reader.report(
                 line,
                 f"{node.where}: due '{show(value)}' chỉ dùng khi có {needs}; nhiệm vụ một lần "
-                "cần một ngày, ví dụ due: 2026-11-15",
+                f"cần một ngày, ví dụ due: {self._example_date()}",
             )
             return fields
         fields["due_date"] = self.reader.date_value(value, line, f"{node.where}, due")
         return fields
+
+    def _example_date(self) -> str:
+        """An example due date in the plan's own year."""
+        return f"{self.reader.year or 2026}-11-15"
 
     def _recurring(self, node: Node) -> dict[str, Any]:
         repeat = node.get("repeat")

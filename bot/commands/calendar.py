@@ -101,13 +101,15 @@ def as_json(occurrence: Occurrence) -> dict[str, Any]:
 
 
 def render_table(occurrences: list[Occurrence], heading: str) -> str:
-    header = ("Ngày", "Âm lịch", "Mức", "Phạm vi", "Nội dung")
+    # The key column is what a plan names in per_anniversary.keys and slogans.
+    header = ("Ngày", "Âm lịch", "Mức", "Phạm vi", "Mã", "Nội dung")
     rows = [
         (
             format_date_long(o.date),
             _lunar_label(o),
             TIER_LABELS[o.tier],
             _scope_label(o),
+            o.key,
             o.title,
         )
         for o in occurrences

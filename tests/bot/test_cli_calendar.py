@@ -102,6 +102,10 @@ def test_table_for_people() -> None:
     assert tet.startswith("Thứ Ba, ngày 17/02/2026") and " 1/1 " in tet
     kon_tum = next(x for x in out.splitlines() if "Ngày Giải phóng tỉnh Kon Tum" in x)
     assert "Quảng Ngãi (Kon Tum cũ)" in kon_tum
+    # The key a clerk writes under per_anniversary.keys stands in its own column.
+    assert " kt_giai_phong " in kon_tum and " tet " in tet
+    heading = next(x for x in out.splitlines() if "Âm lịch" in x)
+    assert heading.index("Mã") == kon_tum.index("kt_giai_phong")
     # Columns line up: every title starts at the same column.
     rows = [x for x in out.splitlines() if x.startswith(("Thứ ", "Chủ Nhật"))]
     starts = {x.index("Kỷ niệm") for x in rows if "Kỷ niệm" in x}

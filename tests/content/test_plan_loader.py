@@ -513,6 +513,15 @@ def test_bad_due_date(due: str, expected: str) -> None:
     assert message.startswith(f"nhiệm vụ 'bao-cao', due: {expected}")
 
 
+def test_date_hints_are_written_in_the_plans_own_year() -> None:
+    text = plan_text(ONE_TASK).replace("year: 2026", "year: 2027").replace("2026-11-15", "x")
+    _, message = only_problem(text)
+    assert message.endswith("'x' không phải là ngày; viết 2027-11-15 hoặc 15/11/2027")
+    text = plan_text(ONE_TASK).replace("year: 2026", "year: 2027")
+    _, message = only_problem(text.replace("    due: 2026-11-15\n", ""))
+    assert "(ví dụ due: 2027-11-15)" in message
+
+
 @pytest.mark.parametrize("due", ["2025-12-20", "2027-01-15"])
 def test_a_one_off_may_be_due_a_year_either_side(due: str) -> None:
     plan = parse_plan(plan_text(ONE_TASK).replace("2026-11-15", due))
