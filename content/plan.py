@@ -24,7 +24,7 @@ from content.anniversaries import (
     Occurrence,
     Tier,
     inline_title,
-    occurrences_in_year,
+    occurrences_between,
 )
 from content.channels import PLAN_CHANNELS, traits
 
@@ -188,6 +188,10 @@ class Plan:
     issuer: str = ""
     number: str | None = None
     year: int
+    # The dates the plan covers: its year unless `period:` says otherwise. Recurring
+    # tasks and anniversaries are expanded over it.
+    period_start: date | None = None
+    period_end: date | None = None
     province: str | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     settings: Settings = field(default_factory=Settings)
@@ -240,15 +244,33 @@ class Plan:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def period(self) -> tuple[date, date]:
+        """(first day, last day) the plan covers: `period:`, or its year."""
+        return plan_period(self.year, self.period_start, self.period_end)
+
+    @cached_property
+    def last_due(self) -> date | None:
+        """The latest due date of any task (a final report may be due after the period)."""
+        dues = [due for task in self.tasks for due, _ in self.schedule(task)]
+        return max(dues, default=None)
+
+    @property
+    def active_until(self) -> date:
+        """The last day the plan's items are reminded: the end of its period, or its last
+        due date when that is later."""
+        end = self.period[1]
+        return max(end, self.last_due) if self.last_due is not None else end
+
     @cached_property
     def campaign_occurrences(self) -> tuple[Occurrence, ...]:
-        """The plan year's occurrences of its anniversaries, in the tiers it campaigns for."""
-        return campaign_occurrences(self.anniversaries, self.year, self.anniversary_tiers)
+        """The period's occurrences of its anniversaries, in the tiers it campaigns for."""
+        return campaign_occurrences(self.anniversaries, self.period, self.anniversary_tiers)
 
     @cached_property
     def _schedules(self) -> Mapping[str, tuple[tuple[date, Occurrence | None], ...]]:
         return {
-            task.id: task_schedule(task, self.year, self.campaign_occurrences)
+            task.id: task_schedule(task, self.period, self.campaign_occurrences)
             for task in self.tasks
         }
 
@@ -257,22 +279,27 @@ class Plan:
         return self._schedules[task.id]
 
 
+def plan_period(year: int, start: date | None, end: date | None) -> tuple[date, date]:
+    """A plan's period: the given dates, or 1 January to 31 December of its year."""
+    return (start or date(year, 1, 1), end or date(year, 12, 31))
+
+
 def campaign_occurrences(
-    anniversaries: Sequence[Anniversary], year: int, tiers: Sequence[Tier]
+    anniversaries: Sequence[Anniversary], period: tuple[date, date], tiers: Sequence[Tier]
 ) -> tuple[Occurrence, ...]:
     return tuple(
         occurrence
-        for occurrence in occurrences_in_year(list(anniversaries), year)
+        for occurrence in occurrences_between(list(anniversaries), *period)
         if occurrence.tier in tiers
     )
 
 
 def task_schedule(
-    task: Task, year: int, occurrences: Sequence[Occurrence]
+    task: Task, period: tuple[date, date], occurrences: Sequence[Occurrence]
 ) -> tuple[tuple[date, Occurrence | None], ...]:
-    """When a task is due in the plan year: the pure rule behind item expansion.
+    """When a task is due in the plan's period: the pure rule behind item expansion.
 
-    `occurrences` are the plan's campaign occurrences for `year`; only
+    `occurrences` are the plan's campaign occurrences in the period; only
     per_anniversary tasks use them.
     """
     if task.kind == "once":
@@ -294,8 +321,8 @@ def task_schedule(
             if (task.start is None or task.start <= due)
             and (task.until is None or due <= task.until)
         )
-    first = task.start or date(year, 1, 1)
-    last = task.until or date(year, 12, 31)
+    first = task.start or period[0]
+    last = task.until or period[1]
     return tuple((due, None) for due in _recurring_dates(task, first, last))
 
 

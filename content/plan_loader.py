@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -31,6 +31,7 @@ from content.plan import (
     Settings,
     Unit,
     campaign_occurrences,
+    plan_period,
 )
 from content.plan_reader import (
     ANNIVERSARY_PLACEHOLDERS,
@@ -54,6 +55,7 @@ __all__ = ["PlanError", "PlanProblem", "load_plan", "parse_plan"]
 _INCLUDES = ("national", "province")
 KIND_HELP = ", ".join(f"{kind} ({label})" for kind, label in KIND_LABELS.items())
 POST_PLACEHOLDERS = (*ANNIVERSARY_PLACEHOLDERS, "unit")
+_MAX_PERIOD_YEARS = 10
 _ANNIVERSARY_KEY = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
 
 
@@ -120,7 +122,8 @@ class _PlanLoader(Reader):
         anniversary_tiers = self._anniversaries(root, province)
         occurrences = None
         if self.year is not None and self.anniversaries is not None:
-            occurrences = campaign_occurrences(self.anniversaries, self.year, TIERS)
+            period = self.period or plan_period(self.year, None, None)
+            occurrences = campaign_occurrences(self.anniversaries, period, TIERS)
         context = PlanContext(tuple(self.units), self.known_keys, occurrences, anniversary_tiers)
         tasks = TaskReader(self, context).read(root)
         slogans = self._slogans(root)
@@ -143,7 +146,7 @@ class _PlanLoader(Reader):
     def _header(self, node: Node) -> dict[str, Any] | None:
         self.keys(
             node,
-            ("id", "title", "issuer", "number", "year", "province", "timezone"),
+            ("id", "title", "issuer", "number", "year", "period", "province", "timezone"),
             ("id", "title", "year"),
         )
         plan_id = node.get("id")
@@ -151,6 +154,9 @@ class _PlanLoader(Reader):
             plan_id = self.identifier(plan_id, node.value_line("id"), "plan.id: mã kế hoạch")
         title = self.text(node, "title")
         self.year = self.integer(node, "year", MIN_YEAR, MAX_YEAR, "năm của kế hoạch")
+        period = self._period(node)
+        if self.year is not None:
+            self.period = plan_period(self.year, *(period or (None, None)))
         province = self.text(node, "province")
         known = available_provinces()
         if province is not None and province not in known:
@@ -177,9 +183,40 @@ class _PlanLoader(Reader):
             "issuer": self.text(node, "issuer") or "",
             "number": self.text(node, "number"),
             "year": self.year,
+            "period_start": period[0] if period else None,
+            "period_end": period[1] if period else None,
             "province": province,
             "timezone": timezone,
         }
+
+    def _period(self, node: Node) -> tuple[date, date] | None:
+        """`period: {from: 2026-09-01, to: 2027-06-30}`: the dates the plan covers."""
+        period = self.mapping(node, "period", "plan.period")
+        if period is None:
+            return None
+        self.keys(period, ("from", "to"), ("from", "to"))
+        start, end = (
+            self.date_value(period.get(key), period.value_line(key), f"plan.period, {key}", False)
+            if key in period
+            else None
+            for key in ("from", "to")
+        )
+        if start is None or end is None:
+            return None
+        problem = None
+        if end < start:
+            problem = f"'to' ({end:%d/%m/%Y}) trước 'from' ({start:%d/%m/%Y})"
+        elif end.year - start.year > _MAX_PERIOD_YEARS:
+            problem = f"dài quá {_MAX_PERIOD_YEARS} năm"
+        elif self.year is not None and not start.year <= self.year <= end.year:
+            problem = (
+                f"năm của kế hoạch ({self.year}) phải nằm trong khoảng "
+                f"{start:%d/%m/%Y}-{end:%d/%m/%Y}"
+            )
+        if problem is not None:
+            self.report(period.line, f"plan.period: {problem}")
+            return None
+        return start, end
 
     def _settings(self, node: Node) -> Settings | None:
         self.keys(

@@ -179,6 +179,16 @@ class Reader:
         self.file = source_name
         self.problems: list[PlanProblem] = []
         self.year: int | None = None  # the plan year, once known: bounds task dates
+        self.period: tuple[date, date] | None = None  # the plan's period, once known
+
+    def period_label(self) -> str:
+        """ "năm 2026", or "thời gian 01/09/2026-30/06/2027" for a `period:` of its own."""
+        if self.period is None or (
+            self.year is not None
+            and self.period == (date(self.year, 1, 1), date(self.year, 12, 31))
+        ):
+            return f"năm {self.year}"
+        return f"thời gian {self.period[0]:%d/%m/%Y}-{self.period[1]:%d/%m/%Y}"
 
     def report(self, line: int, message: str) -> None:
         self.problems.append(PlanProblem(self.file, line, message))
@@ -323,13 +333,22 @@ class Reader:
         except ValueError as error:
             self.report(line, f"{where}: {error}")
             return None
-        if bounded and self.year is not None and abs(parsed.year - self.year) > 1:
-            self.report(
-                line,
-                f"{where}: ngày {parsed:%d/%m/%Y} cách quá xa năm của kế hoạch ({self.year}); "
-                f"chỉ nhận ngày trong các năm {self.year - 1}-{self.year + 1}",
+        if bounded and self.year is not None:
+            first, last = (
+                (self.period[0].year, self.period[1].year) if self.period else (self.year,) * 2
             )
-            return None
+            if not first - 1 <= parsed.year <= last + 1:
+                what = (
+                    f"năm của kế hoạch ({self.year})"
+                    if first == last
+                    else f"thời gian của kế hoạch ({first}-{last})"
+                )
+                self.report(
+                    line,
+                    f"{where}: ngày {parsed:%d/%m/%Y} cách quá xa {what}; "
+                    f"chỉ nhận ngày trong các năm {first - 1}-{last + 1}",
+                )
+                return None
         return parsed
 
     def time_value(self, value: Any, line: int, where: str) -> time | None:

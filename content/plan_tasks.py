@@ -347,12 +347,12 @@ class TaskReader:
     def _check_schedule(self, task: Task) -> None:
         """Problems only visible once dates are known: a task that is never due, a chosen
         anniversary that the tiers leave out, an {ordinal} with no origin year."""
-        year = self.reader.year
-        if year is None:
+        period = self.reader.period
+        if period is None:
             return
         where = f"nhiệm vụ '{task.id}'"
         if task.kind != "per_anniversary":
-            if not task_schedule(task, year, ()):
+            if not task_schedule(task, period, ()):
                 self.reader.report(
                     task.line, f"{where}: không có lần nào đến hạn trong khoảng from/until đã cho"
                 )
@@ -361,7 +361,7 @@ class TaskReader:
         if occurrences is None or plan_tiers is None:
             return
         campaign = [occurrence for occurrence in occurrences if occurrence.tier in plan_tiers]
-        chosen = task_schedule(task, year, campaign)
+        chosen = task_schedule(task, period, campaign)
         chosen_keys = {occurrence.key for _, occurrence in chosen if occurrence}
         for key in task.anniversary_keys or ():
             if key not in chosen_keys:
@@ -369,7 +369,7 @@ class TaskReader:
         if not chosen and not task.anniversary_keys:
             self.reader.report(
                 task.line,
-                f"{where}: không chọn được ngày kỷ niệm nào trong năm {year} "
+                f"{where}: không chọn được ngày kỷ niệm nào trong {self.reader.period_label()} "
                 f"(mức: {', '.join(task.anniversary_tiers)})",
             )
         if "{ordinal}" in task.title:
@@ -383,17 +383,17 @@ class TaskReader:
 
     def _left_out(self, key: str, task: Task) -> str:
         """Why an anniversary a task names explicitly produced no item."""
-        year = self.reader.year
+        when = self.reader.period_label()
         plan_tiers = self.context.plan_tiers or ()
         found = [occ for occ in self.context.occurrences or () if occ.key == key]
         if not found:
-            return f"ngày kỷ niệm '{key}' không rơi vào năm {year}"
+            return f"ngày kỷ niệm '{key}' không rơi vào {when}"
         occurrence = found[0]
         if occurrence.tier not in plan_tiers or occurrence.tier not in task.anniversary_tiers:
             which = "anniversaries.tiers" if occurrence.tier not in plan_tiers else "tiers"
             count = f", {occurrence.ordinal} năm" if occurrence.ordinal else ""
             return (
-                f"ngày kỷ niệm '{key}' năm {year} thuộc mức {occurrence.tier} "
+                f"ngày kỷ niệm '{key}' năm {occurrence.year} thuộc mức {occurrence.tier} "
                 f"({TIER_LABELS[occurrence.tier]}{count}), không nằm trong các mức đã chọn "
                 f"ở {which}"
             )

@@ -865,3 +865,67 @@ def test_bad_per_anniversary(fields: str, expected: str) -> None:
     assert line in (19, 20)
     assert message.startswith("nhiệm vụ 'tin-bai'")
     assert expected in message
+
+
+# --- plan.period -----------------------------------------------------------------------
+
+
+MONTHLY = """\
+tasks:
+  - id: ban-tin
+    title: Bản tin tháng
+    owners: [all]
+    repeat: monthly
+    due: {day: 25}
+  - id: ky-niem
+    title: Tuyên truyền {anniversary}
+    owners: [all]
+    per_anniversary: {keys: [quoc_khanh, tet]}
+"""
+
+
+def test_a_school_year_period_expands_tasks_and_anniversaries_over_its_dates() -> None:
+    text = plan_text(MONTHLY).replace(
+        "  year: 2026\n", "  year: 2026\n  period: {from: 2026-09-01, to: 2027-06-30}\n"
+    )
+    plan = parse_plan(text)
+    assert plan.period == (date(2026, 9, 1), date(2027, 6, 30))
+    monthly = [due for due, _ in plan.schedule(plan.task("ban-tin"))]
+    assert (monthly[0], monthly[-1], len(monthly)) == (date(2026, 9, 25), date(2027, 6, 25), 10)
+    days = [(occ.key, occ.year) for _, occ in plan.schedule(plan.task("ky-niem")) if occ]
+    assert days == [("quoc_khanh", 2026), ("tet", 2027)]
+
+
+def test_without_a_period_the_plan_covers_its_year() -> None:
+    plan = parse_plan(plan_text(ONE_TASK))
+    assert plan.period == (date(2026, 1, 1), date(2026, 12, 31))
+    assert plan.active_until == date(2026, 12, 31)
+    late = parse_plan(plan_text(ONE_TASK).replace("2026-11-15", "2027-01-15"))
+    assert late.active_until == date(2027, 1, 15)  # the final report is still chased
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        ("{from: 2026-09-01, to: 2026-06-30}", "plan.period: 'to' (30/06/2026) trước 'from'"),
+        ("{from: 2027-01-01, to: 2027-12-31}", "năm của kế hoạch (2026) phải nằm trong"),
+        ("{from: 2020-01-01, to: 2031-12-31}", "dài quá 10 năm"),
+        ("{from: 2026-02-30, to: 2026-12-31}", "ngày '2026-02-30' không tồn tại"),
+        ("{from: 2026-01-01}", "thiếu khóa bắt buộc 'to'"),
+    ],
+)
+def test_a_wrong_period_is_reported(period: str, expected: str) -> None:
+    text = plan_text(ONE_TASK).replace("  year: 2026\n", f"  year: 2026\n  period: {period}\n")
+    _, message = only_problem(text)
+    assert expected in message
+
+
+def test_dates_may_fall_anywhere_in_a_multi_year_period() -> None:
+    text = plan_text(ONE_TASK).replace(
+        "  year: 2026\n", "  year: 2026\n  period: {from: 2026-01-01, to: 2028-12-31}\n"
+    )
+    assert parse_plan(text.replace("2026-11-15", "2028-11-15")).tasks[0].due_date == date(
+        2028, 11, 15
+    )
+    _, message = only_problem(text.replace("2026-11-15", "2031-11-15"))
+    assert "cách quá xa thời gian của kế hoạch (2026-2028)" in message
