@@ -25,7 +25,10 @@ COMMAND_MODULES = (
     "invite",
     "chat",
     "privacy",
+    "import",
 )
+# Commands whose module is not named like the command ("import" is a keyword).
+_MODULES = {"import": "plan_import"}
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -37,7 +40,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES if only is None else (only,):
-        module = importlib.import_module(f"bot.commands.{name}")
+        module = importlib.import_module(f"bot.commands.{_MODULES.get(name, name)}")
         module.register(subparsers)
     return parser
 

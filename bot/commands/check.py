@@ -93,9 +93,13 @@ def summary(plan: Plan, today: date) -> list[str]:
     lines.append(f"  Nhiệm vụ: {len(plan.tasks)} ({shown_kinds})")
     tiers = Counter(occurrence.tier for occurrence in plan.campaign_occurrences)
     shown_tiers = ", ".join(f"{tiers[tier]} {TIER_LABELS[tier]}" for tier in TIERS)
-    lines.append(
-        f"  Ngày kỷ niệm trong năm {plan.year}: {len(plan.campaign_occurrences)} ({shown_tiers})"
+    start, end = plan.period
+    when = (
+        f"năm {plan.year}"
+        if (start, end) == (date(plan.year, 1, 1), date(plan.year, 12, 31))
+        else f"thời gian {start:%d/%m/%Y}-{end:%d/%m/%Y}"
     )
+    lines.append(f"  Ngày kỷ niệm trong {when}: {len(plan.campaign_occurrences)} ({shown_tiers})")
     owners = sum(1 for item in items if item.role == "owner")
     lines.append(
         f"  Việc cần làm: {len(items)} (chủ trì: {owners}, phối hợp: {len(items) - owners})"
