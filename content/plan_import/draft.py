@@ -336,10 +336,12 @@ class _Draft:
     def anniversary_task(self, keys: list[str], taken: set[str]) -> None:
         about = [task for task in self.result.tasks if task.about_anniversaries]
         owners = self.refs(name for task in about for name in task.owners)
-        first = self.result.anniversaries[0]
+        # The line that lists the most of them ("Tuyên truyền kỷ niệm các ngày lễ lớn ...:").
+        counts = Counter(found.line for found in self.result.anniversaries)
+        line = counts.most_common(1)[0][0]
         prefix = re.match(
-            r"^(?:\d+(?:\.\d+)*\.?\s*)?(.{0,60}?kỷ niệm)\b",
-            self.result.line_text(first.line),
+            r"^(?:\d+(?:\.\d+)*\.?\s*)?(\w[^:;]{0,60}?kỷ niệm)\b",
+            clean(self.result.line_text(line)),
             re.IGNORECASE,
         )
         title = (
