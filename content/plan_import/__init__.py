@@ -9,7 +9,9 @@ One module per concern: `header`, `anniversaries`, `deadlines`, `repeats`, `unit
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from content.anniversaries import (
     Anniversary,
@@ -89,6 +91,12 @@ def read_plan_document(
     header = read_header(rows, _resolve)
     known = anniversaries if anniversaries is not None else _catalogue_for(header.province)
     found = find_anniversaries(rows, header.year, known)
+    if header.year is None:
+        # A portal notice may give no year but the anniversaries': "(24/3/1975-24/3/2025)".
+        years = Counter(item.year for item in found if item.year is not None and item.dated)
+        if years:
+            header = replace(header, year=years.most_common(1)[0][0])
+            found = find_anniversaries(rows, header.year, known)
     reader = TaskReader(header.year)
     reader.read(rows)
     owners = _unique(name for task in reader.tasks for name in task.owners)

@@ -54,7 +54,7 @@ _DAY_MONTH = re.compile(
 )
 # Where the name of an anniversary stops when no date follows it.
 _NAME_STOP = re.compile(
-    r"[;().:“”\"!]|\s-\s|\s(?:và|nhằm|để|tại|trên|gắn với|với|trong|diễn ra|sẽ|được|đã|"
+    r"[;().:“”\"!]|\s(?:và|nhằm|để|tại|trên|gắn với|với|trong|diễn ra|sẽ|được|đã|"
     r"của Đảng bộ và|năm 20\d\d|theo)\s",
 )
 _CLAUSE_START = re.compile(r"[;:.!]\s|\s(?:và|đón)\s|,\s(?=\d)|^")
@@ -64,6 +64,10 @@ _LEAD_WORDS = re.compile(
     re.IGNORECASE,
 )
 _STOP_WORDS = {"ngay", "ky", "niem", "nam", "cua", "le", "va", "tai", "thu", "lan"}
+# Words many days share ("Ngày thành lập tỉnh ..."): a match needs another word in common.
+_GENERIC = {"thanh", "lap", "tinh", "giai", "phong", "truyen", "thong", "nganh", "viet", "nam"}
+# "kỷ niệm A; 133 năm ngày B; 129 năm ngày C": the list goes on after the first.
+_LISTED = re.compile(r"(?:;|,|\bvà)\s*(\d{1,3})\s+năm\s+(?=[Nn]gày\s)")
 _LUNAR_MONTHS = {"giêng": 1, "chạp": 12}
 _MAX_NAME_WORDS = 16
 
@@ -329,7 +333,11 @@ class _Scanner:
             )
 
     def _ordinals(self) -> None:
-        for match in _ORDINAL_ONLY.finditer(self.text):
+        matches = list(_ORDINAL_ONLY.finditer(self.text))
+        if matches:
+            first = matches[0].start()
+            matches += [m for m in _LISTED.finditer(self.text) if m.start() > first]
+        for match in matches:
             if not self.free(match.start(), match.end() + 1):
                 continue
             rest = self.text[match.end() :]
@@ -366,8 +374,9 @@ class CatalogueMatcher:
         return {word for word in words(name) if word not in _STOP_WORDS and not word.isdigit()}
 
     def _score(self, name_tokens: set[str], entry_tokens: set[str]) -> float:
-        common = len(name_tokens & entry_tokens)
-        if not common:
+        shared = name_tokens & entry_tokens
+        common = len(shared)
+        if not common or not shared - _GENERIC:
             return 0.0
         precision = common / len(name_tokens)
         recall = common / len(entry_tokens)
@@ -468,8 +477,38 @@ def find_anniversaries(
             for index, known in enumerate(found):
                 if _same(known, candidate):
                     if row.number != known.line and row.number not in known.also_lines:
-                        found[index] = replace(known, also_lines=(*known.also_lines, row.number))
+                        known = replace(known, also_lines=(*known.also_lines, row.number))
+                    if known.name.isupper() and not candidate.name.isupper():
+                        known = replace(known, name=candidate.name)  # a title in capitals
+                    found[index] = known
                     break
             else:
                 found.append(candidate)
-    return found
+    return _fold_fragments(found)
+
+
+def _fold_fragments(found: list[FoundAnniversary]) -> list[FoundAnniversary]:
+    """An undated, unknown mention that shares its ordinal, year and a distinctive word
+    with another one is a piece of it (a title broken over two lines: "136 năm ngày Quốc
+    tế" / "lao động (01/5/1886 - 01/5/2022)")."""
+    kept = list(found)
+    for fragment in found:
+        if fragment.key is not None or fragment.dated or fragment.ordinal is None:
+            continue
+        tokens = set(words(fragment.name)) - _STOP_WORDS - _GENERIC
+        for index, other in enumerate(kept):
+            if other is fragment or (other.ordinal, other.year) != (
+                fragment.ordinal,
+                fragment.year,
+            ):
+                continue
+            other_tokens = set(words(other.name)) | set(words((other.key or "").replace("_", " ")))
+            if tokens & other_tokens:
+                lines = (*other.also_lines, fragment.line, *fragment.also_lines)
+                kept[index] = replace(
+                    other,
+                    also_lines=tuple(dict.fromkeys(line for line in lines if line != other.line)),
+                )
+                kept.remove(fragment)
+                break
+    return kept

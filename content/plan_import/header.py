@@ -43,7 +43,7 @@ def _title_case(name: str) -> str:
 
 def _top_issuer(rows: list[Row]) -> tuple[str, int] | None:
     """ "ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NGÃI" at the top -> "Ủy ban nhân dân tỉnh Quảng Ngãi"."""
-    texts = [(row.text, row.number) for row in rows[:_HEAD_LINES] if row.text]
+    texts = [(row.text, row.number) for row in rows if row.text][:_HEAD_LINES]
     for index, (text, number) in enumerate(texts):
         if "CỘNG HÒA" in text.upper() or text.startswith("Số"):
             break
@@ -78,7 +78,7 @@ def _expand(issuer: str, province: str | None) -> str:
 
 
 def _number(rows: list[Row]) -> tuple[str | None, int | None]:
-    for row in rows[:_HEAD_LINES]:
+    for row in [row for row in rows if row.text][:_HEAD_LINES]:
         match = _NUMBER.match(row.text.split("|")[0].strip())
         if match is not None:
             value = _NUMBER_VALUE.match(match.group(1).strip())
@@ -117,7 +117,7 @@ def _title(rows: list[Row]) -> tuple[str | None, int | None]:
 
 
 def _place_and_year(rows: list[Row]) -> tuple[str | None, int | None, int | None]:
-    for row in rows[:_HEAD_LINES]:
+    for row in [row for row in rows if row.text][:_HEAD_LINES]:
         for cell in row.text.split("|"):
             match = _PLACE_DATE.match(cell.strip())
             if match is not None:
@@ -160,6 +160,16 @@ def _period(rows: list[Row], title: str | None) -> tuple[date, date] | None:
     return date(min(s[0] for s in spans), 1, 1), date(max(s[1] for s in spans), 12, 31)
 
 
+def _title_year(title: str) -> int | None:
+    """ "... năm 2023" -> 2023; "giai đoạn 2021-2025" -> 2021; "(24/3/1975-24/3/2025)" -> 2025."""
+    if match := re.search(r"năm\s+(\d{4})", title):
+        return int(match.group(1))
+    if match := re.search(r"giai đoạn\s+(\d{4})", title, re.IGNORECASE):
+        return int(match.group(1))
+    years = YEAR_RE.findall(title)
+    return int(years[-1]) if years else None
+
+
 def _fallback_year(rows: list[Row]) -> int | None:
     """The plan is issued after the documents it carries out: the latest year among the
     dates of its opening "Căn cứ / Thực hiện" lines."""
@@ -182,9 +192,7 @@ def read_header(rows: list[Row], resolve: Callable[[str], str | None]) -> Header
     raw_issuer = found[0] if found else None
     province, province_name = _province(rows, place, raw_issuer, resolve)
     issuer = _expand(raw_issuer, province_name) if raw_issuer else None
-    year = None
-    if title and (match := re.search(r"năm\s+(\d{4})", title)):
-        year = int(match.group(1))
+    year = _title_year(title) if title else None
     year = year or place_year or _fallback_year(rows)
     for name, value in (("number", number_line), ("title", title_line), ("place", place_line)):
         if value is not None:

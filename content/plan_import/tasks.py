@@ -161,15 +161,16 @@ class TaskReader:
                 organisation or find_deadline(heading.body, self.year) or find_repeat(heading.body)
             ):
                 rows.insert(0, heading)
-        time_context = False
+        time_label: str | None = None
         for row in rows:
             if is_time_label(row.body):
-                time_context = True
+                # "Thời gian treo cờ, khẩu hiệu:": what follows is when to hang the flags.
+                time_label = re.sub(r"^\W*Thời gian\s*", "", row.body).rstrip(" :")
                 continue
-            self._statement(row, heading_units, organisation, time_context)
+            self._statement(row, heading_units, organisation, time_label)
 
     def _statement(
-        self, row: Row, heading_units: tuple[str, ...], organisation: bool, time_context: bool
+        self, row: Row, heading_units: tuple[str, ...], organisation: bool, time_label: str | None
     ) -> None:
         body = row.body if row is not None else ""
         lead = leading_unit(body)
@@ -177,12 +178,15 @@ class TaskReader:
         action = lead[1] if lead and lead[1] else body
         if lead and not lead[1] and heading_units:
             return  # a bare unit name under a unit heading: a list, not a task
-        hit = find_deadline(body, self.year, in_time_context=time_context)
+        hit = find_deadline(body, self.year, in_time_context=time_label is not None)
         repeat_hit = find_repeat(body)
         if not (hit or repeat_hit or (organisation and owners)):
             return
         if hit is not None:
             action = self._action_around(body, hit.span, lead)
+            action = re.sub(r"^Theo (?:Kế hoạch|kế hoạch)[^,]*,\s*", "", action)
+            if time_label and (len(action.split()) < 3 or action.startswith("Bắt đầu")):
+                action = time_label
         title = title_of(self._without_repeat(action, repeat_hit, body))
         if not title:
             return
