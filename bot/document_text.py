@@ -9,6 +9,7 @@ inside a sentence stays in its sentence.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +42,7 @@ _BLOCKS = {
     "caption",
     "address",
 }
-_SKIPPED = {"script", "style", "noscript", "head", "template", "svg", "iframe"}
+_SKIPPED = {"script", "style", "noscript", "head", "template", "svg", "iframe", "nav"}
 _STARTS_PARAGRAPH = re.compile(
     r"^(?:[-+•●*–]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|(?:I|II|III|IV|V|VI|VII|VIII|IX|X)\.|"
     r"[A-ZĐ][A-ZĐÀ-Ỹ ,]{6,}$)"
@@ -111,34 +112,46 @@ def _pdf_lines(path: Path) -> Iterator[tuple[str, tuple[str, ...] | None]]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs what it repairs ("EOF marker not found"); the user gets one line from us.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             raise DocumentError("tệp PDF có mật khẩu; hãy gỡ mật khẩu rồi nhập lại")
         pages = [page.extract_text() or "" for page in reader.pages]
     except PdfReadError as error:
-        raise DocumentError(f"tệp PDF bị hỏng: {error}") from None
+        raise DocumentError(f"tệp {path.name} bị hỏng: {error}") from None
     if not any(page.strip() for page in pages):
         raise DocumentError(
             "tệp PDF không có lớp chữ (bản chụp/scan?); hãy dùng bản .docx hoặc chạy nhận "
             "dạng chữ (OCR) trước"
         )
-    paragraph = ""
+    lengths = sorted(
+        len(line.strip()) for page in pages for line in page.splitlines() if line.strip()
+    )
+    full = lengths[len(lengths) * 3 // 4] if lengths else 0  # a line that runs to the margin
+    paragraph, last = "", ""
     for page in pages:
         for raw in page.splitlines():
             text = " ".join(raw.split())
             if not text or text.isdigit():  # blank, or a page number
                 if paragraph:
                     yield paragraph, None
-                    paragraph = ""
+                paragraph, last = "", ""
                 continue
-            wrapped = paragraph and not paragraph.endswith((".", ":", ";", "!", "?"))
+            # A wrapped line continues a sentence that ran to the margin.
+            wrapped = (
+                paragraph
+                and not paragraph.endswith((".", ":", ";", "!", "?"))
+                and len(last) >= full * 0.8
+            )
             if wrapped and not _STARTS_PARAGRAPH.match(text):
                 paragraph = f"{paragraph} {text}"
             else:
                 if paragraph:
                     yield paragraph, None
                 paragraph = text
+            last = text
     if paragraph:
         yield paragraph, None
 

@@ -42,8 +42,11 @@ _LUNAR = re.compile(
     r"âm lịch",
     re.IGNORECASE,
 )
+_CAN = r"(?:Giáp|Ất|Bính|Đinh|Mậu|Kỷ|Canh|Tân|Nhâm|Quý)\s+\w+"
+# "Tết Nguyên đán Quý Mão"; "mừng Xuân Giáp Thìn" (the Tết campaign's own name)
 _TET = re.compile(
-    r"Tết Nguyên đán(?:\s+((?:Giáp|Ất|Bính|Đinh|Mậu|Kỷ|Canh|Tân|Nhâm|Quý)\s+\w+))?", re.IGNORECASE
+    rf"Tết Nguyên đán(?:\s+({_CAN}))?|(?<=mừng )Xuân\s+({_CAN})|(?<=đón )Xuân\s+({_CAN})",
+    re.IGNORECASE,
 )
 _GIO_TO = re.compile(r"Giỗ Tổ Hùng Vương", re.IGNORECASE)
 _DAY_MONTH = re.compile(
@@ -84,6 +87,7 @@ class _Raw:
     start: int  # offset in the line, to keep the document's order
     end: int
     dated: bool
+    hint: str | None = None  # the catalogue key a fixed phrase means ("Tết Nguyên đán")
 
 
 def _tidy_name(text: str) -> str:
@@ -263,8 +267,9 @@ class _Scanner:
             if not self.free(*match.span()):
                 continue
             year = self.doc_year
-            if match.group(1) and self.doc_year is not None:
-                wanted = fold(match.group(1))
+            can = match.group(1) or match.group(2) or match.group(3)
+            if can and self.doc_year is not None:
+                wanted = fold(can)
                 for candidate in (self.doc_year, self.doc_year + 1, self.doc_year - 1):
                     if fold(can_chi(candidate)) == wanted:
                         year = candidate
@@ -281,6 +286,7 @@ class _Scanner:
                     match.start(),
                     match.end(),
                     True,
+                    "tet",
                 ),
                 match.span(),
             )
@@ -300,6 +306,7 @@ class _Scanner:
                         match.start(),
                         match.end(),
                         False,
+                        "gio_to",
                     ),
                     match.span(),
                 )
@@ -383,6 +390,9 @@ class CatalogueMatcher:
         return 2 * precision * recall / (precision + recall)
 
     def match(self, raw: _Raw) -> tuple[Anniversary | None, list[str]]:
+        for entry, _ in self.entries:
+            if entry.key == raw.hint:
+                return entry, []
         tokens = self._tokens(raw.name)
         scored = sorted(
             (
@@ -421,7 +431,9 @@ class CatalogueMatcher:
         return entry, []
 
 
-def _found(raw: _Raw, entry: Anniversary | None, doubts: list[str], row: Row) -> FoundAnniversary:
+def _found(
+    raw: _Raw, entry: Anniversary | None, doubts: list[str], row: Row, doc_year: int | None
+) -> FoundAnniversary:
     day, month, origin, dated = raw.day, raw.month, raw.origin_year, raw.dated
     ordinal, year = raw.ordinal, raw.year
     if entry is not None:
@@ -432,6 +444,8 @@ def _found(raw: _Raw, entry: Anniversary | None, doubts: list[str], row: Row) ->
     if ordinal is None and origin is not None and year is not None and origin < year:
         ordinal = year - origin
     if ordinal is not None and origin is not None and year is not None and origin + ordinal != year:
+        if doc_year is not None and origin + ordinal == doc_year:
+            year = doc_year  # "137 năm ... (01/5/1886 - 01/5/2022)" in a 2023 plan: a typo
         doubts.append(f"văn bản ghi {ordinal} năm nhưng {origin} đến {year} là {year - origin} năm")
     if year is None:
         doubts.append("không rõ năm")
@@ -473,13 +487,22 @@ def find_anniversaries(
             continue
         for raw in _Scanner(row.text, doc_year).scan():
             entry, doubts = matcher.match(raw)
-            candidate = _found(raw, entry, doubts, row)
+            candidate = _found(raw, entry, doubts, row, doc_year)
             for index, known in enumerate(found):
                 if _same(known, candidate):
                     if row.number != known.line and row.number not in known.also_lines:
                         known = replace(known, also_lines=(*known.also_lines, row.number))
                     if known.name.isupper() and not candidate.name.isupper():
                         known = replace(known, name=candidate.name)  # a title in capitals
+                    if candidate.dated and not known.dated:
+                        # "kỷ niệm 100 năm Ngày sinh X" first, "(23/11/1922 - ...)" later.
+                        known = replace(
+                            known,
+                            day=candidate.day,
+                            month=candidate.month,
+                            origin_year=candidate.origin_year,
+                            dated=True,
+                        )
                     found[index] = known
                     break
             else:

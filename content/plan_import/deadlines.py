@@ -17,8 +17,8 @@ _D = r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{4}))?(?![\d/])"
 _W = r"(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?"
 _DAY = rf"(?:{_D}|{_W})"
 _BEFORE = re.compile(
-    rf"(?:trước|chậm nhất(?: là)?(?: vào)?|hạn(?: chót| cuối)?(?: là)?:?|hoàn thành trong)"
-    rf"\s+(?:ngày\s+)?{_DAY}",
+    rf"(?:trước|chậm nhất(?: là)?(?: vào)?|hạn(?: chót| cuối)?(?: là)?:?|hoàn thành trong|"
+    rf"trong ngày)\s+(?:ngày\s+)?{_DAY}",
     re.IGNORECASE,
 )
 _WINDOW = re.compile(
