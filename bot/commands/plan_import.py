@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.commands._common import fail
 from bot.document_text import SUFFIXES, DocumentError, read_document
 from content.anniversaries import available_provinces, catalogue
 from content.plan_import import ImportResult, read_plan_document
@@ -54,6 +53,13 @@ def _summary(result: ImportResult, draft: str, output: str) -> list[str]:
         f"  Chỗ cần xem lại: {reviews}",
         f"Kiểm tra: loa check {output}",
     ]
+
+
+def fail(message: str) -> int:
+    # Not bot.commands._common.fail: that module loads SQLAlchemy, which this command
+    # does not need (a third of its run time).
+    print(message, file=sys.stderr)
+    return 2
 
 
 def run(args: argparse.Namespace) -> int:
