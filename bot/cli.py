@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "chat",
     "privacy",
     "import",
+    "plan",
 )
 # Commands whose module is not named like the command ("import" is a keyword).
 _MODULES = {"import": "plan_import"}

@@ -20,6 +20,7 @@ from content.clock import Clock
 from content.due import DueMessage
 from content.plan import Address
 from scheduler.dispatcher import Dispatcher, DispatchReport
+from scheduler.plan_period import closing_messages, one_plan_per_anniversary
 from scheduler.planner import messages_for_day, next_wakeup
 from scheduler.state import PlanState, plan_states
 
@@ -47,7 +48,7 @@ def _signature(state: PlanState, day: object) -> tuple[object, ...]:
         sorted((unit, tuple(sorted(map(str, chats)))) for unit, chats in state.links.items())
     )
     admins = tuple(sorted(map(str, state.admins)))
-    return (day, state.plan, len(state.items), links, admins)
+    return (day, state.plan, len(state.items), links, admins, state.closed_at)
 
 
 def due_now(
@@ -57,7 +58,7 @@ def due_now(
     due: list[DueMessage] = []
     for state in states:
         today = now.astimezone(state.plan.tz).date()
-        for message in messages_for_day(state, today):
+        for message in (*messages_for_day(state, today), *closing_messages(state, now)):
             if reachable is not None and not reachable(message.channel, message.chat_id):
                 continue
             if message.not_before > now:
@@ -92,7 +93,7 @@ class Engine:
 
     async def plan(self, now: datetime) -> tuple[int, int]:
         async with self.database.session() as session:
-            states = await plan_states(session, self.extra_admins)
+            states = one_plan_per_anniversary(await plan_states(session, self.extra_admins))
         stale_plans = set(self._planned) - {state.plan.id for state in states}
         for plan_id in stale_plans:
             del self._planned[plan_id]

@@ -131,6 +131,10 @@ def iter_messages_between(
     them (a large plan's year is hundreds of thousands of messages)."""
     if end < start:
         raise ValueError(f"end {end.isoformat()} is before start {start.isoformat()}")
+    # A plan whose period is over, or that was closed, reminds no one (plan_period.py).
+    end = min(end, state.last_day)
+    if end < start:
+        return iter(())
     return _Planner(state, start, end, include_unlinked).run()
 
 

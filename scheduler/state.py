@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.broadcasts import broadcast_items
 from bot.storage.confirmations import active_confirmations
 from bot.storage.links import active_chat_addresses
+from bot.storage.plan_closures import closed_plans
 from bot.storage.plan_cache import plan_items, stored_plan, stored_plans
 from content.items import Item
 from content.plan import Address, Plan, merge_admins
@@ -25,10 +26,25 @@ class PlanState:
     links: Mapping[str, Sequence[Address]] = field(default_factory=dict)  # unit id -> chats
     admins: Sequence[Address] = ()  # plan admins plus LOA_ADMINS; a user's private chat
     locale: str = "vi"
+    closed_at: datetime | None = None  # `loa plan close`: reminders stop from that day
+
+    @property
+    def last_day(self) -> date:
+        """The last day the plan's items are reminded: the end of its period (or its last
+        due date, when later), or the day before it was closed."""
+        last = self.plan.active_until
+        if self.closed_at is not None:
+            closed = self.closed_at.astimezone(self.plan.tz).date() - timedelta(days=1)
+            last = min(last, closed)
+        return last
 
 
 async def _state(
-    session: AsyncSession, plan: Plan, extra_admins: Sequence[Address], locale: str
+    session: AsyncSession,
+    plan: Plan,
+    extra_admins: Sequence[Address],
+    locale: str,
+    closed: Mapping[str, datetime],
 ) -> PlanState:
     units = {unit.id for unit in plan.units}
     # A broadcast aimed at a unit since removed from the plan has no one to remind.
@@ -41,14 +57,17 @@ async def _state(
         links=await active_chat_addresses(session, plan.id),
         admins=merge_admins(plan, extra_admins),
         locale=locale,
+        closed_at=closed.get(plan.id),
     )
 
 
 async def plan_states(
     session: AsyncSession, extra_admins: Sequence[Address] = (), locale: str = "vi"
 ) -> list[PlanState]:
+    closed = await closed_plans(session)
     return [
-        await _state(session, plan, extra_admins, locale) for plan in await stored_plans(session)
+        await _state(session, plan, extra_admins, locale, closed)
+        for plan in await stored_plans(session)
     ]
 
 
@@ -58,4 +77,4 @@ async def plan_state(
     plan = await stored_plan(session, plan_id)
     if plan is None:
         return None
-    return await _state(session, plan, extra_admins, locale)
+    return await _state(session, plan, extra_admins, locale, await closed_plans(session))

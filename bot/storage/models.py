@@ -29,6 +29,17 @@ class PlanRecord(SQLModel, table=True):
     loaded_at: datetime = _when()
 
 
+class PlanClosure(SQLModel, table=True):
+    """A plan an admin closed (`loa plan close`): its items are no longer reminded.
+    A table of its own so databases made before it simply gain it."""
+
+    __tablename__ = "plan_closures"
+
+    plan_id: str = Field(primary_key=True)
+    closed_at: datetime = _when()
+    closed_by: str = "cli"
+
+
 class ChatLink(SQLModel, table=True):
     """A chat that receives a unit's messages. Several chats may serve one unit
     (a Telegram group and a Zalo group); one chat may serve several units."""

@@ -1,0 +1,190 @@
+"""`loa plan rollover PLAN.yaml --year Y [-o FILE]`, `loa plan list`, `loa plan close ID`:
+the plan's year (see docs/plan-format.md, "The plan's year")."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from content.plan_reader import not_utf8_message
+from content.plan_rollover import Rollover, RolloverError, roll_over
+
+_STATES = {"active": "đang chạy", "ended": "đã hết thời gian", "closed": "đã đóng"}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "plan",
+        help="năm của kế hoạch: chuyển sang năm mới, xem danh sách, đóng kế hoạch",
+        description="Năm của kế hoạch: rollover (tệp kế hoạch năm mới từ năm nay), list "
+        "(các kế hoạch đã nạp và trạng thái), close (đóng một kế hoạch: thôi nhắc việc).",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    rollover = actions.add_parser(
+        "rollover",
+        help="tệp kế hoạch năm mới từ tệp năm nay (giữ nguyên ghi chú)",
+        description="Viết kế hoạch năm mới từ tệp năm nay: năm, mã, tên, hạn một lần (cùng "
+        "ngày năm sau, lùi về ngày làm việc trước đó nếu rơi vào ngày nghỉ), ngày kỷ niệm "
+        "tính lại; in những chỗ cần người xem lại.",
+    )
+    rollover.add_argument("path", metavar="PLAN.yaml")
+    rollover.add_argument("--year", type=int, required=True, metavar="YEAR", help="năm mới")
+    rollover.add_argument("-o", "--output", metavar="FILE", help="ghi tệp mới (mặc định: in ra)")
+    rollover.add_argument(
+        "--format", choices=("text", "json"), default="text", help="dạng của báo cáo"
+    )
+    rollover.set_defaults(handler=run_rollover)
+    listing = actions.add_parser("list", help="các kế hoạch đã nạp và trạng thái của chúng")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.set_defaults(handler=run_list)
+    close = actions.add_parser(
+        "close",
+        help="đóng một kế hoạch: thôi nhắc các việc còn mở, gửi bản tổng kết cho quản trị viên",
+    )
+    close.add_argument("plan_id", metavar="ID")
+    close.set_defaults(handler=run_close)
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 2
+
+
+def _report(result: Rollover, output: str | None) -> list[str]:
+    lines = [f"Kế hoạch năm {result.year}" + (f" đã ghi vào {output}." if output else ".")]
+    for kind, heading in (
+        ("changed", "Đã đổi:"),
+        ("check", "Cần xem lại:"),
+        ("problem", "Cần sửa:"),
+    ):
+        notes = [note.message for note in result.notes if note.kind == kind]
+        if notes:
+            lines.append(heading)
+            lines += [f"  - {note}" for note in notes]
+    if result.problems:
+        lines.append("Chưa qua được loa check:")
+        lines += [f"  {problem}" for problem in result.problems]
+    elif output:
+        lines.append(f"Kiểm tra rồi nạp: loa check {output} && loa load {output}")
+    return lines
+
+
+def run_rollover(args: argparse.Namespace) -> int:
+    try:
+        text = Path(args.path).read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        return _fail(f"loa plan rollover: {args.path}: {not_utf8_message(error)}")
+    except OSError as error:
+        return _fail(f"loa plan rollover: không đọc được {args.path}: {error.strerror or error}")
+    try:
+        result = roll_over(text, args.year, source_name=args.output or args.path)
+    except RolloverError as error:
+        return _fail(f"loa plan rollover: {error}")
+    if args.output:
+        try:
+            Path(args.output).write_text(result.text, encoding="utf-8")
+        except OSError as error:
+            return _fail(f"loa plan rollover: không ghi được {args.output}: {error.strerror}")
+    else:
+        sys.stdout.write(result.text)
+    report = sys.stdout if args.output else sys.stderr
+    if args.format == "json":
+        shown = {
+            "year": result.year,
+            "output": args.output,
+            "notes": [note.as_json() for note in result.notes],
+            "problems": result.problems,
+        }
+        print(json.dumps(shown, ensure_ascii=False, indent=2), file=report)
+    else:
+        print("\n".join(_report(result, args.output)), file=report)
+    return 1 if result.problems else 0
+
+
+def _plans_table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml"
+    header = ("Mã", "Năm", "Thời gian", "Trạng thái", "Tên")
+    table = [header] + [
+        (
+            row["id"],
+            str(row["year"]),
+            f"{row['period']['from']} – {row['period']['to']}",
+            _STATES[row["state"]],
+            row["title"],
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header) - 1)]
+    return "\n".join(
+        "  ".join(
+            [*(cell.ljust(width) for cell, width in zip(line, widths, strict=False)), line[-1]]
+        ).rstrip()
+        for line in table
+    )
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from bot.commands._common import run_with_database
+    from scheduler.state import plan_states
+    from content.clock import Clock
+    from scheduler.plan_period import plan_status
+
+    async def main(config: Any, database: Any) -> int:
+        async with database.session() as session:
+            states = await plan_states(session, config.admins)
+        now = Clock(config.now).now()
+        rows = []
+        for state in states:
+            plan = state.plan
+            start, end = plan.period
+            rows.append(
+                {
+                    "id": plan.id,
+                    "title": plan.title,
+                    "year": plan.year,
+                    "period": {"from": start.isoformat(), "to": end.isoformat()},
+                    "active_until": state.last_day.isoformat(),
+                    "state": plan_status(state, now.astimezone(plan.tz).date()),
+                    "closed_at": (
+                        state.closed_at.astimezone(plan.tz).isoformat() if state.closed_at else None
+                    ),
+                }
+            )
+        if args.format == "json":
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            print(_plans_table(rows))
+        return 0
+
+    return run_with_database(main)
+
+
+def run_close(args: argparse.Namespace) -> int:
+    from bot.commands._common import UserError, run_with_database
+    from bot.storage.plan_cache import stored_plans
+    from bot.storage.plan_closures import close_plan
+    from content.dates import format_datetime
+    from content.clock import Clock
+
+    async def main(config: Any, database: Any) -> int:
+        now = Clock(config.now).now()
+        async with database.session() as session:
+            plans = await stored_plans(session)
+            if args.plan_id not in {plan.id for plan in plans}:
+                known = ", ".join(plan.id for plan in plans) or "(chưa có)"
+                raise UserError(f"Không có kế hoạch '{args.plan_id}'. Các kế hoạch đã nạp: {known}")
+            closed_at = await close_plan(session, args.plan_id, now, "cli")
+        if closed_at != now:
+            print(f"Kế hoạch {args.plan_id} đã đóng từ {format_datetime(closed_at)}.")
+            return 0
+        print(
+            f"Đã đóng kế hoạch {args.plan_id} lúc {format_datetime(now)}: các việc còn mở "
+            "không được nhắc nữa; quản trị viên sẽ nhận bản tổng kết."
+        )
+        return 0
+
+    return run_with_database(main)
