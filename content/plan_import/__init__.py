@@ -3,7 +3,7 @@
 Pure: the reader takes the document's lines (`Line`: a paragraph or a table row; the
 I/O of opening .docx/.pdf/.html files is `bot/document_text.py`) and returns an
 `ImportResult`; `draft.render_draft` turns that into a plan file `loa check` accepts.
-One module per concern: `header`, `anniversaries`, `deadlines`, `repeats`, `units`,
+One module per concern: `header`, `mentions` and `anniversaries`, `deadlines`, `repeats`, `units`,
 `tasks`, `slogans`; `text` holds what they share.
 """
 

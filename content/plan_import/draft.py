@@ -5,6 +5,10 @@ clerk: every value the rules were unsure of carries a "# cần xem lại: ..." c
 says why and quotes the document's line; what the document does not say is left out
 and listed at the end. Text values are written as double-quoted YAML (JSON strings),
 so no name or title can break the file.
+
+Longer than most modules on purpose: the draft is one reading of the result, top to
+bottom, in the order of the file it writes (plan, units, anniversaries, tasks, slogans,
+what is missing), and splitting it would scatter that order.
 """
 
 from __future__ import annotations
