@@ -177,8 +177,8 @@ def run_close(args: argparse.Namespace) -> int:
             if args.plan_id not in {plan.id for plan in plans}:
                 known = ", ".join(plan.id for plan in plans) or "(chưa có)"
                 raise UserError(f"Không có kế hoạch '{args.plan_id}'. Các kế hoạch đã nạp: {known}")
-            closed_at = await close_plan(session, args.plan_id, now, "cli")
-        if closed_at != now:
+            closed_at, closed_now = await close_plan(session, args.plan_id, now, "cli")
+        if not closed_now:
             print(f"Kế hoạch {args.plan_id} đã đóng từ {format_datetime(closed_at)}.")
             return 0
         print(

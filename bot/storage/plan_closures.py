@@ -11,14 +11,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.storage.models import PlanClosure
 
 
-async def close_plan(session: AsyncSession, plan_id: str, now: datetime, by: str) -> datetime:
-    """Close a plan; closing it again keeps the first time. Returns when it was closed."""
+async def close_plan(
+    session: AsyncSession, plan_id: str, now: datetime, by: str
+) -> tuple[datetime, bool]:
+    """Close a plan; closing it again keeps the first time. Returns when it was closed,
+    and whether this call closed it."""
     closure = await session.get(PlanClosure, plan_id)
-    if closure is None:
-        closure = PlanClosure(plan_id=plan_id, closed_at=now, closed_by=by)
-        session.add(closure)
-        await session.flush()
-    return closure.closed_at
+    if closure is not None:
+        return closure.closed_at, False
+    session.add(PlanClosure(plan_id=plan_id, closed_at=now, closed_by=by))
+    await session.flush()
+    return now, True
 
 
 async def closed_plans(session: AsyncSession) -> dict[str, datetime]:
