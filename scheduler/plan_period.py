@@ -23,8 +23,8 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from content.closing import UNITS_SHOWN, render_closing
-from content.plan import Address
 from content.due import DueMessage
+from content.plan import Address
 from scheduler.planner import send_window
 from scheduler.state import PlanState
 

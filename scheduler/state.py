@@ -12,8 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.storage.broadcasts import broadcast_items
 from bot.storage.confirmations import active_confirmations
 from bot.storage.links import active_chat_addresses
-from bot.storage.plan_closures import closed_plans
 from bot.storage.plan_cache import plan_items, stored_plan, stored_plans
+from bot.storage.plan_closures import closed_plans
 from content.items import Item
 from content.plan import Address, Plan, merge_admins
 

@@ -129,9 +129,9 @@ def _plans_table(rows: list[dict[str, Any]]) -> str:
 
 def run_list(args: argparse.Namespace) -> int:
     from bot.commands._common import run_with_database
-    from scheduler.state import plan_states
     from content.clock import Clock
     from scheduler.plan_period import plan_status
+    from scheduler.state import plan_states
 
     async def main(config: Any, database: Any) -> int:
         async with database.session() as session:
@@ -167,8 +167,8 @@ def run_close(args: argparse.Namespace) -> int:
     from bot.commands._common import UserError, run_with_database
     from bot.storage.plan_cache import stored_plans
     from bot.storage.plan_closures import close_plan
-    from content.dates import format_datetime
     from content.clock import Clock
+    from content.dates import format_datetime
 
     async def main(config: Any, database: Any) -> int:
         now = Clock(config.now).now()

@@ -7,6 +7,7 @@ A day and month without a year ("trước ngày 30/11") take the plan year and s
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -34,8 +35,8 @@ _QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 @dataclass(frozen=True)
 class DateHit:
-    date: date
-    start: date | None
+    date: dt.date
+    start: dt.date | None
     year_given: bool
     span: tuple[int, int]
     doubt: str | None = None

@@ -84,11 +84,12 @@ class _Draft:
         self.result = result
         self.source = source_name
         self.header = result.header
-        self.year = year or self.header.year or self._guess_year()
-        if self.year is None:
+        chosen = year or self.header.year or self._guess_year()
+        if chosen is None:
             raise DraftError(
                 "không tìm thấy năm của kế hoạch trong văn bản; hãy cho biết bằng --year NĂM"
             )
+        self.year: int = chosen
         self.period = self.header.period if self.header.period else None
         self.bounds = plan_period(self.year, *(self.period or (None, None)))
         self.catalogue = {entry.key: entry for entry in catalogue}

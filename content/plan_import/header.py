@@ -96,7 +96,7 @@ def _number(rows: list[Row]) -> tuple[str | None, int | None]:
 def _title(rows: list[Row]) -> tuple[str | None, int | None]:
     for index, row in enumerate(rows[: _HEAD_LINES * 2]):
         if _TITLE_WORD.match(row.text):
-            parts = []
+            parts: list[str] = []
             for below in rows[index + 1 : index + 6]:
                 if not below.text:
                     if parts:

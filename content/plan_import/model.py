@@ -6,6 +6,7 @@ so the draft plan can quote it and a clerk can find it in the document.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -71,12 +72,12 @@ class FoundAnniversary:
 
 @dataclass(frozen=True)
 class Deadline:
-    date: date
+    date: dt.date
     action: str
     owners: tuple[str, ...]
     line: int
     text: str
-    start: date | None = None  # "từ ngày A đến ngày B": A
+    start: dt.date | None = None  # "từ ngày A đến ngày B": A
     year_given: bool = True  # False: "trước ngày 30/11", the plan year was assumed
     doubts: tuple[str, ...] = ()
 

@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 
 from bot.storage.plan_closures import close_plan
 from bot.storage.plans import save_plan
+from content.clock import LOCAL_TZ, FixedClock
+from content.items import expand_items
 from content.plan import Address
 from content.plan_loader import load_plan, parse_plan
 from content.plan_rollover import roll_over
-from scheduler.clock import LOCAL_TZ, FixedClock
-from scheduler.items import expand_items
 from scheduler.plan_period import closing_messages, one_plan_per_anniversary, plan_status
 from scheduler.planner import messages_between, messages_for_day
 from scheduler.state import PlanState
