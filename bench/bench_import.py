@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.document_text import read_document  # noqa: E402
-from content.anniversaries import available_provinces, catalogue  # noqa: E402
+from content.catalogues import available_provinces, catalogue  # noqa: E402
 from content.plan_import import read_plan_document  # noqa: E402
 from content.plan_import.draft import render_draft  # noqa: E402
 

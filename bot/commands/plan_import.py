@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.document_text import SUFFIXES, DocumentError, read_document
-from content.anniversaries import available_provinces, catalogue
+from content.catalogues import available_provinces, catalogue
 from content.plan_import import ImportResult, read_plan_document
 from content.plan_import.draft import REVIEW, DraftError, render_draft
 

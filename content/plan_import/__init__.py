@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from content.anniversaries import (
-    Anniversary,
+from content.anniversaries import Anniversary
+from content.catalogues import (
     CatalogueError,
+    available_provinces,
     catalogue,
     resolve_province,
 )
@@ -69,8 +70,6 @@ def _catalogue_for(province: str | None) -> list[Anniversary]:
 
 
 def _all_provinces() -> tuple[str, ...]:
-    from content.anniversaries import available_provinces
-
     return tuple(available_provinces())
 
 

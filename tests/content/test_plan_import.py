@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from content.anniversaries import available_provinces, catalogue
+from content.catalogues import available_provinces, catalogue
 from content.plan_import import ImportResult, Line, lines_of_text, read_plan_document
 from content.plan_import.draft import REVIEW, render_draft
 from content.plan_loader import parse_plan
