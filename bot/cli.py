@@ -27,6 +27,9 @@ COMMAND_MODULES = (
     "privacy",
     "import",
     "plan",
+    "db",
+    "backup",
+    "restore",
 )
 # Commands whose module is not named like the command ("import" is a keyword).
 _MODULES = {"import": "plan_import"}

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config, ConfigError, load_config
 from bot.storage.db import Database, open_database
+from bot.storage.schema import SchemaError
 from content.plan import Plan, Unit
 
 
@@ -26,14 +27,31 @@ def fail(message: str) -> int:
     return 2
 
 
+def with_config(main: Callable[[Config], int]) -> int:
+    """`main(config)`; a configuration error is a one-line message and exit 2."""
+    try:
+        config = load_config()
+    except ConfigError as error:
+        return fail(f"Cấu hình sai: {error}")
+    return main(config)
+
+
+async def open_as_is(url: str) -> Database:
+    """The database, its schema neither checked nor created (the db, backup and
+    restore commands look at it themselves); nothing connects until `main` does."""
+    return Database(url)
+
+
 def run_with_database(
     main: Callable[[Config, Database], Awaitable[int]],
     *,
     config: Config | None = None,
     database_url: str | None = None,
+    opener: Callable[[str], Awaitable[Database]] = open_database,
 ) -> int:
-    """Open the database (the configured one, or `database_url`), run `main`; map
-    errors to exit codes."""
+    """Open the database (the configured one, or `database_url`) with `opener`, run
+    `main`; map errors to exit codes. The default opener refuses a database whose
+    schema is not this version's (exit 2, naming the command to run)."""
     if config is None:
         try:
             config = load_config()
@@ -42,7 +60,7 @@ def run_with_database(
     url = database_url or config.database_url
 
     async def runner() -> int:
-        database = await open_database(url)
+        database = await opener(url)
         try:
             return await main(config, database)
         finally:
@@ -50,7 +68,7 @@ def run_with_database(
 
     try:
         return asyncio.run(runner())
-    except UserError as error:
+    except (UserError, SchemaError) as error:
         return fail(str(error))
     except (SQLAlchemyError, OSError) as error:
         shown = make_url(url).render_as_string(hide_password=True)

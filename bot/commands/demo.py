@@ -13,6 +13,7 @@ import argparse
 import sys
 from collections import Counter
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from bot.commands.simulate import (
     write_table,
 )
 from bot.config import Config, ConfigError, load_config
-from bot.storage.db import Database
+from bot.storage.db import Database, open_database
 from bot.storage.plans import save_plan
 from content.clock import Clock
 from content.dates import format_date_long
@@ -123,10 +124,10 @@ def _show(
     sys.stdout.flush()
 
 
-def _database_url(config: Config) -> str:
+def _database_url(config: Config) -> str | None:
     # The demo never touches the production default (loa.db): only an explicit
     # LOA_DATABASE_URL (environment, .env or TOML) replaces its own file.
-    return config.extra.get("LOA_DATABASE_URL") or f"sqlite:///{DEMO_DATABASE}"
+    return config.extra.get("LOA_DATABASE_URL")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -144,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
     end = start + timedelta(days=args.days - 1)
     text = SAMPLE_PLAN.read_text(encoding="utf-8")
     plan = parse_plan(text, source_name=str(SAMPLE_PLAN))
-    url = _database_url(config)
+    chosen = _database_url(config)
+    url = chosen or f"sqlite:///{DEMO_DATABASE}"
 
     async def main(config: Config, database: Database) -> int:
         async with database.session() as session:
@@ -160,4 +162,7 @@ def run(args: argparse.Namespace) -> int:
             return output_closed()
         return 0
 
-    return run_with_database(main, config=config, database_url=url)
+    # Its own file, left by an older Loa, is brought up to date; a chosen database
+    # behind the code is refused like everywhere else (`loa db upgrade` is for that).
+    opener = open_database if chosen else partial(open_database, upgrade=True)
+    return run_with_database(main, config=config, database_url=url, opener=opener)

@@ -51,9 +51,13 @@ def run(args: argparse.Namespace) -> int:
         if status:
             return status
     from bot.app import run_forever
+    from bot.storage.schema import SchemaError
 
     try:
         asyncio.run(run_forever(config))
+    except SchemaError as error:  # a database behind (or ahead of) this version
+        print(error, file=sys.stderr)
+        return 2
     except SystemExit as error:
         if isinstance(error.code, str):
             print(error.code, file=sys.stderr)

@@ -1,25 +1,29 @@
 """Database engine and sessions.
 
 Users give a plain SQLAlchemy URL (`sqlite:///loa.db`, `postgresql://...`); Loa picks
-the async driver itself so the same URL works for the CLI and the running bot.
+the async driver itself so the same URL works for the CLI and the running bot. The
+tables' versions are bot/storage/schema.py's business.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel import SQLModel
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage import (
-    models,  # noqa: F401  (registers the tables)
-    sqlite_driver,
-)
+from bot.storage import schema, sqlite_driver
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -40,6 +44,19 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL; None for an in-memory database or another backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be printed: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the CLI read while `loa run` writes; busy_timeout waits instead of failing.
     cursor = dbapi_connection.cursor()
@@ -48,6 +65,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_explicit_transactions(dbapi_connection: Any, record: Any) -> None:
+    _sqlite_pragmas(dbapi_connection, record)
+    # The driver would begin transactions only before INSERT/UPDATE/DELETE, leaving
+    # CREATE and DROP outside them; `_begin_immediate` begins every one instead.
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock at once, so the schema is read and changed by
+    # one process at a time (a running `loa run` waits, within busy_timeout).
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# Any constant will do, as long as only schema changes take it.
+_SCHEMA_LOCK = int.from_bytes(b"LoaSchem", "big")
 
 
 class Database:
@@ -72,9 +106,28 @@ class Database:
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
 
-    async def create_schema(self) -> None:
-        async with self.engine.begin() as connection:
-            await connection.run_sync(SQLModel.metadata.create_all)
+    def exists(self) -> bool:
+        """False for an SQLite file not yet created (reading never creates one)."""
+        path = sqlite_path(self.url)
+        return path is None or path.exists()
+
+    @asynccontextmanager
+    async def schema_transaction(self) -> AsyncIterator[AsyncConnection]:
+        """One transaction on a connection of its own, DDL included, holding the lock
+        that schema changes take: all or nothing, and one process at a time."""
+        engine = create_async_engine(async_url(self.url), poolclass=NullPool)
+        if self.is_sqlite:
+            event.listen(engine.sync_engine, "connect", _sqlite_explicit_transactions)
+            event.listen(engine.sync_engine, "begin", _begin_immediate)
+        try:
+            async with engine.begin() as connection:
+                if not self.is_sqlite:
+                    await connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK}
+                    )
+                yield connection
+        finally:
+            await engine.dispose()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -98,7 +151,16 @@ class Database:
         await self.engine.dispose()
 
 
-async def open_database(url: str) -> Database:
+async def open_database(url: str, *, upgrade: bool = False) -> Database:
+    """The database, ready for this version of Loa: created if new; an older one is
+    upgraded if `upgrade`, otherwise refused (schema.SchemaError), as is a newer one."""
     database = Database(url)
-    await database.create_schema()
+    try:
+        if upgrade:
+            await schema.upgrade(database)
+        else:
+            await schema.prepare(database)
+    except BaseException:
+        await database.close()
+        raise
     return database

@@ -1,0 +1,142 @@
+"""`loa restore FILE [--force]`: put a backup back into the SQLite database.
+
+The backup is first copied beside the database and checked there: it must be an
+undamaged Loa database of a known revision, and an older one is upgraded on the copy.
+Only then is the database replaced (through SQLite's backup API), after a copy of it
+as it was is kept beside it. While something has the database open (`loa run`) the
+restore is refused unless --force. PostgreSQL: the exact pg_restore command instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.commands._common import fail, with_config
+from bot.config import Config
+from bot.storage import schema
+from bot.storage.backup import (
+    BackupError,
+    copy_database,
+    in_use,
+    is_sqlite_file,
+    pg_restore_command,
+    replace_database,
+)
+from bot.storage.db import Database, is_sqlite, sqlite_path
+from bot.storage.schema import SchemaError, Upgrade
+from content.clock import Clock
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "restore",
+        help="khôi phục cơ sở dữ liệu SQLite từ một bản sao lưu (loa backup)",
+        description="Kiểm tra TỆP (phải là cơ sở dữ liệu Loa còn nguyên vẹn), nâng cấp nếu "
+        "là phiên bản cũ, rồi thay cơ sở dữ liệu (LOA_DATABASE_URL) bằng nó; cơ sở dữ liệu "
+        "cũ được giữ lại bên cạnh. Hãy dừng Loa trước.",
+    )
+    parser.add_argument("file", metavar="TỆP", help="tệp do loa backup tạo ra")
+    parser.add_argument(
+        "--force", action="store_true", help="khôi phục cả khi cơ sở dữ liệu đang được mở"
+    )
+    parser.set_defaults(handler=run)
+
+
+def _unused_name(path: Path) -> Path:
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}-{number}")
+    return candidate
+
+
+def _upgrade(path: Path, shown: Path) -> Upgrade:
+    """Check the staged copy is a Loa database this version can use; upgrade it if old."""
+
+    async def check() -> Upgrade:
+        database = Database(f"sqlite:///{path}")
+        try:
+            found = await schema.status(database)
+            if found.state == "empty":
+                raise SchemaError(f"{shown} không phải bản sao lưu của Loa: không có bảng của Loa.")
+            if found.state == "unknown":
+                raise SchemaError(
+                    f"{shown} không phải bản sao lưu của Loa ở phiên bản nào đã biết "
+                    f"({'; '.join(found.differences[:3])})."
+                )
+            return await schema.upgrade(database)  # refuses a newer Loa's database
+        finally:
+            await database.close()
+
+    return asyncio.run(check())
+
+
+def upgrade_line(done: Upgrade) -> str | None:
+    if done.stamped_legacy:
+        return f"Bản sao lưu do bản Loa cũ tạo (khớp phiên bản {done.before}): đã ghi phiên bản" + (
+            f" và nâng lên {done.after}." if done.steps else "."
+        )
+    if done.steps:
+        return f"Bản sao lưu ở phiên bản {done.before}: đã nâng lên {done.after}."
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    return with_config(partial(restore, args))
+
+
+def restore(args: argparse.Namespace, config: Config) -> int:
+    url = config.database_url
+    if not is_sqlite(url):
+        return fail(
+            "loa restore chỉ dùng cho SQLite. Với PostgreSQL, dừng Loa rồi chạy: "
+            f"{pg_restore_command(url, args.file)}; sau đó: loa db upgrade."
+        )
+    target = sqlite_path(url)
+    if target is None:
+        return fail("Không khôi phục được vào cơ sở dữ liệu trong bộ nhớ (sqlite://).")
+    backup = Path(args.file)
+    if not backup.is_file():
+        return fail(f"Không có tệp {backup}.")
+    if not is_sqlite_file(backup):
+        return fail(f"{backup} không phải tệp cơ sở dữ liệu SQLite.")
+    if target.exists() and backup.resolve() == target.resolve():
+        return fail("Tệp sao lưu chính là cơ sở dữ liệu đang dùng.")
+    busy = in_use(target)
+    if busy and not args.force:
+        return fail(
+            f"Cơ sở dữ liệu {target} đang được mở (loa run đang chạy?): hãy dừng Loa rồi "
+            "khôi phục, hoặc thêm --force."
+        )
+    staged = target.with_name(f".{target.name}.restoring")
+    kept: Path | None = None
+    try:
+        copy_database(backup, staged)
+        done = _upgrade(staged, backup)
+        if target.exists():
+            stamp = Clock(config.now).now().strftime("%Y%m%d-%H%M%S")
+            kept = _unused_name(target.with_name(f"{target.name}.before-restore-{stamp}"))
+            copy_database(target, kept)
+        replace_database(staged, target)
+    except (BackupError, SchemaError, SQLAlchemyError) as error:
+        return fail(str(error).splitlines()[0])
+    finally:
+        for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
+            leftover.unlink(missing_ok=True)
+    print(f"Đã khôi phục {backup} vào {target} (phiên bản {done.after}).")
+    if line := upgrade_line(done):
+        print(line)
+    if kept is not None:
+        print(
+            f"Cơ sở dữ liệu trước khi khôi phục được giữ ở {kept} (có dữ liệu cá nhân): "
+            "xoá nó khi không cần nữa."
+        )
+    if busy:
+        print("Loa đang mở cơ sở dữ liệu này: hãy khởi động lại Loa để đọc dữ liệu vừa khôi phục.")
+    return 0
