@@ -149,7 +149,9 @@ async def _erase(database: Database, person: privacy.Person, now: datetime) -> i
     return 0
 
 
-async def _reapply(database: Database, now: datetime) -> int:
+async def reapply_erasures(database: Database) -> int:
+    """Erase again everyone the erasure log names whom the database holds (data from
+    before their erasure: a restored older backup); how many people."""
     async with database.session() as session:
         pending = await privacy.erasures_to_reapply(session)
         names = await unit_names(session)
@@ -159,6 +161,11 @@ async def _reapply(database: Database, now: datetime) -> int:
             if not found.empty:
                 await privacy.erase(session, found, names)
                 erased += 1
+    return erased
+
+
+async def _reapply(database: Database, now: datetime) -> int:
+    erased = await reapply_erasures(database)
     print(
         f"Đã xoá lại dữ liệu của {erased} người có trong nhật ký xoá."
         if erased

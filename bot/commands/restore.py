@@ -1,10 +1,12 @@
 """`loa restore FILE [--force]`: put a backup back into the SQLite database.
 
 The backup is first copied beside the database and checked there: it must be an
-undamaged Loa database of a known revision, and an older one is upgraded on the copy.
-Only then is the database replaced (through SQLite's backup API), after a copy of it
-as it was is kept beside it. While something has the database open (`loa run`) the
-restore is refused unless --force. PostgreSQL: the exact pg_restore command instead.
+undamaged Loa database of a known revision, and an older one is upgraded on the copy;
+the replaced database's erasure log is added to the copy and applied, so no one erased
+since the backup comes back. Only then is the database replaced (through SQLite's
+backup API), after a copy of it as it was is kept beside it. While something has the
+database open (`loa run`) the restore is refused unless --force. PostgreSQL: the exact
+pg_restore command instead.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.commands._common import fail, with_config
+from bot.commands.privacy import reapply_erasures
 from bot.config import Config
 from bot.storage import schema
 from bot.storage.backup import (
@@ -29,6 +32,7 @@ from bot.storage.backup import (
     replace_database,
 )
 from bot.storage.db import Database, is_sqlite, sqlite_path
+from bot.storage.erasure_log import KeysDiffer, add_log, read_log
 from bot.storage.schema import SchemaError, Upgrade
 from content.clock import Clock
 
@@ -77,6 +81,43 @@ def _upgrade(path: Path, shown: Path) -> Upgrade:
     return asyncio.run(check())
 
 
+def _carry_erasures(replaced: Path, staged: Path) -> str | None:
+    """The replaced database's erasure log into the staged copy, applied there: people
+    erased since the backup was taken stay erased. What was done, or why not."""
+
+    async def carry() -> str | None:
+        old = Database(f"sqlite:///{replaced}")
+        try:
+            async with old.session() as session:
+                log = await read_log(session)
+        finally:
+            await old.close()
+        restored = Database(f"sqlite:///{staged}")
+        try:
+            async with restored.session() as session:
+                added = await add_log(session, log)
+            erased = await reapply_erasures(restored)
+        finally:
+            await restored.close()
+        if not added and not erased:
+            return None
+        return (
+            f"Nhật ký xoá dữ liệu cá nhân: {added} lần xoá sau lúc sao lưu được chép sang; "
+            f"đã xoá lại dữ liệu của {erased} người."
+        )
+
+    try:
+        return asyncio.run(carry())
+    except KeysDiffer:
+        return (
+            "Cảnh báo: nhật ký xoá của cơ sở dữ liệu cũ dùng khoá khác, không áp dụng được: "
+            "hãy xoá lại từng người (loa privacy erase)."
+        )
+    except SQLAlchemyError as error:  # the replaced database may be why one restores
+        first = str(error).splitlines()[0]
+        return f"Cảnh báo: không đọc được nhật ký xoá của cơ sở dữ liệu cũ ({first})."
+
+
 def upgrade_line(done: Upgrade) -> str | None:
     if done.stamped_legacy:
         return f"Bản sao lưu do bản Loa cũ tạo (khớp phiên bản {done.before}): đã ghi phiên bản" + (
@@ -95,7 +136,8 @@ def restore(args: argparse.Namespace, config: Config) -> int:
     url = config.database_url
     if not is_sqlite(url):
         return fail(
-            "loa restore chỉ dùng cho SQLite. Với PostgreSQL, dừng Loa rồi chạy: "
+            "loa restore chỉ dùng cho SQLite. Với PostgreSQL (docs/deploy.md, mục Backups: "
+            "giữ nhật ký xoá trước rồi áp dụng lại), dừng Loa rồi chạy: "
             f"{pg_restore_command(url, args.file)}; sau đó: loa db upgrade."
         )
     target = sqlite_path(url)
@@ -116,10 +158,12 @@ def restore(args: argparse.Namespace, config: Config) -> int:
         )
     staged = target.with_name(f".{target.name}.restoring")
     kept: Path | None = None
+    erasures: str | None = None
     try:
         copy_database(backup, staged)
         done = _upgrade(staged, backup)
         if target.exists():
+            erasures = _carry_erasures(target, staged)
             stamp = Clock(config.now).now().strftime("%Y%m%d-%H%M%S")
             kept = _unused_name(target.with_name(f"{target.name}.before-restore-{stamp}"))
             copy_database(target, kept)
@@ -130,8 +174,9 @@ def restore(args: argparse.Namespace, config: Config) -> int:
         for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
             leftover.unlink(missing_ok=True)
     print(f"Đã khôi phục {backup} vào {target} (phiên bản {done.after}).")
-    if line := upgrade_line(done):
-        print(line)
+    for line in (upgrade_line(done), erasures):
+        if line:
+            print(line)
     if kept is not None:
         print(
             f"Cơ sở dữ liệu trước khi khôi phục được giữ ở {kept} (có dữ liệu cá nhân): "

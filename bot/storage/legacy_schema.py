@@ -3,8 +3,9 @@
 Until migrations, `create_all` made the tables on every start and recorded no version.
 Such a database has no `alembic_version` table; if its tables and columns are exactly
 those of the first schema (revision 0001, the models of commit b10de42) it is that
-revision, or 0002 when it already has the index that revision adds (databases made
-from commit 456afe2 on, which is every one the README's instructions made).
+revision, or a later one when it already has what that revision adds: the index of
+0002 (databases made from commit 456afe2 on, which is every one the README's
+instructions made), then the erasure table of 0003 (from commit 5ea1aef on).
 
 Frozen: this describes databases that already exist. A new migration never changes it.
 """
@@ -38,9 +39,13 @@ FIRST_SCHEMA: Mapping[str, frozenset[str]] = {
     }.items()
 }
 
-# (table, index, revision): the revisions before migrations existed that differ from
-# the first schema only by an index create_all made.
-_LATER_INDEXES = (("outbox", "ix_outbox_expiry", "0002"),)
+# What create_all went on to make before migrations existed, in order: (table, index or
+# None for the table itself, the revision a database with it and all before it is).
+_LATER = (
+    ("outbox", "ix_outbox_expiry", "0002"),
+    ("erasures", None, "0003"),
+)
+_LATER_COLUMNS = {"erasures": frozenset(["id", "subject", "erased_at", "requested_by", "counts"])}
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,14 @@ def match_legacy(inspector: Inspector) -> LegacyMatch:
     if differences:
         return LegacyMatch(None, tuple(differences))
     revision = "0001"
-    for table, index, later in _LATER_INDEXES:
-        if index in {found["name"] for found in inspector.get_indexes(table)}:
-            revision = later
+    for table, index, later in _LATER:
+        if index is None:
+            if table not in tables:
+                break
+            found = {column["name"] for column in inspector.get_columns(table)}
+            if found != _LATER_COLUMNS[table]:
+                return LegacyMatch(None, (f"bảng {table} khác lược đồ {later}",))
+        elif index not in {found["name"] for found in inspector.get_indexes(table)}:
+            break
+        revision = later
     return LegacyMatch(revision, ())

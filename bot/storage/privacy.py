@@ -48,7 +48,9 @@ from bot.storage.settings import get_or_create_secret
 from content.dates import to_local
 
 ERASED = ""  # what an erased address becomes
-_HASH_KEY = "privacy_hash_key"
+# The key of the erasure log's hashes (a setting): bot/storage/erasure_log.py carries it
+# across a restore with the log.
+HASH_KEY_SETTING = "privacy_hash_key"
 # Evidence that is a link stays (it points at the unit's publication, which reports
 # cite); anything else is a file the person sent.
 _LINK = re.compile(r"https?://", re.IGNORECASE)
@@ -327,7 +329,7 @@ async def erase(
 
 
 async def _hash_key(session: AsyncSession) -> bytes:
-    key = await get_or_create_secret(session, _HASH_KEY, lambda: secrets.token_hex(32))
+    key = await get_or_create_secret(session, HASH_KEY_SETTING, lambda: secrets.token_hex(32))
     return key.encode()
 
 

@@ -6,6 +6,7 @@ restore refuses what it should."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shlex
 import sqlite3
@@ -19,8 +20,13 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.cli import main
-from tests.bot.conftest import NOW
+from bot.storage.confirmations import confirm
+from bot.storage.db import open_database
+from bot.storage.schema import head
+from content.items import expand_items
+from content.plan_loader import parse_plan
 from tests.bot.legacy_db import build_schema, fill_first_schema, first_schema_rows, table_rows
+from tests.conftest import NOW, PLAN_V1
 
 TABLES = list(first_schema_rows())
 PASSWORD = "mat-khau-bi-mat"
@@ -145,7 +151,7 @@ def test_backup_overwrites_an_existing_file_only_with_force(sqlite_env, tmp_path
 
     assert main(["backup", "-o", str(backup), "--force"]) == 0
     with closing(sqlite3.connect(backup)) as copy:
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (head(),)
 
 
 def test_backup_of_a_database_not_yet_created_creates_nothing(sqlite_env, tmp_path, capsys):
@@ -198,7 +204,7 @@ def test_restore_of_a_backup_from_the_first_version_upgrades_it(sqlite_env, tmp_
     assert main(["restore", str(old)]) == 0
 
     said = capsys.readouterr().out
-    assert "bản Loa cũ tạo (khớp phiên bản 0001)" in said and "nâng lên 0002" in said
+    assert "bản Loa cũ tạo (khớp phiên bản 0001)" in said and f"nâng lên {head()}" in said
     assert asyncio.run(table_rows(sqlite_env, TABLES)) == rows
     assert asyncio.run(table_rows(f"sqlite:///{old}", TABLES)) == rows  # the backup untouched
 
@@ -230,3 +236,44 @@ def test_restore_refuses_what_is_not_a_loa_backup_and_changes_nothing(
     assert asyncio.run(table_rows(sqlite_env, TABLES)) == before
     assert not list(tmp_path.glob("loa.db.before-restore-*"))
     assert not list(tmp_path.glob(".loa.db*"))
+
+
+def test_a_person_erased_after_the_backup_stays_erased_after_the_restore(
+    sqlite_env, write_plan, plans, tmp_path, capsys
+):
+    assert main(["load", write_plan(plans.v1)]) == 0
+    asyncio.run(_confirmed_by(sqlite_env, "telegram:500", "Nguyễn Văn An"))
+    backup = tmp_path / "sao-luu.db"
+    assert main(["backup", "-o", str(backup)]) == 0
+    assert main(["privacy", "erase", "telegram:500", "--yes"]) == 0
+    capsys.readouterr()
+
+    assert main(["restore", str(backup)]) == 0
+
+    assert "đã xoá lại dữ liệu của 1 người" in capsys.readouterr().out
+    everything = asyncio.run(table_rows(sqlite_env, [*TABLES, "erasures"]))
+    assert "Nguyễn Văn An" not in str(everything) and "telegram:500" not in str(everything)
+    assert len(everything["erasures"]) == 1
+    assert main(["progress", "--format", "json"]) == 0
+    [done] = [row for row in json.loads(capsys.readouterr().out) if row["status"] == "done"]
+    assert done["confirmed_by_name"] == "một cán bộ của Văn phòng Sở"
+
+
+async def _confirmed_by(url: str, address: str, name: str) -> None:
+    plan = parse_plan(PLAN_V1, "kh.yaml")
+    [item] = [item for item in expand_items(plan) if item.key.startswith(f"{plan.id}/ke-hoach/")]
+    database = await open_database(url)
+    try:
+        async with database.session() as session:
+            await confirm(
+                session,
+                item,
+                by=address,
+                by_name=name,
+                channel="telegram",
+                chat_id="-1001",
+                evidence=[],
+                now=NOW,
+            )
+    finally:
+        await database.close()

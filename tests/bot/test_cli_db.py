@@ -67,7 +67,9 @@ def test_db_upgrade_brings_a_database_behind_the_code_up_and_prints_from_and_to(
     assert main(["db", "upgrade", "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
 
-    assert (report["before"], report["after"], report["steps"]) == ("0001", head(), [head()])
+    assert (report["before"], report["after"]) == ("0001", head())
+    assert report["steps"] == sorted(report["steps"]) and report["steps"][-1] == head()
+    assert "0001" not in report["steps"]
     assert main(["db", "current"]) == 0
     assert f"phiên bản {head()}, mới nhất" in capsys.readouterr().out
 

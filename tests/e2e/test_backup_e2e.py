@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from contextlib import closing
 from pathlib import Path
 
@@ -41,11 +42,9 @@ tasks:
 
 
 @pytest.fixture
-async def fake() -> FakeTelegram:
-    server = FakeTelegram(TOKEN)
-    await server.start()
-    yield server
-    await server.stop()
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(TOKEN) as server:
+        yield server
 
 
 def _digest_status(database: Path) -> str | None:
