@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.models import ErasureRecord
@@ -38,7 +39,7 @@ async def read_log(session: AsyncSession) -> ErasureLog:
     )
     if not has_log:
         return ErasureLog(None, ())
-    rows = await session.execute(select(*(getattr(ErasureRecord, name) for name in _FIELDS)))
+    rows = await session.exec(select(*(getattr(ErasureRecord, name) for name in _FIELDS)))
     return ErasureLog(
         await get_setting(session, HASH_KEY_SETTING), tuple(row._asdict() for row in rows)
     )
@@ -52,7 +53,7 @@ async def add_log(session: AsyncSession, log: ErasureLog) -> int:
         return 0
     if await get_or_create_secret(session, HASH_KEY_SETTING, lambda: key) != key:
         raise KeysDiffer
-    existing = await session.execute(select(ErasureRecord.subject, ErasureRecord.erased_at))
+    existing = await session.exec(select(ErasureRecord.subject, ErasureRecord.erased_at))
     known = {(subject, erased_at) for subject, erased_at in existing}
     missing = [r for r in log.records if (r["subject"], r["erased_at"]) not in known]
     session.add_all(ErasureRecord(**record) for record in missing)
