@@ -96,7 +96,9 @@ def _carry_erasures(replaced: Path, staged: Path) -> str | None:
         try:
             async with restored.session() as session:
                 added = await add_log(session, log)
-            erased = await reapply_erasures(restored)
+                logged = (await read_log(session)).records
+            # Without a log there is nothing to apply (and no hash key to create).
+            erased = await reapply_erasures(restored) if logged else 0
         finally:
             await restored.close()
         if not added and not erased:
