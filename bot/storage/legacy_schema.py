@@ -5,7 +5,8 @@ Such a database has no `alembic_version` table; if its tables and columns are ex
 those of the first schema (revision 0001, the models of commit b10de42) it is that
 revision, or a later one when it already has what that revision adds: the index of
 0002 (databases made from commit 456afe2 on, which is every one the README's
-instructions made), then the erasure table of 0003 (from commit 5ea1aef on).
+instructions made), the erasure table of 0003 (from commit 5ea1aef on), the plan
+closures of 0004 (from 0a162e8 on).
 
 Frozen: this describes databases that already exist. A new migration never changes it.
 """
@@ -44,8 +45,12 @@ FIRST_SCHEMA: Mapping[str, frozenset[str]] = {
 _LATER = (
     ("outbox", "ix_outbox_expiry", "0002"),
     ("erasures", None, "0003"),
+    ("plan_closures", None, "0004"),
 )
-_LATER_COLUMNS = {"erasures": frozenset(["id", "subject", "erased_at", "requested_by", "counts"])}
+_LATER_COLUMNS = {
+    "erasures": frozenset(["id", "subject", "erased_at", "requested_by", "counts"]),
+    "plan_closures": frozenset(["plan_id", "closed_at", "closed_by"]),
+}
 
 
 @dataclass(frozen=True)

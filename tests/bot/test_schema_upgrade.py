@@ -1,9 +1,9 @@
 """Upgrading a database that an earlier Loa made with `create_all`, with no version.
 
 The databases are built from the CREATE statements of the first schema (commit
-b10de42), of the first commit with a README (0d8164c) and of the last before migrations
-(5ea1aef), filled with a department's rows, and upgraded by `loa db upgrade`, on SQLite
-and (with LOA_TEST_DATABASE_URL) on PostgreSQL.
+b10de42), of the first commit with a README (0d8164c), of the erasure log's (5ea1aef)
+and of main just before migrations (0a162e8), filled with a department's rows, and
+upgraded by `loa db upgrade`, on SQLite and (with LOA_TEST_DATABASE_URL) on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ SENT_DIGEST = first_schema_rows()["outbox"][0]
 DONE = first_schema_rows()["confirmations"][0]
 
 
-@pytest.fixture(params=["b10de42", "0d8164c", "5ea1aef"])
+@pytest.fixture(params=["b10de42", "0d8164c", "5ea1aef", "0a162e8"])
 def legacy_url(request: pytest.FixtureRequest, cli_env: str) -> str:
     """The test database as that commit's `loa run` left it after a few days' work."""
 
