@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
@@ -15,7 +15,7 @@ from bot.storage import models  # noqa: F401  (registers the tables)
 from bot.storage.types import AwareDateTime
 
 
-def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | bool:
+def render_item(kind: str, item: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Migrations name plain SQLAlchemy types, so that none of them breaks when
     Loa's own column types change: both of these are only Python-side wrappers."""
     if kind == "type" and isinstance(item, AwareDateTime):
