@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
 from bot.storage import outbox, privacy, updates
 from bot.storage.confirmations import active_confirmations
+from bot.storage.db import open_database
 from bot.storage.links import link_chat
 from bot.storage.models import Confirmation, InboundEvent, OutboxMessage
 from bot.storage.plan_cache import stored_plan
@@ -251,3 +253,14 @@ async def test_housekeeping_anonymises_confirmations_a_year_after_the_plan_ends(
         left = list(await session.scalars(select(OutboxMessage.status)))
     # Delivered messages go after 90 days; one never sent is the dispatcher's to settle.
     assert left == ["pending"]
+
+
+
+async def test_sqlite_overwrites_what_is_deleted(tmp_path: Path) -> None:
+    database = await open_database(f"sqlite:///{tmp_path / 'loa.db'}")
+    try:
+        async with database.session() as session:
+            setting = await session.execute(text("PRAGMA secure_delete"))
+            assert setting.scalar_one() == 1
+    finally:
+        await database.close()
