@@ -255,7 +255,6 @@ async def test_housekeeping_anonymises_confirmations_a_year_after_the_plan_ends(
     assert left == ["pending"]
 
 
-
 async def test_sqlite_overwrites_what_is_deleted(tmp_path: Path) -> None:
     database = await open_database(f"sqlite:///{tmp_path / 'loa.db'}")
     try:
