@@ -19,6 +19,7 @@ from bot.config import Config
 from bot.logging_setup import configure_logging
 from bot.storage import outbox
 from bot.storage.db import Database, open_database
+from bot.storage.files import FileStore
 from bot.storage.plans import stored_plans
 from bot.storage.settings import get_or_create_secret
 from bot.web import WebServer
@@ -31,6 +32,7 @@ from handlers.router import ALL_COMMANDS, handle
 from scheduler.delivery import Channel, ChannelDown
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
+from scheduler.evidence import EvidenceFetcher
 from scheduler.housekeeping import Housekeeping, Retention
 
 log = logging.getLogger("loa")
@@ -50,6 +52,7 @@ class LoaApp:
         self.database: Database
         self.engine: Engine
         self.context: HandlerContext
+        self.evidence: EvidenceFetcher
 
     def wake(self) -> None:
         """Something was enqueued: send it now rather than at the next tick."""
@@ -148,6 +151,16 @@ class LoaApp:
             bot_usernames={},
             wake=self.wake,
         )
+        self.evidence = EvidenceFetcher(
+            self.database,
+            self.channels,
+            FileStore(self.config.evidence_root),
+            self.clock,
+            self.worker_id,
+            limits=self.config.evidence_limits,
+            extra_admins=self.config.admins,
+            lease=timedelta(seconds=self.config.claim_lease_seconds),
+        )
         self.engine = Engine(
             self.database,
             self.clock,
@@ -156,6 +169,7 @@ class LoaApp:
             hooks=[
                 lambda: finished_broadcast_reports(self.context),
                 Housekeeping(self.database, self.clock, Retention()),
+                self.evidence,
             ],
         )
         self.web.add_health("database", self.database.ping)
@@ -225,6 +239,8 @@ class LoaApp:
             task.cancel()
             with suppress(asyncio.CancelledError, Exception):
                 await task
+        if hasattr(self, "evidence"):
+            await self.evidence.stop()
         for channel in self.channels.values():
             with suppress(Exception):
                 await channel.stop()
