@@ -147,11 +147,6 @@ class EvidenceFetcher:
         if row.kind == "video":
             await self._refuse(row, "type", "a video", report)
             return
-        async with self.database.session() as session:
-            used = await jobs.plan_bytes(session, row.plan_id)
-        if used >= limits.max_plan_bytes:
-            await self._refuse(row, "plan_full", f"{used} bytes stored", report)
-            return
         channel = self.channels.get(row.channel)
         if channel is None:  # stopped since the claim: try again later
             await self._retry(row, "channel not running", report)
@@ -177,10 +172,12 @@ class EvidenceFetcher:
             return
         digest = content_name(data)
         async with self.database.session() as session:
+            # Bytes the plan already keeps (sent again for another item) take no room.
             known = await jobs.plan_has_file(session, row.plan_id, digest)
-            if not known and used + len(data) > limits.max_plan_bytes:
-                await self._refuse(row, "plan_full", "store full", report, size=len(data))
-                return
+            used = await jobs.plan_bytes(session, row.plan_id)
+        if not known and used + len(data) > limits.max_plan_bytes:
+            await self._refuse(row, "plan_full", "store full", report, size=len(data))
+            return
         await asyncio.to_thread(self.store.put, data, digest, kind.extension)
         async with self.database.session() as session:
             await jobs.mark_stored(
