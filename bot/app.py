@@ -150,6 +150,7 @@ class LoaApp:
             extra_admins=self.config.admins,
             bot_usernames={},
             wake=self.wake,
+            evidence_store=FileStore(self.config.evidence_root),
         )
         self.evidence = EvidenceFetcher(
             self.database,

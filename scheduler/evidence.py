@@ -49,8 +49,8 @@ SWEEP_GRACE_SECONDS = 3600.0
 
 
 def backoff(attempts: int) -> timedelta:
-    """10 s, 20 s, 40 s ... capped at an hour."""
-    return timedelta(seconds=min(10 * 2**attempts, 3600))
+    """2 s, 4 s, 8 s ... capped at an hour."""
+    return timedelta(seconds=min(2 ** (attempts + 1), 3600))
 
 
 @dataclass

@@ -223,7 +223,8 @@ async def gather(
     store: FileStore | None = None,
 ) -> ReportData | None:
     """Everything a report of the plan (or of one unit) over start..end says; None if the
-    plan is not stored. `end` defaults to `as_of`; `start` to the plan's first item."""
+    plan is not stored. `end` defaults to `as_of`; `start` to the plan's first item. An
+    item is in the period if it fell due or was confirmed in it."""
     state = await plan_state(session, plan_id)
     if state is None:
         return None
@@ -237,12 +238,18 @@ async def gather(
     }
     names = {u.id: u.name for u in plan.units}
     data = ReportData(plan=plan, as_of=as_of, start=start, end=end, unit=unit)
+
+    def in_period(day: date) -> bool:
+        return day <= end and (start is None or start <= day)
+
     for item in state.items:
-        if item.role != "owner" or item.due > end or (start is not None and item.due < start):
-            continue
-        if unit is not None and item.unit_id != unit.id:
+        if item.role != "owner" or (unit is not None and item.unit_id != unit.id):
             continue
         confirmation = confirmations.get(item.key)
+        # An item belongs to the period it fell due in, or was done in (done early).
+        done_on = to_local(confirmation.confirmed_at).date() if confirmation else None
+        if not in_period(item.due) and not (done_on and in_period(done_on)):
+            continue
         broadcast = broadcasts.get(item.task_id)
         data.items.append(
             ItemResult(
@@ -261,8 +268,7 @@ async def gather(
         )
     for task_id, broadcast in broadcasts.items():
         sent_at = broadcast.confirmed_at or broadcast.created_at
-        day = to_local(sent_at).date()
-        if day > end or (start is not None and day < start):
+        if not in_period(to_local(sent_at).date()):
             continue
         if unit is not None and unit.id not in broadcast.unit_ids:
             continue
