@@ -103,8 +103,8 @@ def _head(document: Document, data: ReportData) -> None:
 def _units_text(plan: Plan, unit_ids: Sequence[str]) -> str:
     if not unit_ids:
         return "—"
-    if len(unit_ids) == len(plan.units) > 2:
-        return "Các phòng, đơn vị"
+    if len(unit_ids) > 4:  # the table of results names them one by one
+        return f"Các phòng, đơn vị ({len(unit_ids)} đơn vị)"
     return ", ".join(plan.unit(u).name for u in unit_ids)
 
 
