@@ -227,7 +227,7 @@ class EvidenceFile(SQLModel, table=True):
 
     __tablename__ = "evidence_files"
     __table_args__ = (
-        UniqueConstraint("item_key", "ref"),
+        UniqueConstraint("item_key", "ref", name="uq_evidence_files_item_key_ref"),
         Index("ix_evidence_files_ready", "status", "next_attempt_at"),
     )
 
