@@ -22,7 +22,7 @@ from content.channels import traits
 from content.dates import format_date_long
 from content.due import DueMessage
 from content.i18n import translator
-from content.plan import Plan
+from content.plan import Address, Plan
 from content.workdays import working_days_before
 from scheduler.state import PlanState
 
@@ -63,6 +63,7 @@ def report_reminders(
         for deadline in deadlines:
             if working_days_before(deadline, REMIND_WORKING_DAYS) != day:
                 continue
+            targets: list[tuple[str | None, str | None, Address]]
             if audience == "units":
                 targets = [
                     (unit.id, unit.name, chat)

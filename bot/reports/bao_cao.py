@@ -136,7 +136,7 @@ def _tasks(document: Document, data: ReportData) -> None:
     document.add_heading("I. NHIỆM VỤ THEO KẾ HOẠCH", level=1)
     plan = data.plan
     unit_ids = {u.id for u in data.units}
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for task in plan.tasks:
         if not unit_ids & {*task.owners, *task.cooperating}:
             continue

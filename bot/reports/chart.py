@@ -14,6 +14,7 @@ import fontpkg
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.ticker import MaxNLocator
 
 from bot.reports.report_data import RESULT_LABELS, Result, UnitTally
 
@@ -71,7 +72,7 @@ def progress_chart(tallies: Sequence[UnitTally], title: str, *, dpi: int = 200) 
         label.set_fontproperties(regular)
     axes.set_xlabel("Số việc", fontproperties=regular)
     axes.set_title(title, fontproperties=bold, loc="left")
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.spines[["top", "right"]].set_visible(False)
     if tallies:
         axes.legend(

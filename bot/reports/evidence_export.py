@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -79,24 +79,24 @@ def _row(result: ItemResult, piece: Evidence, copied: Path | None) -> IndexRow:
     if result.confirmed_at is not None:
         local = to_local(result.confirmed_at)
         when = f"{format_date_short(local)} {local:%H:%M}"
-    common = {
-        "unit_id": result.item.unit_id,
-        "unit": result.unit_name,
-        "task": result.task_title,
-        "due": format_date_short(result.due),
-        "who": result.confirmed_by,
-        "when": when,
-    }
+    common = IndexRow(
+        unit_id=result.item.unit_id,
+        unit=result.unit_name,
+        task=result.task_title,
+        due=format_date_short(result.due),
+        who=result.confirmed_by,
+        when=when,
+    )
     if copied is not None:
-        return IndexRow(**common, file=copied.as_posix(), image=piece.kind == "image")
+        return replace(common, file=copied.as_posix(), image=piece.kind == "image")
     if piece.kind == "link":
-        return IndexRow(**common, link=piece.ref)
+        return replace(common, link=piece.ref)
     note = piece.note if piece.kind == "not_kept" else _NOTES.get(piece.kind, "")
     if piece.kind == "not_kept":
         note = f"Loa không lưu tệp: {note}"
     elif piece.kind in ("image", "document"):
         note = "tệp không còn trong kho của Loa"
-    return IndexRow(**common, note=note)
+    return replace(common, note=note)
 
 
 def export_evidence(data: ReportData, folder: Path, exported_on: str) -> Exported:
