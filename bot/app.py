@@ -12,13 +12,18 @@ import socket
 import uuid
 from contextlib import suppress
 from datetime import timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Config
 from bot.logging_setup import configure_logging
+from bot.reports.bao_cao import report_bytes, report_file_name
+from bot.reports.report_data import gather
 from bot.storage import outbox
 from bot.storage.db import Database, open_database
+from bot.storage.files import FileStore
+from bot.storage.plan_cache import stored_plan
 from bot.storage.plans import stored_plans
 from bot.storage.settings import get_or_create_secret
 from bot.web import WebServer
@@ -28,9 +33,10 @@ from handlers.commands import menu_entries
 from handlers.context import HandlerContext, TurnHook
 from handlers.events import Event, Reply
 from handlers.router import ALL_COMMANDS, handle
-from scheduler.delivery import Channel, ChannelDown
+from scheduler.delivery import Channel, ChannelDown, FileUpload
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
+from scheduler.evidence import EvidenceFetcher
 from scheduler.housekeeping import Housekeeping, Retention
 
 log = logging.getLogger("loa")
@@ -50,6 +56,7 @@ class LoaApp:
         self.database: Database
         self.engine: Engine
         self.context: HandlerContext
+        self.evidence: EvidenceFetcher
 
     def wake(self) -> None:
         """Something was enqueued: send it now rather than at the next tick."""
@@ -82,6 +89,24 @@ class LoaApp:
             for plan in await stored_plans(session):
                 await self.context.notify_admins(session, plan, text, f"{key}/{plan.id}")
         self.wake()
+
+    async def _report_draft(self, described: dict[str, Any]) -> FileUpload | None:
+        """The draft báo cáo a report reminder carries, made as it goes out."""
+        async with self.database.session() as session:
+            plan = await stored_plan(session, str(described.get("plan_id")))
+            if plan is None:
+                return None
+            data = await gather(
+                session,
+                plan.id,
+                as_of=self.clock.now().astimezone(plan.tz).date(),
+                unit_id=described.get("unit_id"),
+                store=FileStore(self.config.evidence_root),
+            )
+        if data is None:
+            return None
+        document = await asyncio.to_thread(report_bytes, data)
+        return FileUpload(report_file_name(data), document)
 
     async def _webhook_secret(self) -> str:
         if self.config.webhook_secret:
@@ -140,6 +165,7 @@ class LoaApp:
             self.clock,
             self.worker_id,
             on_chat_gone=self._on_chat_gone,
+            attach=self._report_draft,
         )
         self.context = HandlerContext(
             database=self.database,
@@ -147,6 +173,17 @@ class LoaApp:
             extra_admins=self.config.admins,
             bot_usernames={},
             wake=self.wake,
+            evidence_store=FileStore(self.config.evidence_root),
+        )
+        self.evidence = EvidenceFetcher(
+            self.database,
+            self.channels,
+            FileStore(self.config.evidence_root),
+            self.clock,
+            self.worker_id,
+            limits=self.config.evidence_limits,
+            extra_admins=self.config.admins,
+            lease=timedelta(seconds=self.config.claim_lease_seconds),
         )
         self.engine = Engine(
             self.database,
@@ -156,6 +193,7 @@ class LoaApp:
             hooks=[
                 lambda: finished_broadcast_reports(self.context),
                 Housekeeping(self.database, self.clock, Retention()),
+                self.evidence,
             ],
         )
         self.web.add_health("database", self.database.ping)
@@ -225,6 +263,8 @@ class LoaApp:
             task.cancel()
             with suppress(asyncio.CancelledError, Exception):
                 await task
+        if hasattr(self, "evidence"):
+            await self.evidence.stop()
         for channel in self.channels.values():
             with suppress(Exception):
                 await channel.stop()

@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "lunar",
     "simulate",
     "progress",
+    "report",
+    "evidence",
     "invite",
     "chat",
     "privacy",

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from content.evidence import MEGABYTE, EvidenceLimits
 from content.plan import Address
 
 SECRET_FIELDS = frozenset({"telegram_token", "zalo_token", "webhook_secret"})
@@ -38,6 +41,9 @@ class Config:
     tick_seconds: float = 5.0
     zalo_monthly_quota: int = 3000
     claim_lease_seconds: float = 120.0
+    evidence_dir: str | None = None  # None: evidence/ beside an SQLite database
+    evidence_max_file_mb: float = 20.0
+    evidence_max_plan_mb: float = 2048.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -52,6 +58,25 @@ class Config:
     @property
     def uses_webhooks(self) -> bool:
         return bool(self.webhook_base_url)
+
+    @property
+    def evidence_root(self) -> Path:
+        """Where evidence files are kept: LOA_EVIDENCE_DIR, else `evidence/` beside an
+        SQLite database file, else (PostgreSQL, in memory) `evidence/` in the working
+        directory; several instances on PostgreSQL should share LOA_EVIDENCE_DIR."""
+        if self.evidence_dir:
+            return Path(self.evidence_dir).expanduser()
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(url.database).expanduser().resolve().parent / "evidence"
+        return Path.cwd() / "evidence"
+
+    @property
+    def evidence_limits(self) -> EvidenceLimits:
+        return EvidenceLimits(
+            max_file_bytes=int(self.evidence_max_file_mb * MEGABYTE),
+            max_plan_bytes=int(self.evidence_max_plan_mb * MEGABYTE),
+        )
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
@@ -102,6 +127,18 @@ def _parse_now(text: str) -> datetime:
     return moment
 
 
+def _positive(text: str | None, name: str, default: float) -> float:
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ConfigError(f"{name} must be a positive number of megabytes, got {text!r}")
+    return value
+
+
 def load_config(environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> Config:
     environ = os.environ if environ is None else environ
     cwd = cwd or Path.cwd()
@@ -132,5 +169,12 @@ def load_config(environ: Mapping[str, str] | None = None, cwd: Path | None = Non
         tick_seconds=float(get("LOA_TICK_SECONDS") or Config.tick_seconds),
         zalo_monthly_quota=int(get("LOA_ZALO_MONTHLY_QUOTA") or Config.zalo_monthly_quota),
         claim_lease_seconds=float(get("LOA_CLAIM_LEASE_SECONDS") or Config.claim_lease_seconds),
+        evidence_dir=get("LOA_EVIDENCE_DIR"),
+        evidence_max_file_mb=_positive(
+            get("LOA_EVIDENCE_MAX_FILE_MB"), "LOA_EVIDENCE_MAX_FILE_MB", Config.evidence_max_file_mb
+        ),
+        evidence_max_plan_mb=_positive(
+            get("LOA_EVIDENCE_MAX_PLAN_MB"), "LOA_EVIDENCE_MAX_PLAN_MB", Config.evidence_max_plan_mb
+        ),
         extra={k: v for k, v in merged.items() if k.startswith("LOA_")},
     )

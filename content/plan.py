@@ -128,6 +128,11 @@ class Settings:
     quiet_hours: tuple[time, time] | None = (time(21, 0), time(7, 0))
     # Suggested posts come with a banner image where the channel can upload one.
     post_banners: bool = True
+    # When reports are due (`report_deadlines:`): "units" report to the office, the
+    # "office" reports up; each is reminded a few working days before, draft attached.
+    report_deadlines: Mapping[str, tuple[date, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def in_quiet_hours(self, t: time) -> bool:
         """True inside [start, end); a window whose start is after its end wraps midnight."""

@@ -89,6 +89,10 @@ def parse_plan(text: str, source_name: str = "<plan>") -> Plan:
     return _PlanLoader(source_name).load(text)
 
 
+REPORT_AUDIENCES = ("units", "office")
+_DAY_MONTH = re.compile(r"\d{1,2}/\d{1,2}")
+
+
 class _PlanLoader(Reader):
     def __init__(self, source_name: str) -> None:
         super().__init__(source_name)
@@ -221,7 +225,14 @@ class _PlanLoader(Reader):
     def _settings(self, node: Node) -> Settings | None:
         self.keys(
             node,
-            ("digest_time", "lead_days", "escalate_after_days", "quiet_hours", "post_banners"),
+            (
+                "digest_time",
+                "lead_days",
+                "escalate_after_days",
+                "quiet_hours",
+                "post_banners",
+                "report_deadlines",
+            ),
         )
         before = len(self.problems)
         defaults = Settings()
@@ -250,6 +261,7 @@ class _PlanLoader(Reader):
         if "quiet_hours" in node.data:
             quiet = self._quiet_hours(node)
         post_banners = self.boolean(node, "post_banners", "settings.post_banners")
+        deadlines = self._report_deadlines(node)
         if len(self.problems) > before:
             return None
         settings = Settings(
@@ -258,6 +270,7 @@ class _PlanLoader(Reader):
             escalate_after_days=defaults.escalate_after_days if escalate is None else escalate,
             quiet_hours=quiet,
             post_banners=defaults.post_banners if post_banners is None else post_banners,
+            report_deadlines=MappingProxyType(deadlines),
         )
         if settings.in_quiet_hours(digest):
             self.report(
@@ -267,6 +280,28 @@ class _PlanLoader(Reader):
             )
             return None
         return settings
+
+    def _report_deadlines(self, node: Node) -> dict[str, tuple[date, ...]]:
+        """{units: "10/11", office: ["25/6", "25/11"]}: a day and month of the plan year
+        (or a full date), one or a list, per audience."""
+        found: dict[str, tuple[date, ...]] = {}
+        deadlines = self.mapping(node, "report_deadlines", "settings.report_deadlines")
+        if deadlines is None:
+            return found
+        self.keys(deadlines, REPORT_AUDIENCES)
+        for audience in REPORT_AUDIENCES:
+            days = []
+            for value, line in self.items(deadlines, audience):
+                where = f"settings.report_deadlines, {audience}"
+                text = str(value).strip()
+                if self.year is not None and _DAY_MONTH.fullmatch(text):
+                    text = f"{text}/{self.year}"
+                day = self.date_value(text if isinstance(value, str) else value, line, where)
+                if day is not None:
+                    days.append(day)
+            if days:
+                found[audience] = tuple(sorted(set(days)))
+        return found
 
     def _lead_days(self, node: Node, tier: str) -> tuple[int, ...]:
         days: set[int] = set()

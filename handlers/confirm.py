@@ -31,6 +31,7 @@ from content.plan import Plan, Unit
 from handlers.commands import N_, Command
 from handlers.context import Turn
 from handlers.events import Reply
+from handlers.evidence import keep_files
 from handlers.formatting import clock_time, number_list, shorten
 from handlers.text import URL, fold, parse_done, parse_numbers, urls_in
 
@@ -226,6 +227,7 @@ async def _confirm_numbers(
             evidence=evidence,
             now=turn.now,
         )
+        await keep_files(turn, item)
         if confirmed.created:
             outcome.done.append(number)
         else:

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage import outbox
 from bot.storage.db import Database
+from bot.storage.files import FileStore
 from bot.storage.links import active_links_with_plans
 from bot.storage.models import ChatLink
 from bot.storage.plan_cache import stored_plans
@@ -63,6 +64,7 @@ class HandlerContext:
     bot_usernames: Mapping[str, str] = field(default_factory=dict)  # channel -> @username
     wake: Callable[[], None] = _no_wake  # run the dispatcher now (new outbox rows)
     locale: str = "vi"
+    evidence_store: FileStore | None = None  # where evidence files are kept (reports)
 
     @property
     def translate(self) -> Translator:

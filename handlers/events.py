@@ -11,6 +11,9 @@ from datetime import datetime
 from typing import Literal
 
 from content.buttons import Button
+from scheduler.delivery import FileUpload
+
+__all__ = ["Attachment", "Event", "FileUpload", "Reply"]
 
 ChatType = Literal["private", "group"]
 AttachmentKind = Literal["photo", "document", "video"]
@@ -20,10 +23,16 @@ EventKind = Literal["message", "command", "button", "member", "unsupported"]
 @dataclass(frozen=True)
 class Attachment:
     """A file that came with a message: `ref` is what the channel needs to fetch or
-    send it again (a Telegram file id, a Zalo photo URL)."""
+    send it again (a Telegram file id, a Zalo photo URL); `evidence` is how it reads in
+    the event's evidence (and so in a confirmation's), when it differs from `ref`."""
 
     kind: AttachmentKind
     ref: str
+    evidence: str = ""
+
+    @property
+    def evidence_ref(self) -> str:
+        return self.evidence or self.ref
 
 
 @dataclass(frozen=True)
@@ -54,16 +63,6 @@ class Event:
     @property
     def user_address(self) -> str:
         return f"{self.channel}:{self.user_id}"
-
-
-@dataclass(frozen=True)
-class FileUpload:
-    """A file Loa made (a report, a banner), sent as its bytes on channels whose traits
-    say `uploads`; elsewhere the adapter says where to get it instead."""
-
-    name: str  # shown to the user: "bao-cao-2026.docx"
-    data: bytes
-    kind: Literal["photo", "document"] = "document"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from content.buttons import unpack
-from handlers import broadcast, calendar, confirm, linking, privacy, progress, tasks
+from handlers import broadcast, calendar, confirm, linking, privacy, progress, reports, tasks
 from handlers import help as help_texts
 from handlers.commands import N_, Command, by_name
 from handlers.context import HandlerContext, Turn, TurnHook
@@ -29,6 +29,7 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *confirm.COMMANDS,
     *tasks.COMMANDS,
     *progress.COMMANDS,
+    *reports.COMMANDS,
     *calendar.COMMANDS,
     *linking.COMMANDS,
     *broadcast.COMMANDS,

@@ -2,7 +2,8 @@
 
 The dispatcher hands an adapter an `Outgoing` message and learns the outcome from the
 platform message ids it gets back or from one of the `DeliveryError` subclasses; the
-app starts and stops adapters through the `Channel` protocol. Adapters live in
+evidence fetcher (scheduler/evidence.py) asks it for the files people sent; the app
+starts and stops adapters through the `Channel` protocol. Adapters live in
 bot/channels/ and import this; nothing here knows a platform.
 """
 
@@ -10,9 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from content.buttons import Button
+
+
+@dataclass(frozen=True)
+class FileUpload:
+    """A file Loa made (a report, a banner), sent as its bytes on channels whose traits
+    say `uploads`; elsewhere the adapter says where to get it instead."""
+
+    name: str  # shown to the user: "bao-cao-2026.docx"
+    data: bytes
+    kind: Literal["photo", "document"] = "document"
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,7 @@ class Outgoing:
     buttons: tuple[tuple[Button, ...], ...] = ()
     photo: str | None = None  # file id or URL
     document: str | None = None
+    upload: FileUpload | None = None  # a file Loa made, sent as its bytes
     payload: dict[str, Any] = field(default_factory=dict)
     # Ids of the parts an earlier attempt delivered: the adapter sends only the rest.
     parts_sent: tuple[str, ...] = ()
@@ -66,6 +78,15 @@ class PartlyDelivered(DeliveryError):
         self.delivered = delivered
 
 
+class FileTooLarge(Rejected):
+    """A file to fetch is larger than the caller allows (or than the platform lets a
+    bot download); `size` in bytes when the platform said."""
+
+    def __init__(self, reason: str, size: int | None = None) -> None:
+        super().__init__(reason)
+        self.size = size
+
+
 class ChannelDown(DeliveryError):
     """The whole channel cannot work (401: bad token)."""
 
@@ -103,4 +124,12 @@ class Channel(Protocol):
         """Send one message (maybe split in parts); return the platform message ids.
 
         Raises one of the DeliveryError subclasses."""
+        ...
+
+    async def fetch_file(self, file_ref: str, max_bytes: int) -> bytes:
+        """The bytes of a file someone sent (an Attachment's `ref`: a file id, a URL).
+
+        Raises FileTooLarge past `max_bytes` (before downloading when the platform
+        tells the size), RetryLater for a passing failure, Rejected when the platform
+        no longer has the file, ChannelDown for a rejected token."""
         ...

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.storage import outbox
 from bot.storage.db import Database
@@ -22,6 +23,7 @@ from scheduler.delivery import (
     Channel,
     ChannelDown,
     ChatGone,
+    FileUpload,
     Outgoing,
     PartlyDelivered,
     Rejected,
@@ -31,6 +33,8 @@ from scheduler.delivery import (
 log = logging.getLogger(__name__)
 
 ChatGoneHook = Callable[[str, str, str], Awaitable[None]]
+# Makes the file a message carries from its payload's description (a report's draft).
+Attach = Callable[[dict[str, Any]], Awaitable[FileUpload | None]]
 ChannelDownHook = Callable[[str, str], Awaitable[None]]
 
 
@@ -85,6 +89,7 @@ class Dispatcher:
         on_chat_gone: ChatGoneHook | None = None,
         on_channel_down: ChannelDownHook | None = None,
         chat_ids: Sequence[str] | None = None,
+        attach: Attach | None = None,
     ) -> None:
         self.database = database
         self.channels = dict(channels)
@@ -95,6 +100,7 @@ class Dispatcher:
         self.on_chat_gone = on_chat_gone
         self.on_channel_down = on_channel_down
         self.chat_ids = chat_ids  # only these chats (`loa chat` serves one); None: all
+        self.attach = attach
         self._paused_until: dict[str, datetime] = {}
         self._lock = asyncio.Lock()
 
@@ -148,6 +154,20 @@ class Dispatcher:
         async with self.database.session() as session:
             await outbox.keep_parts(session, row.id, {**row.payload, PARTS_SENT: delivered})
 
+    async def _outgoing(self, row: OutboxMessage) -> Outgoing:
+        """The row as a message, with the file its payload describes (`"report"`) made
+        now; a file that cannot be made leaves the message as text."""
+        message = to_outgoing(row)
+        described = row.payload.get("report")
+        if self.attach is None or not isinstance(described, dict):
+            return message
+        try:
+            upload = await self.attach(described)
+        except Exception:
+            log.exception("the file of outbox row %s could not be made", row.id)
+            return message
+        return replace(message, upload=upload) if upload is not None else message
+
     async def _send_chat(self, rows: list[OutboxMessage]) -> DispatchReport:
         report = DispatchReport()
         channel_name = rows[0].channel
@@ -161,7 +181,7 @@ class Dispatcher:
                 return report
             try:
                 try:
-                    message_ids = await channel.deliver(to_outgoing(row))
+                    message_ids = await channel.deliver(await self._outgoing(row))
                 except PartlyDelivered as partial:
                     await self._keep_parts(row, partial.delivered)
                     raise partial.cause from None

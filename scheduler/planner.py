@@ -38,6 +38,8 @@ midnight, so a day's digest never slides into the next day). `expires_at` is the
 of the next quiet window or the end of the day, whichever comes first: a digest that
 could not go out in time is dropped, and the next day's digest lists what is still open.
 
+And the reminders of report deadlines (scheduler/report_reminders.py).
+
 Payloads (stored with the outbox row) are typed in content/payloads.py.
 A suggested post's text speaks for the unit it is sent to (content/posts.py).
 
@@ -61,6 +63,7 @@ from content.messages import OWNERS_SHOWN, DigestBuilder, digest_buttons, render
 from content.payloads import DigestPayload, EscalationPayload, PostPayload, Section
 from content.plan import Plan, Settings
 from content.posts import render_post
+from scheduler.report_reminders import report_reminders
 from scheduler.state import PlanState
 
 MAX_OVERDUE_LISTED = 5
@@ -310,6 +313,7 @@ class _Planner:
                 for occurrence, keys in unit_posts or ():
                     yield self._post(occurrence, keys, unit, chat, iso, not_before, expires_at)
         yield from self._escalations(day, overdue, not_before, expires_at)
+        yield from report_reminders(self.state, day, not_before, expires_at)
 
     # --- digests ----------------------------------------------------------------------------
 

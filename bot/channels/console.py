@@ -23,7 +23,7 @@ from content.clock import Clock
 from content.dates import format_datetime
 from handlers.context import EventHandler
 from handlers.events import Event, FileUpload, Reply
-from scheduler.delivery import Outgoing, WebRoutes
+from scheduler.delivery import Outgoing, Rejected, WebRoutes
 
 NAME = CONSOLE.name
 OutputFormat = Literal["text", "jsonl"]
@@ -74,17 +74,21 @@ class ConsoleChannel:
 
     async def deliver(self, message: Outgoing) -> list[str]:
         message_id = self._next_id()
+        saved = self._save(message.upload) if message.upload else None
         self._show(
             "message",
             message.text,
             message_id=message_id,
             kind=str(message.payload.get("kind", "")) or None,
             photo=message.photo,
-            document=message.document,
+            document=message.document or saved,
         )
         if message.payload.get("entries"):
             self.latest_numbered = message_id
         return [message_id]
+
+    async def fetch_file(self, file_ref: str, max_bytes: int) -> bytes:
+        raise Rejected("the console sends no files")  # its traits say no media
 
     # --- the person at the keyboard ----------------------------------------------------
 

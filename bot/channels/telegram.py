@@ -68,6 +68,7 @@ from scheduler.delivery import (
     ChannelDown,
     ChatGone,
     DeliveryError,
+    FileTooLarge,
     Outgoing,
     PartlyDelivered,
     Rejected,
@@ -482,9 +483,16 @@ class TelegramChannel:
 
     async def deliver(self, message: Outgoing) -> list[str]:
         photo: str | InputFile | None = message.photo
+        document: str | InputFile | None = message.document
+        if message.upload is not None:
+            upload = InputFile(message.upload.data, filename=message.upload.name)
+            if message.upload.kind == "photo":
+                photo = upload
+            else:
+                document = upload
         if photo is None and message.payload.get("banner"):
             photo = await self._banner(message.payload["banner"])
-        parts = plan_parts(message.text, message.buttons, photo, message.document)
+        parts = plan_parts(message.text, message.buttons, photo, document)
         if not parts:
             raise Rejected("nothing to send: the message is empty")
         # Parts an earlier attempt delivered are skipped; a failure after some parts went
@@ -497,6 +505,30 @@ class TelegramChannel:
             if ids:
                 raise PartlyDelivered(error, ids) from None
             raise
+
+    async def fetch_file(self, file_ref: str, max_bytes: int) -> bytes:
+        """A file someone sent, by file id: getFile, then the download from the file URL
+        (both through LOA_TELEGRAM_API_URL). Bots may download files up to 20 MB."""
+        try:
+            remote = await self.bot.get_file(file_ref)
+        except TelegramError as error:
+            failure = map_error(error)
+            if isinstance(failure, Rejected) and "too big" in str(failure).lower():
+                raise FileTooLarge(str(failure)) from None
+            raise failure from None
+        if remote.file_size is not None and remote.file_size > max_bytes:
+            raise FileTooLarge(f"{remote.file_size} bytes", remote.file_size)
+        try:
+            data = bytes(await remote.download_as_bytearray())
+        except InvalidToken:
+            # PTB reads a 404 as a bad token; here it is the file link (valid for an hour)
+            # gone stale: the next attempt asks getFile for a fresh one.
+            raise RetryLater("Telegram file link expired", None, per_chat=True) from None
+        except TelegramError as error:
+            raise map_error(error) from None
+        if len(data) > max_bytes:
+            raise FileTooLarge(f"{len(data)} bytes", len(data))
+        return data
 
     @staticmethod
     async def _banner(description: dict[str, Any]) -> InputFile | None:

@@ -30,22 +30,26 @@ def _chat_type(telegram_type: str) -> ChatType | None:
     return None  # channels are not served
 
 
+def _attachment(kind: Literal["photo", "document", "video"], file_id: str) -> Attachment:
+    return Attachment(kind, file_id, evidence=f"telegram-{kind}:{file_id}")
+
+
 def _attachments(message: Message) -> tuple[Attachment, ...]:
     found: list[Attachment] = []
     if message.photo:
         largest = max(
             message.photo, key=lambda size: (size.width * size.height, size.file_size or 0)
         )
-        found.append(Attachment("photo", largest.file_id))
+        found.append(_attachment("photo", largest.file_id))
     if message.document:
-        found.append(Attachment("document", message.document.file_id))
+        found.append(_attachment("document", message.document.file_id))
     if message.video:
-        found.append(Attachment("video", message.video.file_id))
+        found.append(_attachment("video", message.video.file_id))
     return tuple(found)
 
 
 def _message_evidence(message: Message, attachments: tuple[Attachment, ...]) -> tuple[str, ...]:
-    evidence = [f"telegram-{attachment.kind}:{attachment.ref}" for attachment in attachments]
+    evidence = [attachment.evidence_ref for attachment in attachments]
     kinds = [MessageEntity.URL, MessageEntity.TEXT_LINK]
     entities = (
         message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)

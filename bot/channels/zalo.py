@@ -44,6 +44,7 @@ from scheduler.delivery import (
     ChannelDown,
     ChatGone,
     DeliveryError,
+    FileTooLarge,
     Outgoing,
     PartlyDelivered,
     Rejected,
@@ -522,6 +523,38 @@ class ZaloChannel:
             if ids:
                 raise PartlyDelivered(error, ids) from None
             raise
+
+    async def fetch_file(self, file_ref: str, max_bytes: int) -> bytes:
+        """A photo someone sent: Zalo gives its URL on its image servers (no token in it).
+        Read at most `max_bytes`; 5xx and network trouble are passing, 4xx are final."""
+        if self._session is None:
+            raise RetryLater("the Zalo channel is not started", None, per_chat=False)
+        if not _URL.match(file_ref):
+            raise Rejected("not a photo URL")
+        failure: str | None = None
+        try:
+            async with self._session.get(
+                file_ref, timeout=aiohttp.ClientTimeout(total=120)
+            ) as response:
+                if response.status >= 500 or response.status == 429:
+                    raise RetryLater(f"Zalo image server answered {response.status}", None)
+                if response.status >= 400:
+                    raise Rejected(f"Zalo image server answered {response.status}")
+                if response.content_length is not None and response.content_length > max_bytes:
+                    raise FileTooLarge(f"{response.content_length} bytes", response.content_length)
+                received = bytearray()
+                async for chunk in response.content.iter_chunked(64 * 1024):
+                    received += chunk
+                    if len(received) > max_bytes:
+                        break
+                data = bytes(received)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            failure = type(error).__name__
+        if failure is not None:
+            raise RetryLater(f"Zalo image download failed ({failure})", None)
+        if len(data) > max_bytes:
+            raise FileTooLarge(f"more than {max_bytes} bytes")
+        return data
 
     async def _send_parts(
         self,

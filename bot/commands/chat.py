@@ -33,6 +33,7 @@ from bot.commands._common import (
 from bot.config import Config
 from bot.storage import outbox
 from bot.storage.db import Database
+from bot.storage.files import FileStore
 from bot.storage.links import deactivate_link, link_chat
 from bot.storage.plan_cache import stored_plans
 from content.channels import CONSOLE
@@ -102,7 +103,11 @@ def run(args: argparse.Namespace) -> int:
         unit = serving[0][1]
         chat_id = unit.id
         context = HandlerContext(
-            database=database, clock=clock, extra_admins=config.admins, bot_usernames={}
+            database=database,
+            clock=clock,
+            extra_admins=config.admins,
+            bot_usernames={},
+            evidence_store=FileStore(config.evidence_root),
         )
 
         async def on_event(event: Event, finish: TurnHook | None = None) -> list[Reply]:

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.commands._common import UserError, choose_plan, find_unit, run_with_database, unknown_unit
 from bot.config import Config
 from bot.reports.progress_export import (
@@ -22,13 +24,17 @@ from bot.reports.progress_export import (
     write_csv,
     write_xlsx,
 )
+from bot.storage.broadcasts import broadcast_title, sent_broadcasts
 from bot.storage.confirmations import active_confirmations
 from bot.storage.db import Database
+from bot.storage.evidence import STORED, files_of_plan
+from bot.storage.files import FileStore
 from bot.storage.plan_cache import stored_plans
 from content.clock import Clock
+from content.dates import format_date_short
 from content.plan import Plan
 from scheduler.progress import progress_rows
-from scheduler.state import plan_state
+from scheduler.state import PlanState, plan_state
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -68,8 +74,47 @@ def _select(
     return selected
 
 
+def cooperating_names(state: PlanState) -> dict[str, str]:
+    """Owner item key -> the names of the units cooperating on the same task occurrence."""
+    names = {unit.id: unit.name for unit in state.plan.units}
+    by_occurrence: dict[str, list[str]] = {}
+    for item in state.items:
+        if item.role == "cooperating":
+            occurrence = item.key.rsplit("/", 1)[0]
+            by_occurrence.setdefault(occurrence, []).append(names.get(item.unit_id, item.unit_id))
+    return {
+        item.key: ", ".join(by_occurrence[occurrence])
+        for item in state.items
+        if item.role == "owner" and (occurrence := item.key.rsplit("/", 1)[0]) in by_occurrence
+    }
+
+
+async def _extras(
+    session: AsyncSession, state: PlanState, store: FileStore | None
+) -> dict[str, Any]:
+    """What the XLSX shows beyond the rows: cooperating units, broadcast titles, files."""
+    labels = {
+        f"broadcast-{b.id}": (
+            f"Gửi tin ngày {format_date_short(b.confirmed_at or b.created_at)}",
+            broadcast_title(b).split(": ", 1)[-1],
+        )
+        for b in await sent_broadcasts(session, state.plan.id)
+    }
+    files = {}
+    if store is not None:
+        for rows in (await files_of_plan(session, state.plan.id)).values():
+            for row in rows:
+                if row.status == STORED and row.sha256 and row.extension:
+                    files[row.ref] = store.path(row.sha256, row.extension)
+    return {"cooperating": cooperating_names(state), "task_labels": labels, "files": files}
+
+
 async def gather(
-    database: Database, clock: Clock, plan_id: str | None, unit: str | None
+    database: Database,
+    clock: Clock,
+    plan_id: str | None,
+    unit: str | None,
+    store: FileStore | None = None,
 ) -> list[PlanProgress]:
     sections = []
     async with database.session() as session:
@@ -80,7 +125,8 @@ async def gather(
             today = clock.now().astimezone(plan.tz).date()
             confirmations = await active_confirmations(session, plan.id)
             rows = progress_rows(state, confirmations, today, unit_id=unit_id)
-            sections.append(PlanProgress(plan=state.plan, today=today, rows=rows))
+            extras = await _extras(session, state, store)
+            sections.append(PlanProgress(plan=state.plan, today=today, rows=rows, **extras))
     return sections
 
 
@@ -115,7 +161,8 @@ def _output(args: argparse.Namespace, sections: list[PlanProgress]) -> int:
 
 def run(args: argparse.Namespace) -> int:
     async def main(config: Config, database: Database) -> int:
-        sections = await gather(database, Clock(config.now), args.plan, args.unit)
+        store = FileStore(config.evidence_root)
+        sections = await gather(database, Clock(config.now), args.plan, args.unit, store)
         if not sections:
             raise UserError("Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml")
         try:

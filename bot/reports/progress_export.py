@@ -5,14 +5,16 @@ terminal. Rows come from scheduler/progress.py."""
 from __future__ import annotations
 
 import csv
+import os
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -27,6 +29,15 @@ class PlanProgress:
     plan: Plan
     today: date
     rows: Sequence[ProgressRow]
+    # item key -> names of the units cooperating on that task occurrence
+    cooperating: Mapping[str, str] = field(default_factory=dict)
+    # task id -> (code, title) shown instead of the task's: a broadcast's date and title
+    task_labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # evidence entry -> Loa's copy of the file (linked relative to the workbook)
+    files: Mapping[str, Path] = field(default_factory=dict)
+
+    def task_label(self, row: ProgressRow) -> tuple[str, str]:
+        return self.task_labels.get(row.task, (row.task, row.task_title))
 
     @property
     def summary(self) -> list[UnitSummary]:
@@ -175,16 +186,33 @@ def _sheet_title(wanted: str, taken: set[str]) -> str:
     return title
 
 
-def _rows_sheet(sheet: Worksheet, rows: Sequence[ProgressRow]) -> None:
+def _evidence_cell(sheet: Worksheet, row: int, column: int, piece: str, target: str | None) -> None:
+    """A link opens the page; a kept file opens Loa's copy (by a path relative to the
+    workbook, so a folder moved whole keeps working); anything else is plain text."""
+    if target is not None:
+        cell = sheet.cell(row=row, column=column, value=target)
+        cell.hyperlink = target
+        cell.font = _LINK
+        return
+    _text_cell(sheet, row, column, piece)
+    if piece.startswith(("http://", "https://")):
+        cell = sheet.cell(row=row, column=column)
+        cell.hyperlink = piece
+        cell.font = _LINK
+
+
+def _rows_sheet(sheet: Worksheet, section: PlanProgress, folder: Path) -> None:
+    rows = section.rows
     evidence_columns = max((len(row.evidence) for row in rows), default=0) or 1
-    headers = [*HEADERS[:-1]] + [
+    headers = [*HEADERS[:-1], "Đơn vị phối hợp"] + [
         "Minh chứng" if evidence_columns == 1 else f"Minh chứng {n}"
         for n in range(1, evidence_columns + 1)
     ]
-    widths = [22, 22, 60, 22, 30, 12, 14, 17, 30] + [40] * evidence_columns
+    widths = [22, 22, 60, 22, 30, 12, 14, 17, 30, 30] + [40] * evidence_columns
     _header(sheet, headers, widths)
     for index, row in enumerate(rows, start=2):
-        for column, value in enumerate((row.plan, row.task, row.task_title, row.unit), start=1):
+        code, title = section.task_label(row)
+        for column, value in enumerate((row.plan, code, title, row.unit), start=1):
             sheet.cell(row=index, column=column, value=value)
         sheet.cell(row=index, column=5, value=row.unit_name)
         sheet.cell(row=index, column=6, value=row.due).number_format = "DD/MM/YYYY"
@@ -197,12 +225,11 @@ def _rows_sheet(sheet: Worksheet, rows: Sequence[ProgressRow]) -> None:
             moment = sheet.cell(row=index, column=8, value=local.replace(tzinfo=None))
             moment.number_format = "DD/MM/YYYY HH:MM"
         _text_cell(sheet, index, 9, confirmer(row))
+        sheet.cell(row=index, column=10, value=section.cooperating.get(row.item_key, ""))
         for offset, piece in enumerate(row.evidence):
-            _text_cell(sheet, index, 10 + offset, piece)
-            if piece.startswith(("http://", "https://")):
-                cell = sheet.cell(row=index, column=10 + offset)
-                cell.hyperlink = piece
-                cell.font = _LINK
+            kept = section.files.get(piece)
+            target = Path(os.path.relpath(kept, folder)).as_posix() if kept else None
+            _evidence_cell(sheet, index, 11 + offset, piece, target)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows), 1) + 1}"
 
 
@@ -237,16 +264,38 @@ def _summary_sheet(sheet: Worksheet, sections: Sequence[PlanProgress]) -> None:
         )
 
 
+def _chart(sheet: Worksheet, sections: Sequence[PlanProgress]) -> None:
+    """Stacked bars of the summary's counts per unit, beside the table."""
+    units = sum(len(section.summary) for section in sections)
+    if not units:
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "Tiến độ theo đơn vị"
+    chart.x_axis.title = "Đơn vị"
+    chart.y_axis.title = "Số việc"
+    data = Reference(sheet, min_col=4, max_col=7, min_row=1, max_row=units + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=3, min_row=2, max_row=units + 1))
+    chart.height, chart.width = 4 + 0.6 * units, 18
+    sheet.add_chart(chart, "K2")
+
+
 def write_xlsx(sections: Sequence[PlanProgress], path: Path) -> None:
-    """A "Tổng hợp" sheet (per unit: done, open, overdue, share done) and one sheet of
-    rows per plan, named by the plan id."""
+    """A "Tổng hợp" sheet (per unit: done, open, overdue, share done, and a chart) and
+    one sheet of rows per plan, named by the plan id."""
     workbook = Workbook()
     summary = workbook.active
     summary.title = "Tổng hợp"
     _summary_sheet(summary, sections)
+    _chart(summary, sections)
     taken = {summary.title}
+    folder = path.resolve().parent
     for section in sections:
-        _rows_sheet(workbook.create_sheet(_sheet_title(section.plan.id, taken)), section.rows)
+        sheet = workbook.create_sheet(_sheet_title(section.plan.id, taken))
+        _rows_sheet(sheet, section, folder)
     workbook.save(path)
 
 

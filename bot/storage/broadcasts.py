@@ -209,3 +209,13 @@ async def broadcasts_in_flight(session: AsyncSession) -> set[int]:
         .where(OutboxMessage.kind == "broadcast")
     )
     return {payload.get("broadcast_id") for payload in result.scalars()}
+
+
+async def sent_broadcasts(session: AsyncSession, plan_id: str) -> list[Broadcast]:
+    """The plan's broadcasts that went out, oldest first (for reports)."""
+    result = await session.exec(
+        select(Broadcast)
+        .where(Broadcast.plan_id == plan_id, Broadcast.status == SENT)
+        .order_by(Broadcast.id)
+    )
+    return list(result.all())

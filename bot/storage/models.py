@@ -216,3 +216,41 @@ class ErasureRecord(SQLModel, table=True):
     erased_at: datetime = _when()
     requested_by: str
     counts: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A photo or document sent as evidence, and Loa's own copy of it.
+
+    The confirmation keeps the platform's reference (`ref`, as in its `evidence` list);
+    this row is the durable job that downloads it (pending → stored, or refused), and
+    then says where the copy is: `sha256` and `extension` name it in the file store."""
+
+    __tablename__ = "evidence_files"
+    __table_args__ = (
+        UniqueConstraint("item_key", "ref", name="uq_evidence_files_item_key_ref"),
+        Index("ix_evidence_files_ready", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(index=True)
+    item_key: str = Field(index=True)
+    unit_id: str
+    ref: str  # the evidence entry: "telegram-photo:<file id>", a Zalo photo URL
+    channel: str  # the channel that can fetch it
+    file_ref: str  # what that channel fetches: a file id, a URL
+    kind: str  # photo | document | video, as the platform said
+    chat_id: str  # where it was sent: told there if it cannot be kept
+    sent_by: str  # address of the person who sent it
+    status: str = "pending"  # pending | fetching | stored | refused
+    attempts: int = 0
+    next_attempt_at: datetime = _when()
+    claimed_by: str | None = None
+    claimed_at: datetime | None = _when(nullable=True)
+    sha256: str | None = None
+    extension: str | None = None
+    media_type: str | None = None
+    size: int | None = None
+    refusal: str | None = None  # too_large | plan_full | type | unavailable
+    last_error: str | None = None
+    created_at: datetime = _when()
+    stored_at: datetime | None = _when(nullable=True)

@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, true
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage.evidence import forget_item_files
 from bot.storage.models import (
     Broadcast,
     ChatLink,
@@ -258,8 +259,10 @@ async def private_digests(session: AsyncSession, person: Person) -> list[OutboxM
     )
 
 
-def _without_files(evidence: Iterable[str]) -> list[str]:
-    return [piece for piece in evidence if _LINK.match(piece)]
+def _without_files(evidence: Iterable[str], files: Iterable[str] = ()) -> list[str]:
+    # A Zalo photo is a URL, but a photo: the evidence-files rows say which are files.
+    sent = set(files)
+    return [piece for piece in evidence if _LINK.match(piece) and piece not in sent]
 
 
 def _scrub(text: str, names: Iterable[str], replacement: str) -> str:
@@ -282,7 +285,7 @@ async def erase(
         row.confirmed_by_name = anonymous_name(
             unit_names.get((row.plan_id, row.unit_id), row.unit_id)
         )
-        row.evidence = _without_files(row.evidence)
+        row.evidence = _without_files(row.evidence, await forget_item_files(session, row.item_key))
         row.chat_id = ERASED if row.chat_id == person.user_id else row.chat_id
     for row in found.undone:
         row.undone_by = ERASED
@@ -427,7 +430,7 @@ async def anonymise_confirmations(
         row.confirmed_by = ERASED
         row.confirmed_by_name = anonymous_name(unit_names.get(row.unit_id, row.unit_id))
         row.undone_by = ERASED if row.undone_by else row.undone_by
-        row.evidence = _without_files(row.evidence)
+        row.evidence = _without_files(row.evidence, await forget_item_files(session, row.item_key))
     await session.flush()
     return len(rows)
 

@@ -152,8 +152,8 @@ def test_xlsx_has_a_summary_and_a_sheet_of_rows(loaded, tmp_path, capsys):
     assert done[5].number_format == "DD/MM/YYYY"
     assert done[6].value == "Đã xong"
     assert done[7].value == datetime(2026, 2, 26, 15, 45)  # local wall time
-    assert done[9].hyperlink.target == EVIDENCE[0]
-    assert done[10].value == EVIDENCE[1] and done[10].hyperlink is None
+    assert done[10].hyperlink.target == EVIDENCE[0]
+    assert done[11].value == EVIDENCE[1] and done[11].hyperlink is None
 
     summary = book["Tổng hợp"]
     header = [cell.value for cell in summary[1]]

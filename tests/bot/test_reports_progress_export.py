@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -62,9 +64,42 @@ def test_xlsx_stores_formula_like_text_as_text(tmp_path):
     write_xlsx([section], target)
 
     sheet = load_workbook(target)["xuat-bao-cao"]
-    confirmer, first, second = sheet["I2"], sheet["J2"], sheet["K2"]
+    confirmer, first, second = sheet["I2"], sheet["K2"], sheet["L2"]
     assert (confirmer.value, confirmer.data_type) == ("=1+1 (zalo:u1)", "s")
     assert (first.value, first.data_type) == (HOSTILE, "s")
     assert first.hyperlink is None
     assert second.hyperlink.target == "https://so.example.vn/bao-cao"
     assert sheet["H2"].value == datetime(2026, 11, 14, 8, 30)
+
+
+def test_xlsx_has_a_chart_cooperating_units_broadcast_titles_and_links_to_kept_files(tmp_path):
+    kept = tmp_path / "evidence" / "ab" / "ab12.jpg"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"photo")
+    photo = "telegram-photo:AgADphoto"
+    row = replace(_row(), evidence=(photo, "https://so.example.vn/bao-cao"))
+    broadcast = replace(
+        row, task="broadcast-3", task_title="Xác nhận đã thực hiện: Đăng lại bài 8/3", evidence=()
+    )
+    section = PlanProgress(
+        parse_plan(PLAN, "x.yaml"),
+        date(2026, 11, 16),
+        [row, broadcast],
+        cooperating={row.item_key: "Phòng A, Phòng B"},
+        task_labels={"broadcast-3": ("Gửi tin ngày 05/03/2026", "Đăng lại bài 8/3")},
+        files={photo: kept},
+    )
+    target = tmp_path / "xuat" / "tien-do.xlsx"
+    target.parent.mkdir()
+    write_xlsx([section], target)
+
+    book = load_workbook(target)
+    sheet = book["xuat-bao-cao"]
+    assert sheet["J1"].value == "Đơn vị phối hợp" and sheet["J2"].value == "Phòng A, Phòng B"
+    assert sheet["K2"].value == "../evidence/ab/ab12.jpg"
+    assert sheet["K2"].hyperlink.target == "../evidence/ab/ab12.jpg"
+    assert sheet["L2"].hyperlink.target == "https://so.example.vn/bao-cao"
+    assert (sheet["B3"].value, sheet["C3"].value) == ("Gửi tin ngày 05/03/2026", "Đăng lại bài 8/3")
+    with zipfile.ZipFile(target) as package:
+        chart = package.read("xl/charts/chart1.xml").decode()
+    assert '<grouping val="stacked"/>' in chart and "Tiến độ theo đơn vị" in chart

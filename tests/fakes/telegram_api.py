@@ -6,7 +6,8 @@
         [reply] = await tg.wait_for_messages(1, chat_id=-1001234567890)
 
 Methods live at `/bot{token}/{method}` and files at `/file/bot{token}/{path}`, as PTB v22
-expects with `base_url(f"{url}/bot")` and `base_file_url(f"{url}/file/bot")`. Parameters
+expects with `base_url(f"{url}/bot")` and `base_file_url(f"{url}/file/bot")`; for the
+fault controls a file download is the method "file" (`fail_next(3, methods=["file"])`). Parameters
 come form-encoded or multipart (non-string values JSON-encoded, as PTB sends them), as a
 JSON body, or in the query string. Test controls are Python methods here and the same
 over HTTP under `/_fake/...` (see _controls.py and telegram_control.py).
@@ -38,6 +39,7 @@ from .telegram_records import CallbackAnswer, EditRecord, SentMessage
 from .telegram_updates import GROUP_TYPES, ChatId, Json, TelegramWorld
 
 DEFAULT_TOKEN = "123456789:AAF4k3T0k3nF0rL0aTests_0nlyN0tR3al"
+DOWNLOAD = "file"  # the name file downloads go by in fail_next(methods=...)
 _HTML_5XX = (  # what Telegram's nginx front end answers instead of JSON
     "<html>\r\n<head><title>{0}</title></head>\r\n<body>\r\n"
     "<center><h1>{0}</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n"
@@ -118,8 +120,13 @@ class FakeTelegram(FakeServer):
         await self.webhook.close()
 
     async def _download(self, request: web.Request) -> web.Response:
+        self.counters["downloads"] += 1
         if not self.token_valid(request.match_info["token"]):
             return api_error(ApiError(401, "Unauthorized"))
+        failure = self.faults.take(DOWNLOAD, "fail")
+        if failure is not None:
+            self.counters[str(failure.status)] += 1
+            return self.fault_response(failure.status)
         path = request.match_info["path"]
         stored = next((f for f in self.world.files.values() if f.file_path == path), None)
         if stored is None:
@@ -159,12 +166,14 @@ class FakeTelegram(FakeServer):
         chat_type: str | None = None,
         reply_to_message: SentMessage | Json | None = None,
         photo: bool | bytes = False,
+        document: tuple[str, bytes] | None = None,
         caption: str | None = None,
     ) -> Json:
         """A user's message; `chat_type` defaults to the known type or follows the id.
 
-        With `photo` (True or image bytes) it is a photo whose caption is `caption` or
-        `text`. Commands and @mentions get their entities, as Telegram adds them."""
+        With `photo` (True or image bytes) it is a photo, with `document` (file name,
+        bytes) a file, whose caption is `caption` or `text`. Commands and @mentions get
+        their entities, as Telegram adds them."""
         replied = (
             reply_to_message.message
             if isinstance(reply_to_message, SentMessage)
@@ -178,6 +187,7 @@ class FakeTelegram(FakeServer):
                 chat_type=chat_type,
                 reply_to_message=replied,
                 photo=photo,
+                document=document,
                 caption=caption,
             )
         )

@@ -8,6 +8,7 @@ output goes through `telegram.Update.de_json` in the tests of this package.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import re
 import struct
 import zlib
@@ -263,6 +264,17 @@ class TelegramWorld:
             )
         return sizes
 
+    def document(self, file_name: str, data: bytes) -> Json:
+        suffix = file_name.rpartition(".")[2] or "bin"
+        stored = self.add_file(data, "documents", suffix)
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": file_name,
+            "mime_type": mimetypes.guess_type(file_name)[0] or "application/octet-stream",
+            "file_size": len(data),
+        }
+
     # ---- updates a user causes -------------------------------------------------------------
 
     def message_update(
@@ -274,6 +286,7 @@ class TelegramWorld:
         chat_type: str | None = None,
         reply_to_message: Json | None = None,
         photo: bool | bytes = False,
+        document: tuple[str, bytes] | None = None,
         caption: str | None = None,
     ) -> Json:
         chat = self.chat(chat_id, chat_type)
@@ -285,9 +298,12 @@ class TelegramWorld:
             content["reply_to_message"] = {
                 k: v for k, v in reply_to_message.items() if k != "reply_to_message"
             }
-        if photo is not False:
-            data = photo if isinstance(photo, bytes) else tiny_png()
-            content["photo"] = self.photo_sizes(data)
+        if photo is not False or document is not None:
+            if document is not None:
+                content["document"] = self.document(*document)
+            else:
+                data = photo if isinstance(photo, bytes) else tiny_png()
+                content["photo"] = self.photo_sizes(data)
             caption = caption if caption is not None else (text or None)
             if caption:
                 content["caption"] = caption

@@ -32,11 +32,13 @@ from aiohttp import web
 from ._common import ApiError, Params, UploadedFile, api_error
 from ._controls import add_common_controls
 from ._server import FakeServer, run_standalone
+from .telegram_updates import tiny_png
 from .zalo_control import add_zalo_controls
 from .zalo_updates import ZaloUpdates
 
 Json = dict[str, Any]
 DEFAULT_TOKEN = "1459232241454765289:zAl0F4k3T0k3nF0rL0aTestsOnly"
+MEDIA = "media"  # the name image downloads go by in fail_next(methods=...)
 TEXT_LIMIT = 2000
 DESCRIPTIONS = {
     400: "Bad request",
@@ -122,6 +124,7 @@ class FakeZalo(FakeServer):
         self._again: Json | None = None  # the update getUpdates will hand out a second time
         self._changed = asyncio.Event()
         self._deliverer: asyncio.Task[None] | None = None
+        self._media_files: list[bytes] = []
         self._methods = {
             "getMe": self.getMe,
             "getUpdates": self.getUpdates,
@@ -159,8 +162,29 @@ class FakeZalo(FakeServer):
         return api_error(zalo_error(status))
 
     def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/_media/{name}", self._media)
         add_common_controls(app, self)
         add_zalo_controls(app, self)
+
+    # ---- the image server ----------------------------------------------------------------
+    # Zalo hands bots a photo as a URL on its image servers, fetched without the token;
+    # here they are served by the fake itself. For fail_next they are the method "media".
+
+    def add_image(self, data: bytes | None = None) -> str:
+        """Host an image (a small PNG by default); its URL, to put in image_message."""
+        self._media_files.append(data if data is not None else tiny_png())
+        return f"{self.url}/_media/{len(self._media_files)}.jpg"
+
+    async def _media(self, request: web.Request) -> web.Response:
+        self.counters["downloads"] += 1
+        failure = self.faults.take(MEDIA, "fail")
+        if failure is not None:
+            self.counters[str(failure.status)] += 1
+            return web.Response(status=failure.status, text="error")
+        number = request.match_info["name"].partition(".")[0]
+        if not number.isdigit() or not 1 <= int(number) <= len(self._media_files):
+            return web.Response(status=404, text="not found")
+        return web.Response(body=self._media_files[int(number) - 1], content_type="image/jpeg")
 
     async def on_start(self) -> None:
         self._restart_deliverer()

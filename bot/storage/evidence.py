@@ -1,0 +1,226 @@
+"""Evidence files, the data side: the durable jobs that download photos and documents
+sent as evidence, and where each copy is kept.
+
+A row is written in the same transaction as the confirmation it belongs to, so a file
+is never forgotten: pending → fetching (claimed by one worker) → stored, or back to
+pending with a later `next_attempt_at`, or refused (too large, a plan's store full, a
+type Loa does not keep, gone from the platform). A worker that dies leaves rows in
+"fetching"; `recover` returns them (at once on SQLite, after the lease on PostgreSQL),
+as the outbox does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.dialect import insert_for
+from bot.storage.models import EvidenceFile
+
+PENDING, FETCHING, STORED, REFUSED = "pending", "fetching", "stored", "refused"
+
+
+@dataclass(frozen=True)
+class WantedFile:
+    ref: str  # as in the confirmation's evidence list
+    file_ref: str  # what the channel fetches
+    kind: str  # photo | document | video
+
+
+async def want(
+    session: AsyncSession,
+    *,
+    plan_id: str,
+    item_key: str,
+    unit_id: str,
+    files: Sequence[WantedFile],
+    channel: str,
+    chat_id: str,
+    sent_by: str,
+    now: datetime,
+) -> int:
+    """Queue these files of an item for download; a file already queued for the item
+    is left as it is. How many were new."""
+    if not files:
+        return 0
+    rows = [
+        {
+            "plan_id": plan_id,
+            "item_key": item_key,
+            "unit_id": unit_id,
+            "ref": wanted.ref,
+            "channel": channel,
+            "file_ref": wanted.file_ref,
+            "kind": wanted.kind,
+            "chat_id": chat_id,
+            "sent_by": sent_by,
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for wanted in dict.fromkeys(files)
+    ]
+    statement = (
+        insert_for(session)(EvidenceFile)
+        .on_conflict_do_nothing(index_elements=["item_key", "ref"])
+        .returning(EvidenceFile.id)
+    )
+    result = await session.execute(statement, rows)
+    return len(list(result.scalars()))
+
+
+async def claim(
+    session: AsyncSession,
+    worker: str,
+    now: datetime,
+    channels: Sequence[str],
+    limit: int = 20,
+) -> list[EvidenceFile]:
+    """Mark up to `limit` ready rows of these channels as fetching for this worker."""
+    ready = (
+        select(EvidenceFile.id)
+        .where(EvidenceFile.status == PENDING)
+        .where(EvidenceFile.next_attempt_at <= now)
+        .where(EvidenceFile.channel.in_(channels))
+        .order_by(EvidenceFile.next_attempt_at, EvidenceFile.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list((await session.execute(ready)).scalars())
+    if not ids:
+        return []
+    await session.execute(
+        update(EvidenceFile)
+        .where(EvidenceFile.id.in_(ids), EvidenceFile.status == PENDING)
+        .values(status=FETCHING, claimed_by=worker, claimed_at=now)
+    )
+    rows = await session.execute(
+        select(EvidenceFile)
+        .where(EvidenceFile.id.in_(ids), EvidenceFile.claimed_by == worker)
+        .where(EvidenceFile.status == FETCHING)
+        .order_by(EvidenceFile.id)
+    )
+    return list(rows.scalars())
+
+
+async def recover(
+    session: AsyncSession, worker: str, now: datetime, lease: timedelta, immediate: bool
+) -> int:
+    """Rows left in "fetching" by a worker that died go back to pending."""
+    abandoned = and_(EvidenceFile.status == FETCHING, EvidenceFile.claimed_by != worker)
+    if not immediate:
+        abandoned = and_(
+            abandoned,
+            or_(EvidenceFile.claimed_at.is_(None), EvidenceFile.claimed_at <= now - lease),
+        )
+    result = await session.execute(
+        update(EvidenceFile).where(abandoned).values(status=PENDING, claimed_by=None)
+    )
+    return result.rowcount or 0
+
+
+async def mark_stored(
+    session: AsyncSession,
+    row_id: int,
+    *,
+    sha256: str,
+    extension: str,
+    media_type: str,
+    size: int,
+    now: datetime,
+) -> None:
+    await session.execute(
+        update(EvidenceFile)
+        .where(EvidenceFile.id == row_id)
+        .values(
+            status=STORED,
+            sha256=sha256,
+            extension=extension,
+            media_type=media_type,
+            size=size,
+            stored_at=now,
+            last_error=None,
+            claimed_by=None,
+        )
+    )
+
+
+async def retry_later(session: AsyncSession, row_id: int, at: datetime, error: str) -> None:
+    await session.execute(
+        update(EvidenceFile)
+        .where(EvidenceFile.id == row_id)
+        .values(
+            status=PENDING,
+            next_attempt_at=at,
+            last_error=error,
+            attempts=EvidenceFile.attempts + 1,
+            claimed_by=None,
+        )
+    )
+
+
+async def refuse(
+    session: AsyncSession, row_id: int, refusal: str, error: str, size: int | None = None
+) -> None:
+    await session.execute(
+        update(EvidenceFile)
+        .where(EvidenceFile.id == row_id)
+        .values(status=REFUSED, refusal=refusal, last_error=error, size=size, claimed_by=None)
+    )
+
+
+async def plan_bytes(session: AsyncSession, plan_id: str) -> int:
+    """What the plan's stored files take, each distinct file counted once."""
+    distinct = (
+        select(EvidenceFile.sha256, func.max(EvidenceFile.size).label("size"))
+        .where(EvidenceFile.plan_id == plan_id, EvidenceFile.status == STORED)
+        .group_by(EvidenceFile.sha256)
+        .subquery()
+    )
+    total = await session.execute(select(func.coalesce(func.sum(distinct.c.size), 0)))
+    return int(total.scalar_one())
+
+
+async def plan_has_file(session: AsyncSession, plan_id: str, sha256: str) -> bool:
+    """The plan already keeps these bytes (sent again, for another item): no new space."""
+    result = await session.execute(
+        select(EvidenceFile.id)
+        .where(EvidenceFile.plan_id == plan_id, EvidenceFile.sha256 == sha256)
+        .where(EvidenceFile.status == STORED)
+        .limit(1)
+    )
+    return result.first() is not None
+
+
+async def files_of_plan(session: AsyncSession, plan_id: str) -> dict[str, list[EvidenceFile]]:
+    """item key -> its evidence files (any status), in the order they were sent."""
+    result = await session.execute(
+        select(EvidenceFile).where(EvidenceFile.plan_id == plan_id).order_by(EvidenceFile.id)
+    )
+    found: dict[str, list[EvidenceFile]] = {}
+    for row in result.scalars():
+        found.setdefault(row.item_key, []).append(row)
+    return found
+
+
+async def stored_hashes(session: AsyncSession) -> set[str]:
+    """Every file the store must keep: the ones some row still names."""
+    result = await session.execute(
+        select(EvidenceFile.sha256).where(EvidenceFile.sha256.is_not(None)).distinct()
+    )
+    return {value for value in result.scalars() if value}
+
+
+async def forget_item_files(session: AsyncSession, item_key: str) -> set[str]:
+    """Drop an item's evidence files (an erasure) and return their evidence entries, for
+    the caller to remove from the confirmation; the store's sweep then deletes the copies
+    no row names any more."""
+    result = await session.execute(
+        delete(EvidenceFile).where(EvidenceFile.item_key == item_key).returning(EvidenceFile.ref)
+    )
+    return set(result.scalars())
