@@ -24,6 +24,11 @@ def fuzz_settings(examples: int, seconds_per_case: float) -> settings:
         derandomize=not os.environ.get("LOA_FUZZ_RANDOM"),
         database=None,  # nothing written to .hypothesis/; the seed makes runs repeatable
         deadline=timedelta(seconds=seconds_per_case),
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            # A fuzzed server is started once per test, not per example, on purpose.
+            HealthCheck.function_scoped_fixture,
+        ],
         print_blob=True,
     )
