@@ -114,7 +114,7 @@ async def check_post(
 
 
 @pytest.mark.parametrize("platform", ["telegram", "zalo"])
-@fuzz_settings(examples=150, seconds_per_case=5)
+@fuzz_settings(examples=200, seconds_per_case=5)
 @given(data=st.data())
 @example(data=None)  # the recorded updates themselves, below
 async def test_webhook_bodies_get_200_400_or_413_and_only_readable_updates_are_stored(

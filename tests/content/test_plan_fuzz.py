@@ -65,7 +65,7 @@ def plan_texts(draw: st.DrawFn) -> str:
     return text
 
 
-@fuzz_settings(examples=120, seconds_per_case=10)
+@fuzz_settings(examples=200, seconds_per_case=10)
 @given(plan_texts())
 @example("")
 @example(SAMPLE.replace("plan:", "plan:\x00", 1))
