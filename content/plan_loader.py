@@ -42,15 +42,15 @@ from content.plan_reader import (
     PlanProblem,
     Reader,
     is_int,
-    not_utf8_message,
     show,
     suggest_id,
     suggestion,
     unknown_anniversary,
 )
 from content.plan_tasks import PlanContext, TaskReader
+from content.plan_yaml import MAX_PLAN_BYTES, YamlProblems, decode_plan, too_large_message
 
-__all__ = ["PlanError", "PlanProblem", "load_plan", "parse_plan"]
+__all__ = ["PlanError", "PlanProblem", "load_plan", "parse_plan", "read_plan_file"]
 
 _INCLUDES = ("national", "province")
 KIND_HELP = ", ".join(f"{kind} ({label})" for kind, label in KIND_LABELS.items())
@@ -69,19 +69,31 @@ class PlanError(Exception):
 
 def load_plan(path: str | Path) -> Plan:
     """Read and validate a plan file. The file name in problems is `path` as given."""
+    return parse_plan(read_plan_file(path), source_name=str(path))
+
+
+def read_plan_file(path: str | Path) -> str:
+    """The text of a plan file; PlanError when it cannot be read, is over the size limit
+    or is not UTF-8. Reads at most one byte past the limit, whatever the file is."""
     name = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8")
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_PLAN_BYTES + 1)
     except FileNotFoundError:
         raise PlanError([PlanProblem(name, 1, "không tìm thấy tệp kế hoạch")]) from None
     except IsADirectoryError:
         raise PlanError([PlanProblem(name, 1, "đây là thư mục, không phải tệp YAML")]) from None
-    except UnicodeDecodeError as error:
-        raise PlanError([PlanProblem(name, 1, not_utf8_message(error))]) from None
     except OSError as error:
         reason = error.strerror or str(error)
         raise PlanError([PlanProblem(name, 1, f"không đọc được tệp: {reason}")]) from None
-    return parse_plan(text, source_name=name)
+    if len(data) > MAX_PLAN_BYTES:
+        raise PlanError([PlanProblem(name, 1, too_large_message())])
+    try:
+        return decode_plan(data)
+    except YamlProblems as error:
+        raise PlanError(
+            PlanProblem(name, problem.line, problem.message) for problem in error.problems
+        ) from None
 
 
 def parse_plan(text: str, source_name: str = "<plan>") -> Plan:
@@ -491,7 +503,7 @@ class _PlanLoader(Reader):
             if not _ANNIVERSARY_KEY.fullmatch(key):
                 self.report(
                     node.value_line("key"),
-                    f"{where}: mã '{key}' không hợp lệ: chỉ dùng chữ thường không dấu a-z, "
+                    f"{where}: mã '{show(key)}' không hợp lệ: chỉ dùng chữ thường không dấu a-z, "
                     f"chữ số 0-9, '-' và '_' (gợi ý: '{suggest_id(key)}')",
                 )
             elif key in seen:

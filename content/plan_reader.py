@@ -17,13 +17,11 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
 
 from content.anniversaries import TIER_LABELS, Tier
 from content.plan import PLACEHOLDER, TIERS, Address
+from content.plan_yaml import YamlProblems, load_yaml
 
 # Years the bundled lunar table covers, with a year's margin for tasks due just before
 # or after the plan year.
@@ -34,23 +32,7 @@ _VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 TIER_HELP = ", ".join(f"{tier} ({TIER_LABELS[tier]})" for tier in TIERS)
 ANNIVERSARY_PLACEHOLDERS = ("anniversary", "name", "ordinal", "year")
-
-# ruamel's own messages are English; these say what usually causes them.
-_YAML_HINTS = {
-    "mapping values are not allowed here": "có dấu ':' không đúng chỗ (giá trị chứa ': ' "
-    "thì đặt trong ngoặc kép)",
-    "could not find expected ':'": "thiếu dấu ':' sau tên khóa",
-    "found character '\\t' that cannot start any token": "YAML không cho dùng phím Tab để "
-    "thụt lề, hãy dùng dấu cách",
-    "found duplicate key": "khóa bị lặp trong cùng một mục",
-    "found unexpected end of stream": "chuỗi trong ngoặc kép chưa được đóng",
-    "expected <block end>, but found": "thụt lề không thẳng hàng",
-    "did not find expected key": "thụt lề không thẳng hàng",
-    "did not find expected '-' indicator": "thụt lề của danh sách không thẳng hàng",
-    "expected ',' or ']'": "danh sách trong ngoặc vuông chưa được đóng",
-    "expected ',' or '}'": "mục trong ngoặc nhọn chưa được đóng",
-    "found undefined alias": "dùng bí danh (*) chưa được khai báo",
-}
+SHOWN = 200  # characters of a value quoted in a message
 
 
 @dataclass(frozen=True)
@@ -106,23 +88,6 @@ def suggest_id(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
-def not_utf8_message(error: UnicodeDecodeError) -> str:
-    line = error.object[: error.start].count(b"\n") + 1
-    return (
-        f"tệp không phải văn bản UTF-8 (byte lạ ở dòng {line}); hãy lưu lại tệp với bảng mã UTF-8"
-    )
-
-
-class _TextTimestamps(RoundTripConstructor):
-    """Leave dates as text: the loader parses them itself, so '2026-02-30' becomes a
-    problem with its line instead of an exception that stops everything."""
-
-
-_TextTimestamps.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node)
-)
-
-
 def closest(word: str, choices: Iterable[str]) -> str | None:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return close[0] if close else None
@@ -139,15 +104,20 @@ def is_int(value: Any) -> bool:
 
 
 def show(value: Any) -> str:
-    """A YAML value as the user wrote it, for messages."""
+    """A YAML value as the user wrote it, for messages; cut short past SHOWN characters."""
+    text = _shown(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
+
+
+def _shown(value: Any) -> str:
     if value is None:
         return "(trống)"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{key}: {show(item)}" for key, item in value.items()) + "}"
+        return "{" + ", ".join(f"{key}: {_shown(item)}" for key, item in value.items()) + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(show(item) for item in value) + "]"
+        return "[" + ", ".join(_shown(item) for item in value) + "]"
     return str(value)
 
 
@@ -194,16 +164,11 @@ class Reader:
         self.problems.append(PlanProblem(self.file, line, message))
 
     def read_yaml(self, text: str) -> Node | None:
-        yaml = YAML(typ="rt")
-        yaml.Constructor = _TextTimestamps
         try:
-            data = yaml.load(text)
-        except MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            if "end of stream" in str(error.problem) or "<stream end>" in str(error.problem):
-                # Reported at the end of the file: where the unclosed thing began is more use.
-                mark = error.context_mark or mark
-            self.report(mark.line + 1 if mark else 1, self._yaml_message(error))
+            data = load_yaml(text)
+        except YamlProblems as error:
+            for problem in error.problems:
+                self.report(problem.line, problem.message)
             return None
         if data is None:
             self.report(1, "tệp kế hoạch trống")
@@ -212,12 +177,6 @@ class Reader:
             self.report(1, "tệp kế hoạch phải là một bảng khóa: giá trị (plan:, units:, tasks:...)")
             return None
         return Node(data, "tệp kế hoạch", 1)
-
-    @staticmethod
-    def _yaml_message(error: MarkedYAMLError) -> str:
-        detail = str(error.problem or error.context or error).strip()
-        hint = next((vi for en, vi in _YAML_HINTS.items() if detail.startswith(en)), None)
-        return f"lỗi cú pháp YAML: {hint} ({detail})" if hint else f"lỗi cú pháp YAML: {detail}"
 
     def keys(self, node: Node, allowed: Sequence[str], required: Sequence[str] = ()) -> None:
         """Unknown keys (with the likely intended one) and missing required keys. A typo
@@ -231,7 +190,8 @@ class Reader:
                 hint = f" (có phải ý bạn là '{close}'?)" if close else ""
                 listed = "" if close else f"; các khóa hợp lệ: {', '.join(allowed)}"
                 self.report(
-                    node.key_line(key), f"{node.where}: khóa '{key}' không hợp lệ{hint}{listed}"
+                    node.key_line(key),
+                    f"{node.where}: khóa '{show(key)}' không hợp lệ{hint}{listed}",
                 )
                 meant.add(close or "")
         for key in required:

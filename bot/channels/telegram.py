@@ -54,6 +54,7 @@ from bot.channels.ratelimit import TELEGRAM_LIMITS, RateLimiter, RateLimits
 from bot.channels.telegram_request import AiohttpRequest, UpdatesRequest
 from bot.channels.telegram_updates import NAME, update_to_event
 from bot.channels.text import split_text, utf16_length
+from bot.channels.update_schemas import TelegramUpdate, shape_problem
 from bot.channels.webhook import read_json, secret_matches
 from bot.config import Config
 from bot.logging_setup import redact, register_secrets
@@ -396,15 +397,30 @@ class TelegramChannel:
             log.warning("Telegram webhook: refused a request without the right secret")
             return aiohttp_web.Response(status=403, text="forbidden")
         payload = await read_json(request)
-        if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+        update = self._readable(payload)
+        if update is None:
             return aiohttp_web.Response(status=400, text="not a Telegram update")
         try:
-            await self._accept([payload])
+            await self._accept([payload], [update])
         except Exception:
             # Not stored: a 500 makes Telegram deliver the update again later.
             log.exception("Telegram webhook: could not store update %s", payload["update_id"])
             return aiohttp_web.Response(status=500, text="not stored")
         return aiohttp_web.Response(text="ok")
+
+    def _readable(self, payload: Any) -> Update | None:
+        """The update a webhook body holds; None (logged) when it is not an update Loa
+        can read: checked before it is stored, since a stored update is retried."""
+        problem = shape_problem(TelegramUpdate, payload)
+        if problem is None:
+            try:
+                update = Update.de_json(payload, self.bot)
+                self.to_event(update)  # pure; e.g. an entity offset inside a character
+                return update
+            except Exception as error:  # PTB reading a field Loa does not check itself
+                problem = " ".join(f"{type(error).__name__}: {error}".split())
+        log.warning("Telegram webhook: refused a body that is no update (%.200s)", problem)
+        return None
 
     async def _accept(
         self, payloads: Sequence[dict[str, Any]], parsed: Sequence[Update] | None = None

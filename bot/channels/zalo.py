@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.channels import inbound
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.text import extract_links, split_text
+from bot.channels.update_schemas import ZaloUpdate, shape_problem
 from bot.channels.webhook import read_json, secret_matches
 from bot.config import Config
 from bot.logging_setup import register_secrets
@@ -115,15 +116,18 @@ class ZaloApiError(Exception):
 
 
 def unwrap_update(body: Any) -> dict[str, Any] | None:
-    """Webhook bodies come as {ok, result: update} or as the bare update."""
+    """Webhook bodies come as {ok, result: update} or as the bare update; None for
+    anything else, and (logged) for an update whose fields Loa reads have wrong types."""
     if not isinstance(body, dict):
         return None
-    if isinstance(body.get("event_name"), str):
-        return body
-    result = body.get("result")
-    if isinstance(result, dict) and isinstance(result.get("event_name"), str):
-        return result
-    return None
+    update = body if isinstance(body.get("event_name"), str) else body.get("result")
+    if not isinstance(update, dict) or not isinstance(update.get("event_name"), str):
+        return None
+    problem = shape_problem(ZaloUpdate, update)
+    if problem is not None:
+        log.warning("Zalo: refused an update of the wrong shape (%.200s)", problem)
+        return None
+    return update
 
 
 def _updates_in(result: Any) -> list[dict[str, Any]]:

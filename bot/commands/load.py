@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from bot.commands._common import fail, run_with_database
@@ -18,7 +17,7 @@ from bot.storage.db import Database
 from bot.storage.plans import save_plan
 from content.clock import Clock
 from content.plan import Plan
-from content.plan_loader import PlanError, PlanProblem, load_plan, parse_plan
+from content.plan_loader import PlanError, PlanProblem, parse_plan, read_plan_file
 
 
 def register(subparsers: Any) -> None:
@@ -34,11 +33,7 @@ def register(subparsers: Any) -> None:
 
 def read_plan(path: str) -> tuple[Plan, str]:
     """The validated plan and the exact text it came from (the text is what is stored)."""
-    try:
-        text = Path(path).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        load_plan(path)  # raises PlanError worded by the plan loader
-        raise
+    text = read_plan_file(path)
     return parse_plan(text, source_name=path), text
 
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from content.plan_reader import not_utf8_message
+from content.plan_loader import PlanError, read_plan_file
 from content.plan_rollover import Rollover, RolloverError, roll_over
 
 _STATES = {"active": "đang chạy", "ended": "đã hết thời gian", "closed": "đã đóng"}
@@ -74,11 +74,9 @@ def _report(result: Rollover, output: str | None) -> list[str]:
 
 def run_rollover(args: argparse.Namespace) -> int:
     try:
-        text = Path(args.path).read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        return _fail(f"loa plan rollover: {args.path}: {not_utf8_message(error)}")
-    except OSError as error:
-        return _fail(f"loa plan rollover: không đọc được {args.path}: {error.strerror or error}")
+        text = read_plan_file(args.path)  # size and encoding checked as by loa check
+    except PlanError as error:
+        return _fail(f"loa plan rollover: {error}")
     try:
         result = roll_over(text, args.year, source_name=args.output or args.path)
     except RolloverError as error:

@@ -14,8 +14,9 @@ import pytest
 
 from bot.storage.db import Database, open_database
 from tests.bot.telegram_harness import RecordingHandlers, fake_telegram
+from tests.bot.webhook_harness import Hooks, webhooks
 from tests.conftest import NOW
-from tests.fakes import FakeTelegram
+from tests.fakes import FakeTelegram, FakeZalo
 
 T = TypeVar("T")
 
@@ -76,3 +77,18 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 @pytest.fixture
 def handlers() -> RecordingHandlers:
     return RecordingHandlers()
+
+
+@pytest.fixture
+async def fake_zalo() -> AsyncIterator[FakeZalo]:
+    async with FakeZalo(seed=3) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def hooks(
+    tg: FakeTelegram, fake_zalo: FakeZalo, database: Database, handlers: RecordingHandlers
+) -> AsyncIterator[Hooks]:
+    """Loa's web server with the Telegram and Zalo webhooks, each against its fake."""
+    async with webhooks(tg, fake_zalo, database, handlers) as running:
+        yield running

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.content.test_plan_hostile import ALIAS_BOMB
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "content" / "plans" / "sample-sldtbxh-laocai-2026.yaml"
 FIXTURES = REPO / "tests" / "fixtures" / "plans"
@@ -107,3 +109,22 @@ def test_the_same_plan_id_twice(tmp_path: Path) -> None:
     result = loa_check("a.yaml", "b.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert "b.yaml:1: mã kế hoạch 'sldtbxh-laocai-2026' trùng với tệp a.yaml" in result.stderr
+
+
+def test_hostile_files_get_file_line_problems_and_exit_2(tmp_path: Path) -> None:
+    sample = SAMPLE.read_text(encoding="utf-8")
+    (tmp_path / "nul.yaml").write_text(sample.replace("plan:", "plan:\x00", 1), encoding="utf-8")
+    merged = sample.replace("  title:", "  <<: {id: x}\n  title:", 1)
+    (tmp_path / "gop.yaml").write_text(merged, encoding="utf-8")
+    (tmp_path / "sau.yaml").write_text("plan: " + "[" * 2000 + "]" * 2000, encoding="utf-8")
+    (tmp_path / "bom.yaml").write_text(ALIAS_BOMB, encoding="utf-8")
+    (tmp_path / "to.yaml").write_bytes(b"#" * (2 * 1024 * 1024))
+    (tmp_path / "latin.yaml").write_bytes(sample.encode("utf-8").replace(b"\xe1\xbb\x9f", b"\xf5"))
+    names = ("nul.yaml", "gop.yaml", "sau.yaml", "bom.yaml", "to.yaml", "latin.yaml")
+    result = loa_check(*names, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    *problems, last = result.stderr.splitlines()
+    assert all(re.fullmatch(r"[a-z]+\.yaml:\d+: .+", line) for line in problems), problems
+    assert {line.split(":")[0] for line in problems} == set(names)
+    assert last == f"{len(problems)} lỗi trong 6 tệp kế hoạch."

@@ -95,7 +95,7 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path) -> None:
     now = "2026-12-20T09:00:00+07:00"
     missing = loa("plan", "rollover", "khong-co.yaml", "--year", "2027", cwd=tmp_path, now=now)
     assert missing.returncode == 2 and missing.stderr.startswith(
-        "loa plan rollover: không đọc được khong-co.yaml"
+        "loa plan rollover: khong-co.yaml:1: không tìm thấy tệp kế hoạch"
     )
     same = loa("plan", "rollover", str(SAMPLE_PLAN), "--year", "2026", cwd=tmp_path, now=now)
     assert (same.returncode, same.stdout) == (2, "")

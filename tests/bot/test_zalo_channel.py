@@ -579,6 +579,23 @@ async def test_polling_handles_each_update_once_though_zalo_repeats_it(
     assert event.message_id == update["message"]["message_id"]
 
 
+async def test_polling_drops_an_update_of_the_wrong_shape_and_goes_on(
+    zalo: FakeZalo,
+    channel: ZaloChannel,
+    handlers: RecordingHandlers,
+    database: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Once stuck in the poller's retry list, this update kept every later one waiting.
+    zalo.inject_update({"event_name": "message.text.received", "message": [1]})
+    zalo.text_message(USER, "/tiendo")
+    [event] = await handlers.wait_for(1)
+    assert event.command == "tiendo"
+    await processed(database, 1)
+    assert await inbound_count(database) == 1
+    assert "refused an update of the wrong shape (message: Input should be" in caplog.text
+
+
 async def test_polling_asks_with_a_string_timeout_and_takes_408_as_nothing_new(
     zalo: FakeZalo,
     make_channel: Callable[..., ZaloChannel],
