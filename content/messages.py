@@ -177,13 +177,21 @@ def _owners_phrase(names: tuple[str, ...], total: int, locale: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _more_overdue(count: int, locale: str) -> str:
+def _more_overdue(count: int, first: int, locale: str) -> str:
+    """ "… và 3 việc quá hạn khác (số 6 đến 8)": counted items keep numbers after the
+    listed ones, so a reply "xong 7" confirms one of them (scheduler/planner.py)."""
     _ = translator(locale)
+    if count == 1:
+        numbers = str(first)
+    elif count == 2:
+        numbers = _("%(items)s và %(last)s") % {"items": first, "last": first + 1}
+    else:
+        numbers = _("%(first)d đến %(last)d") % {"first": first, "last": first + count - 1}
     return _.ngettext(
-        "… và %(n)d việc quá hạn khác: xem bằng lệnh /tiendo",
-        "… và %(n)d việc quá hạn khác: xem bằng lệnh /tiendo",
+        "… và %(n)d việc quá hạn khác (số %(numbers)s): xem bằng lệnh /nhiemvu",
+        "… và %(n)d việc quá hạn khác (số %(numbers)s): xem bằng lệnh /nhiemvu",
         count,
-    ) % {"n": count}
+    ) % {"n": count, "numbers": numbers}
 
 
 @lru_cache(maxsize=1024)
@@ -216,7 +224,7 @@ class DigestBuilder:
     confirmation reads exactly like the one sent, only with ✅ marks.
     """
 
-    __slots__ = ("_lines", "_words", "entries", "locale", "numbered", "open_numbers")
+    __slots__ = ("_lines", "_words", "entries", "highest", "locale", "numbered", "open_numbers")
 
     def __init__(self, locale: str = "vi") -> None:
         self.locale = normalize_locale(locale)
@@ -225,6 +233,7 @@ class DigestBuilder:
         self._lines: dict[str, list[str]] = {section: [] for section in SECTIONS}
         self.open_numbers: list[int] = []
         self.numbered = False
+        self.highest = 0  # the last number given: counted overdue items follow it
 
     def add(
         self,
@@ -260,6 +269,7 @@ class DigestBuilder:
             line = f"{n}. {body}"
             self.open_numbers.append(n)
             self.numbered = True
+            self.highest = max(self.highest, n)
         self.entries.append(entry)
         self._lines[section].append(line)
 
@@ -286,6 +296,7 @@ class DigestBuilder:
         )
         if n is not None:
             self.numbered = True
+            self.highest = max(self.highest, n)
 
     def text(self, unit_name: str, day: str, overdue_more: int, channel: str | None) -> str:
         """The message: header, the sections that have items, how to confirm on `channel`."""
@@ -298,7 +309,7 @@ class DigestBuilder:
                 lines.append(words[section])
                 lines += section_lines
                 if section == "overdue" and overdue_more:
-                    lines.append(_more_overdue(overdue_more, self.locale))
+                    lines.append(_more_overdue(overdue_more, self.highest + 1, self.locale))
         lines.append("")
         numbers = self.open_numbers
         if numbers:

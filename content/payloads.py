@@ -4,7 +4,9 @@ the dispatcher and the message texts. JSON in the database, typed here.
 
 digest: one unit's reminder of the day. Owner entries are numbered 1..n in the order
 overdue, today, upcoming (each by due date, then task order); the numbers are what
-"xong 2" and the "ok:2" button mean. Cooperating entries have no number.
+"xong 2" and the "ok:2" button mean. Cooperating entries have no number. Overdue items
+only counted ("… và 3 việc quá hạn khác (số 6 đến 8)") are numbered n+1... in the
+order of `more_keys`.
 
 post: the suggested post for one anniversary, to one unit; with `banner` (what the
 banner shows, content/banner.py) unless the plan turned banners off: channels that can
@@ -54,6 +56,9 @@ class DigestPayload(DeliveryState):
     channel: str | None
     entries: list[DigestEntry]
     overdue_more: int  # overdue items not listed
+    # Their item keys, oldest first (only when overdue_more > 0): they are numbered after
+    # the highest listed number, so a reply "xong 7" to the digest confirms one of them.
+    more_keys: NotRequired[list[str]]
 
 
 class BannerPayload(TypedDict):

@@ -359,6 +359,9 @@ class _Planner:
             "entries": builder.entries,
             "overdue_more": len(open_ranks) - len(listed),
         }
+        if base["overdue_more"]:
+            counted = islice(open_ranks, base["overdue_more"])
+            base["more_keys"] = [static[rank][0] for rank in counted]
         return builder, base
 
     def _digest_message(

@@ -171,12 +171,14 @@ def test_entries_out_of_order_are_grouped_by_section() -> None:
     assert text.index("⏰ Quá hạn") < text.index("📌 Hôm nay") < text.index("👥 Phối hợp")
 
 
-def test_overdue_items_not_listed_are_counted() -> None:
+def test_overdue_items_not_listed_are_counted_with_the_numbers_after_the_listed_ones() -> None:
     text = render_digest({**PAYLOAD, "overdue_more": 12}, "telegram")
     assert (
         "1. Báo cáo tháng 1 — quá hạn 2 ngày (hạn 31/01)\n"
-        "… và 12 việc quá hạn khác: xem bằng lệnh /tiendo\n\n📌 Hôm nay"
+        "… và 12 việc quá hạn khác (số 4 đến 15): xem bằng lệnh /nhiemvu\n\n📌 Hôm nay"
     ) in text
+    assert "(số 4 và 5)" in render_digest({**PAYLOAD, "overdue_more": 2}, "telegram")
+    assert "(số 4)" in render_digest({**PAYLOAD, "overdue_more": 1}, "telegram")
 
 
 def test_a_digest_in_english() -> None:

@@ -221,7 +221,13 @@ def test_a_long_overdue_list_shows_the_latest_and_counts_the_rest() -> None:
     assert [e["n"] for e in overdue] == list(range(1, MAX_OVERDUE_LISTED + 1))
     hidden = 24 - MAX_OVERDUE_LISTED  # due 01/06 to 24/06
     assert digest.payload["overdue_more"] == hidden
-    assert f"… và {hidden} việc quá hạn khác: xem bằng lệnh /tiendo" in digest.text
+    # The counted ones are numbered after the 8 listed, oldest first, for "xong 9".
+    assert len(digest.payload["more_keys"]) == hidden
+    assert digest.payload["more_keys"][0].endswith("/2026-06-01/phong-c")
+    assert f"… và {hidden} việc quá hạn khác (số 9 đến 27): xem bằng lệnh /nhiemvu" in (
+        digest.text
+    )
+    assert "ok:9" not in str(digest.payload["buttons"])  # no button for what is not shown
 
 
 # --- confirmations --------------------------------------------------------------------------
