@@ -13,7 +13,7 @@ class DueMessage:
     key: str  # deterministic: the same message always gets the same key
     channel: str
     chat_id: str
-    kind: str  # digest | post | escalation | broadcast | notice
+    kind: str  # digest | post | escalation | broadcast | notice | tasks
     text: str
     not_before: datetime
     expires_at: datetime | None = None

@@ -15,6 +15,9 @@ upload an image draw it at send time and attach it.
 escalation: the admins' list of units with items overdue past `escalate_after_days`.
 
 broadcast: an admin's message to units; with `entries` when it asks them to confirm.
+
+tasks: the answer to /nhiemvu, every open item numbered, so a reply to it confirms by
+number like a reply to a digest.
 """
 
 from __future__ import annotations
@@ -115,6 +118,26 @@ class BroadcastPayload(DeliveryState):
     unit_id: str  # the first unit the chat serves
     unit_ids: list[str]  # every target unit this chat serves
     entries: NotRequired[list[DigestEntry]]  # when the units are asked to confirm
+    subject: NotRequired[str]  # what the broadcast is about, to name it when confirmed
+
+
+class ListEntry(TypedDict):
+    """An item of a numbered list (digest, broadcast, /nhiemvu) with its unit and plan."""
+
+    n: int
+    key: str
+    title: str
+    plan_id: str
+    unit_id: str
+    hidden: NotRequired[bool]  # counted in the list but not written out
+
+
+class TasksPayload(DeliveryState):
+    plan_id: str  # the first unit's plan
+    unit_id: str  # the first unit the chat serves
+    unit_ids: list[str]
+    date: str  # YYYY-MM-DD, the plan's day when it was asked
+    entries: list[ListEntry]
 
 
 Step = Literal["content", "targets", "confirm", "preview", "sent"]
@@ -133,6 +156,7 @@ class BroadcastDialogue(TypedDict, total=False):
     unit_ids: list[str]
     targets: list[str]  # the tokens the admin typed, as understood
     due: str | None  # YYYY-MM-DD when the units must confirm; None: no confirmation
+    sender: str  # who it is from, as units know them: the admin's unit or name
     nonce: str  # ties the preview's buttons to this dialogue
     preview: str
     broadcast_id: int

@@ -23,6 +23,8 @@ from typing import Any, cast
 from bot.storage import outbox
 from bot.storage.broadcasts import (
     NO_CHAT,
+    TITLE_PREFIX,
+    broadcast_title,
     broadcasts_in_flight,
     create_broadcast,
     delivery_report,
@@ -51,8 +53,10 @@ from handlers.text import fold, has_day_month, is_word, parse_yes_no
 
 DIALOGUE = "broadcast"
 TEXT_LIMIT = 4000
-# Telegram captions hold 1,024 characters; the lines Loa adds must still fit.
-CAPTION_LIMIT = 850
+# Telegram captions hold 1,024 characters; the lines Loa adds (who sends it, how to
+# confirm) must still fit.
+CAPTION_LIMIT = 800
+SUBJECT_LIMIT = 60  # how a broadcast is named when a unit confirms it
 DEFAULT_DUE_DAYS = 7
 ACTIVE_STEPS = ("content", "targets", "confirm", "preview")
 ALL_WORDS = ("tất cả", "tat ca", "all", "toàn bộ", "tat ca don vi", "tất cả đơn vị")
@@ -133,7 +137,8 @@ async def on_command(turn: Turn) -> list[Reply]:
                 + listing
             )
         ]
-    await _save(turn, {"step": "content", "plan_id": plans[0].id})
+    sender = await _sender(turn, plans[0])
+    await _save(turn, {"step": "content", "plan_id": plans[0].id, "sender": sender})
     return [
         Reply(
             text=_(
@@ -143,6 +148,16 @@ async def on_command(turn: Turn) -> list[Reply]:
             % {"plan": plans[0].title}
         )
     ]
+
+
+async def _sender(turn: Turn, plan: Plan) -> str:
+    """Who a broadcast is from, as units know them: the admin's unit when their chat is
+    linked to one, else the admin by name."""
+    _ = turn._
+    units = [cu.unit.name for cu in await turn.chat_units() if cu.plan.id == plan.id]
+    if units:
+        return units[0]
+    return _("%(name)s (quản trị viên)") % {"name": turn.event.user_name}
 
 
 # --- step 1: content --------------------------------------------------------------------
@@ -270,7 +285,12 @@ def outgoing_text(
 ) -> str:
     """The text a chat of `channel` receives (for `units`, when confirmation is asked)."""
     _ = turn._
-    parts = [state["text"]] if state["text"] else []
+    lines = (
+        [_("📢 Tin từ %(sender)s:") % {"sender": state["sender"]}] if state.get("sender") else []
+    )
+    if state["text"]:
+        lines.append(state["text"])
+    parts = ["\n".join(lines)] if lines else []
     if state.get("media") and channel != state.get("media_channel"):
         parts.append(_media_note(turn, state))
     if due_day := _due(state):
@@ -442,6 +462,7 @@ async def _send(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]
         for address in links.get(unit_id, []):
             units_of_chat.setdefault(address, []).append(plan.unit(unit_id))
     today = turn.now.date()
+    subject = shorten(broadcast_title(broadcast).removeprefix(TITLE_PREFIX), SUBJECT_LIMIT)
     messages = []
     for address, units in units_of_chat.items():
         payload: BroadcastPayload = {
@@ -449,6 +470,7 @@ async def _send(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]
             "plan_id": plan.id,
             "unit_id": units[0].id,
             "unit_ids": [unit.id for unit in units],
+            "subject": subject,
         }
         media = state.get("media")
         if media and address.channel == state.get("media_channel"):

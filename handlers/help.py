@@ -12,14 +12,22 @@ from handlers.context import Turn
 
 def _confirm_lines(turn: Turn) -> list[str]:
     _ = turn._
+    common = [
+        _(
+            "  Viết thế nào cũng được, có dấu hay không: «Dạ em xong 2 rồi ạ», «việc 1 và 3 "
+            "đã đăng», «xong 1-3», «xong hết». Loa chưa rõ thì hỏi lại."
+        ),
+        _("• Minh chứng: gửi kèm đường dẫn hoặc ảnh, ví dụ ảnh chú thích «xong 1 - băng rôn»."),
+        _("• Hỏi: «việc 2 xong chưa?» — Loa cho biết việc đó đã được xác nhận chưa."),
+    ]
     if turn.traits.buttons:
         return [
             _(
                 "• Báo xong: bấm ✅ dưới tin nhắc, hoặc trả lời tin đó «xong 2» "
                 "(nhiều việc: «xong 1 3»)."
             ),
-            _("• Minh chứng: gửi kèm đường dẫn hoặc ảnh khi báo xong."),
-            _("• Bấm nhầm: bấm ↩️ hoặc gõ /hoantac 2."),
+            *common,
+            _("• Bấm nhầm: bấm ↩️, gõ /hoantac 2 hoặc trả lời «bấm nhầm việc 2»."),
         ]
     how = {
         "quote": _(
@@ -31,11 +39,7 @@ def _confirm_lines(turn: Turn) -> list[str]:
             "• Báo xong: gõ «xong 2» (nhiều việc: «xong 1 3»). Số việc tính theo tin nhắc mới nhất."
         ),
     }[turn.traits.reply_reference]
-    lines = [
-        how,
-        _("• Minh chứng: gửi kèm đường dẫn hoặc ảnh khi báo xong."),
-        _("• Báo nhầm: gõ /hoantac 2."),
-    ]
+    lines = [how, *common, _("• Báo nhầm: gõ /hoantac 2 hoặc trả lời «báo nhầm việc 2».")]
     if turn.traits.group_commands == "mention":
         lines.append(
             _("• Trong nhóm, Loa chỉ đọc tin trích dẫn tin của Loa hoặc có nhắc tới @Loa.")

@@ -30,13 +30,24 @@ JOINED_STATUSES = frozenset({"member", "administrator", "creator", "added", "joi
 MAX_UNITS_LISTED = 60
 
 
-def _chat_label(turn: Turn) -> str:
+def _chat_label(turn: Turn, *, elsewhere: bool = False) -> str:
+    """This chat, as read in it ("nhóm «Phòng A»", "nhóm này"), or `elsewhere`, by an
+    admin in their private chat, where "nhóm này" would be their own chat and the
+    label starts the notice: "Nhóm «Phòng A»", "Một nhóm Zalo"."""
     _ = turn._
     event = turn.event
     if event.chat_type == "private":
-        return _("cuộc trò chuyện riêng với %(name)s") % {"name": event.user_name}
+        label = (
+            _("Cuộc trò chuyện riêng của %(name)s")
+            if elsewhere
+            else _("cuộc trò chuyện riêng với %(name)s")
+        )
+        return label % {"name": event.user_name}
     if event.chat_title:
-        return _("nhóm «%(title)s»") % {"title": event.chat_title}
+        label = _("Nhóm «%(title)s»") if elsewhere else _("nhóm «%(title)s»")
+        return label % {"title": event.chat_title}
+    if elsewhere:
+        return _("Một nhóm %(channel)s") % {"channel": turn.traits.display_name}
     return _("nhóm này")
 
 
@@ -90,7 +101,7 @@ async def _tell_admins_linked(turn: Turn, plan: Plan, unit: Unit) -> None:
     _ = turn._
     event = turn.event
     text = _("🔗 %(chat)s (%(address)s) đã được liên kết với đơn vị %(unit)s bởi %(person)s.") % {
-        "chat": _chat_label(turn),
+        "chat": _chat_label(turn, elsewhere=True),
         "address": event.chat_address,
         "unit": unit.name,
         "person": event.user_name,

@@ -11,7 +11,17 @@ from __future__ import annotations
 import logging
 
 from content.buttons import unpack
-from handlers import broadcast, calendar, confirm, linking, privacy, progress, reports, tasks
+from handlers import (
+    broadcast,
+    calendar,
+    confirm,
+    linking,
+    privacy,
+    progress,
+    replies,
+    reports,
+    tasks,
+)
 from handlers import help as help_texts
 from handlers.commands import N_, Command, by_name
 from handlers.context import HandlerContext, Turn, TurnHook
@@ -48,6 +58,8 @@ async def _on_button(turn: Turn) -> list[Reply]:
     pressed = unpack(turn.event.button_data)
     if pressed is not None and pressed.action in ("ok", "undo"):
         return await confirm.on_button(turn)
+    if pressed is not None and pressed.action == "ask":
+        return await replies.on_ask_button(turn)
     if pressed is not None and pressed.action in ("bc:send", "bc:cancel"):
         return await broadcast.on_button(turn)
     return [Reply(notice=turn._("Nút này không còn hiệu lực."))]
@@ -57,9 +69,9 @@ async def _on_message(turn: Turn) -> list[Reply]:
     dialogue = await broadcast.active_dialogue(turn)
     if dialogue is not None:
         return await broadcast.on_message(turn, dialogue)
-    replies = await confirm.on_message(turn)
-    if replies is not None:
-        return replies
+    answered = await replies.on_message(turn)
+    if answered is not None:
+        return answered
     # In a group, anything else is conversation between people: stay quiet.
     return [Reply(text=help_texts.private_hint(turn))] if turn.private else []
 

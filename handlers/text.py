@@ -1,68 +1,21 @@
-"""Reading what people type: "Xong 2", "hoan thanh", "có, hạn 20/5", "tag:xa".
+"""Reading what admins type in dialogues: "có, hạn 20/5", "gửi", "tag:xa".
 
 Staff type on phones, often without diacritics, so every comparison is made on a
-folded form: lower-case, accents stripped, "đ" -> "d".
+folded form: lower-case, accents stripped, "đ" -> "d". (Replies about items are read
+by content/replies.)
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
-# A leading "@Loa" (Zalo mentions arrive inside the text).
-_MENTION = re.compile(r"^\s*@\S+\s*")
-_DONE_WORDS = ("da hoan thanh", "hoan thanh", "xong roi", "da xong", "xong", "done")
-_DONE = re.compile(
-    r"^(?:" + "|".join(word.replace(" ", r"\s+") for word in _DONE_WORDS) + r")"
-    r"(?P<rest>(?:\s|[,;:.!&/+-]|\d|viec|muc|so|va|and|roi|nhe|nha|ah|a)*)$"
-)
-_NUMBER = re.compile(r"\d+")
+from content.replies import fold
+
 _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2,4}))?(?!\d)")
 _YES = {"co", "yes", "y", "ok", "dong y", "can", "co yeu cau", "co xac nhan"}
 _NO = {"khong", "ko", "k", "no", "n", "khong can", "khong yeu cau", "khong xac nhan"}
-
-
-def fold(text: str) -> str:
-    """ "Đã Xong" -> "da xong": lower-case, no accents, single spaces."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(stripped.lower().split())
-
-
-def urls_in(text: str) -> list[str]:
-    """http(s) links in a message, trailing punctuation left out."""
-    return [match.rstrip(".,;:!?)]}") for match in URL.findall(text)]
-
-
-@dataclass(frozen=True)
-class DoneMessage:
-    numbers: tuple[int, ...]  # empty: "xong" alone
-
-
-def parse_done(text: str) -> DoneMessage | None:
-    """ "xong", "Xong 2", "đã xong 1, 3", "hoan thanh 1 va 3" -> DoneMessage; links in
-    the text are ignored here (they are evidence); anything else -> None."""
-    without_links = URL.sub(" ", text)
-    folded = fold(_MENTION.sub("", without_links))
-    match = _DONE.match(folded)
-    if match is None:
-        return None
-    numbers = tuple(dict.fromkeys(int(n) for n in _NUMBER.findall(match.group("rest"))))
-    return DoneMessage(numbers)
-
-
-def parse_numbers(args: tuple[str, ...] | list[str]) -> tuple[int, ...] | None:
-    """Command arguments "1", "3" or "1,3" -> (1, 3); None if something is not a number."""
-    joined = " ".join(args)
-    cleaned = fold(joined)
-    pieces = [piece for piece in re.split(r"[\s,;&]+|\bva\b", cleaned) if piece]
-    if any(not piece.isdigit() for piece in pieces):
-        return None
-    return tuple(dict.fromkeys(int(piece) for piece in pieces))
 
 
 @dataclass(frozen=True)

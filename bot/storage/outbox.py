@@ -252,3 +252,13 @@ async def by_message_id(
         _BY_MESSAGE_ID, {"channel": channel, "chat_id": chat_id, "message_id": message_id}
     )
     return result.scalars().first()
+
+
+async def sent_row(
+    session: AsyncSession, channel: str, chat_id: str, row_id: int
+) -> OutboxMessage | None:
+    """A message sent to this chat, by its outbox id (None for another chat's)."""
+    row = await session.get(OutboxMessage, row_id)
+    if row is None or (row.channel, row.chat_id, row.status) != (channel, chat_id, SENT):
+        return None
+    return row

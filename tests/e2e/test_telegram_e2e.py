@@ -170,6 +170,51 @@ async def test_xong_reply_with_evidence_is_recorded(tmp_path: Path, fake) -> Non
     assert rows["bao-cao-thang"]["status"] != "done"
 
 
+async def test_replies_in_staff_words_questions_and_a_photo_caption(tmp_path: Path, fake) -> None:
+    """A few sentences of the replies corpus (tests/content/replies.tsv), end to end."""
+    fake.add_chat(-1001, "supergroup", title="Phòng Tuyên truyền A")
+    env = telegram_env(tmp_path, fake, "2026-03-02T07:29:57+07:00")
+    await load(DIGEST_PLAN, tmp_path, env)
+
+    async with LoaProcess(env) as loa:
+        await loa.wait_healthy()
+        [digest] = await fake.wait_for_messages(1, chat_id=-1001, timeout=30)
+
+        # A question between colleagues gets no answer and records nothing; the next
+        # answer in the chat is the one to "xong 1.5", which is asked back, not guessed.
+        fake.message(-1001, "xong chưa em?", user_id=501, reply_to_message=digest)
+        fake.message(-1001, "xong 1.5", user_id=502, reply_to_message=digest)
+        question = (await fake.wait_for_messages(2, chat_id=-1001, timeout=15))[1]
+        assert question.text.startswith("«1.5» không phải số việc trong tin nhắc.")
+        choices = {b["text"]: b["callback_data"] for b in question.buttons}
+        assert list(choices) == ["✅ 1", "✅ 2", "✅ Tất cả"]
+
+        # The button on the question confirms item 2 and the question shows the outcome.
+        fake.callback_query(-1001, question, choices["✅ 2"], user_id=502)
+        await _until(lambda: any(e.message_id == question.message_id for e in fake.edits), "edit")
+        [shown] = [e for e in fake.edits if e.message_id == question.message_id]
+        assert (shown.text or "").startswith("✅ Đã ghi nhận việc 2 của Phòng Tuyên truyền A")
+
+        # A photo captioned as people do: item 1, with the photo as evidence.
+        fake.message(
+            -1001,
+            user_id=503,
+            reply_to_message=digest,
+            photo=True,
+            caption="Dạ xong 1 - ảnh băng rôn trước trụ sở ạ",
+        )
+        ack = (await fake.wait_for_messages(3, chat_id=-1001, timeout=15))[2]
+        assert ack.text.startswith("✅ Đã ghi nhận việc 1 của Phòng Tuyên truyền A")
+        assert ack.text.endswith("(kèm minh chứng)")
+
+    rows = {row["task"]: row for row in await progress(env)}
+    assert (rows["dang-tin"]["status"], rows["bao-cao-thang"]["status"]) == ("done", "done")
+    assert "502" in str(rows["dang-tin"]["confirmed_by"])
+    [photo] = rows["bao-cao-thang"]["evidence"]
+    assert photo.startswith("telegram-photo:")
+    assert fake.duplicates() == []
+
+
 async def test_broadcast_survives_a_429_storm_and_kill_9(tmp_path: Path, fake) -> None:
     for chat in UNIT_CHATS.values():
         fake.add_chat(chat, "supergroup")

@@ -221,3 +221,37 @@ async def test_polling_digest_and_a_repeated_update_counted_once(
     assert zalo.token not in loa.output()
     assert not any(call.method == "setWebhook" for call in zalo.requests)
     assert zalo.duplicates() == []
+
+
+async def test_replies_in_staff_words_a_numbered_question_and_a_photo_caption(
+    zalo: FakeZalo, base_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A few sentences of the replies corpus (tests/content/replies.tsv), end to end:
+    Zalo has no buttons, so Loa's question lists numbered choices."""
+    member = {"user_id": MEMBER, "chat_type": "GROUP", "display_name": MEMBER_NAME}
+    async with LoaProcess(base_env, cwd=tmp_path) as loa:
+        await loa.wait_healthy()
+        numbered = await receive_digest(zalo)
+
+        zalo.text_message(GROUP, "mai em xong 1 nhé", **member)
+        [later] = await answers(zalo, 1)
+        assert later == "Loa chưa ghi nhận việc 1. Khi xong, trả lời «xong 1»."
+
+        zalo.text_message(GROUP, "Dạ em xong rồi ạ", **member)
+        question = (await answers(zalo, 2))[1]
+        assert question.startswith("Tin nhắc còn 2 việc chưa xác nhận: 1 và 2. Việc nào đã xong?")
+        assert question.endswith("«tất cả» nếu xong hết.")
+
+        zalo.text_message(GROUP, "2 ạ", **member)
+        assert (await answers(zalo, 3))[2].startswith(acknowledgement(2))
+
+        photo = "https://photo.zalo.example/bang-ron-tru-so.jpg"
+        zalo.image_message(GROUP, photo, "Xong 1 - ảnh băng rôn trước trụ sở", **member)
+        ack = (await answers(zalo, 4))[3]
+        assert ack.startswith(acknowledgement(1)) and ack.endswith("(kèm minh chứng)")
+        assert await loa.kill(signal.SIGTERM) == 0
+
+    rows = await progress(base_env, tmp_path)
+    assert (rows[numbered[1]]["status"], rows[numbered[2]]["status"]) == ("done", "done")
+    assert rows[numbered[1]]["evidence"] == [photo]
+    assert zalo.duplicates() == []

@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from bot.storage import outbox
 from bot.storage.db import Database
+from bot.storage.links import link_chat
 from bot.storage.models import Confirmation, OutboxMessage
 from content.clock import LOCAL_TZ, FixedClock
 from handlers.context import HandlerContext, TurnHook
@@ -124,6 +125,15 @@ class Loa:
             sent[message.chat_id] = await self.mark_sent(message.key, f"m-{message.chat_id}")
         return sent
 
+    async def deliver(self, kind: str) -> list[tuple[str, str]]:
+        """Mark the waiting outbox rows of this kind sent, as the dispatcher would (a
+        /nhiemvu list goes out that way); (text, message id) of each, in order."""
+        sent = []
+        for row in await self.outbox_rows(kind):
+            if row.status == outbox.PENDING:
+                sent.append((row.text, await self.mark_sent(row.key, f"m-{row.id}")))
+        return sent
+
     async def mark_sent(self, key: str, message_id: str) -> str:
         async with self.database.session() as session:
             row = (
@@ -131,6 +141,21 @@ class Loa:
             ).scalar_one()
             await outbox.mark_sent(session, row, [message_id], self.clock.now())
         return message_id
+
+    async def link(self, unit_id: str, chat_id: str, chat_type: str = "group") -> None:
+        """Link a Telegram chat to a unit of the sample plan, as an admin would."""
+        async with self.database.session() as session:
+            await link_chat(
+                session,
+                plan_id=PLAN_ID,
+                unit_id=unit_id,
+                channel="telegram",
+                chat_id=chat_id,
+                chat_type=chat_type,
+                title=None,
+                linked_by=f"telegram:{ADMIN_TG}",
+                now=self.clock.now(),
+            )
 
     async def confirmations(self) -> list[Confirmation]:
         async with self.database.session() as session:

@@ -71,8 +71,9 @@ async def test_full_dialogue_queues_one_row_per_chat_and_reports(loa: Loa) -> No
 
     content, summary = preview
     assert content.text == (
-        "👁 Xem trước:\n\n" + CONTENT + "\n\n👉 Đề nghị đơn vị thực hiện và xác nhận trước "
-        "10/02/2026: bấm ✅ dưới tin này hoặc trả lời tin này «xong»."
+        "👁 Xem trước:\n\n📢 Tin từ Chánh VP (quản trị viên):\n" + CONTENT + "\n\n👉 Đề nghị "
+        "đơn vị thực hiện và xác nhận trước 10/02/2026: bấm ✅ dưới tin này hoặc trả lời tin "
+        "này «xong»."
     )
     assert summary.text.startswith("Gửi tới 3 đơn vị, 4 nhóm chat:")
     assert "• Phòng Người có công (2 nhóm)" in summary.text
@@ -149,7 +150,18 @@ async def test_units_confirm_a_broadcast_with_its_button(loa: Loa) -> None:
         key
         == f"{PLAN_ID}/broadcast-{row.payload['broadcast_id']}/2026-02-10/phong-ke-hoach-tai-chinh"
     )
-    assert "Đã ghi nhận việc 1 của Phòng Kế hoạch - Tài chính" in texts(replies)
+    # The acknowledgement names the broadcast, not "việc 1".
+    edit_or_text, notice = replies
+    assert edit_or_text.text.startswith(
+        "✅ Đã ghi nhận Phòng Kế hoạch - Tài chính đã thực hiện tin «Đề nghị các phòng đăng "
+        "lại bài «Tháng Thanh niên 2026»…» — Nguyễn Văn A, 08:12"
+    )
+    assert "việc 1" not in texts(replies)
+    assert notice.notice is not None and notice.notice.startswith("Đã ghi nhận: tin «Đề nghị")
+
+    again = await loa.send("xong 1", chat_id=KE_HOACH, reply_to_message_id="b-1")
+    assert texts(again).startswith("Tin «Đề nghị các phòng")
+    assert texts(again).endswith("đã được xác nhận trước đó.")
 
 
 async def test_photo_goes_as_photo_only_where_it_came_from(loa: Loa) -> None:
@@ -168,10 +180,11 @@ async def test_photo_goes_as_photo_only_where_it_came_from(loa: Loa) -> None:
 
     rows = {row.chat_id: row for row in await loa.outbox_rows("broadcast")}
     assert rows[KE_HOACH].payload["photo"] == "AgADbc"
-    assert rows[KE_HOACH].text == "Ảnh hưởng ứng"
+    assert rows[KE_HOACH].text == "📢 Tin từ Chánh VP (quản trị viên):\nẢnh hưởng ứng"
     assert "photo" not in rows[LAO_DONG_ZALO].payload
     assert rows[LAO_DONG_ZALO].text == (
-        "Ảnh hưởng ứng\n\n📎 Tin gốc có kèm ảnh, chỉ gửi được qua Telegram."
+        "📢 Tin từ Chánh VP (quản trị viên):\nẢnh hưởng ứng\n\n"
+        "📎 Tin gốc có kèm ảnh, chỉ gửi được qua Telegram."
     )
     assert "entries" not in rows[KE_HOACH].payload
 

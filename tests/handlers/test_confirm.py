@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.storage.links import deactivate_chat, link_chat
+from bot.storage.links import deactivate_chat
 from tests.handlers.support import (
-    ADMIN_TG,
     BULLETIN_VP,
     DICH_VU_ZALO,
     KE_HOACH,
@@ -20,7 +19,6 @@ from tests.handlers.support import (
     NGUOI_CO_CONG_ZALO,
     PARTY_POST_VP,
     PLAN_DV,
-    PLAN_ID,
     STAFF_NAME,
     VAN_PHONG,
     Loa,
@@ -178,15 +176,23 @@ async def test_photo_reply_adds_evidence_to_the_confirmed_item(loa: Loa) -> None
     assert BULLETIN_VP not in await loa.active()
 
 
-async def test_photo_before_any_confirmation_only_explains(loa: Loa) -> None:
+async def test_photo_before_any_confirmation_asks_which_item_it_shows(loa: Loa) -> None:
     sent = await loa.deliver_digests([VAN_PHONG])
 
-    replies = await loa.send(
+    [question] = await loa.send(
         "", reply_to_message_id=sent[VAN_PHONG], evidence=("telegram-photo:AgADpost",)
     )
 
     assert await loa.confirmations() == []
-    assert "«xong N»" in texts(replies)
+    assert question.text.startswith("Minh chứng này cho việc nào đã xong?\n1. Cập nhật tin")
+    ask_two = next(b.data for row in question.buttons for b in row if b.label == "✅ 2")
+
+    replies = await loa.press(ask_two, "question-1")
+
+    assert (await loa.active())[PARTY_POST_VP].evidence == ["telegram-photo:AgADpost"]
+    assert replies[0].edit_message_id == "question-1"  # the question now shows the outcome
+    assert replies[0].text.startswith("✅ Đã ghi nhận việc 2 của Văn phòng Sở")
+    assert replies[0].text.endswith("(kèm minh chứng)")
 
 
 async def test_undo_button_withdraws_and_restores_the_button(loa: Loa) -> None:
@@ -266,17 +272,7 @@ async def test_digest_of_a_unit_the_chat_no_longer_serves(loa: Loa) -> None:
     sent = await loa.deliver_digests([VAN_PHONG])
     async with loa.database.session() as session:
         await deactivate_chat(session, "telegram", VAN_PHONG, "test", loa.clock.now())
-        await link_chat(
-            session,
-            plan_id=PLAN_ID,
-            unit_id="thanh-tra",
-            channel="telegram",
-            chat_id=VAN_PHONG,
-            chat_type="group",
-            title=None,
-            linked_by=f"telegram:{ADMIN_TG}",
-            now=loa.clock.now(),
-        )
+    await loa.link("thanh-tra", VAN_PHONG)
 
     replies = await loa.send("xong 1", reply_to_message_id=sent[VAN_PHONG])
 

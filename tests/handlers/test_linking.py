@@ -80,6 +80,10 @@ async def test_deep_link_start_links_the_group_once(loa: Loa) -> None:
     # The admins hear about it in their private chats.
     notices = await loa.outbox_rows("notice")
     assert {row.chat_id for row in notices} == {ADMIN_TG, ADMIN_ZALO}
+    assert notices[0].text == (
+        f"🔗 Nhóm «Thanh tra Sở LĐTBXH» (telegram:{NEW_GROUP}) đã được liên kết với đơn vị "
+        "Thanh tra Sở bởi Nguyễn Văn A."
+    )
     assert loa.wakes
 
     # The same code in another group: refused, nothing linked.
@@ -170,3 +174,21 @@ async def test_admin_links_a_group_directly_by_unit_id(loa: Loa) -> None:
     refused = await loa.send("/lienket thanh-tra", chat_id=OTHER_GROUP)
     assert texts(refused).startswith("Mã liên kết không đúng")
     assert await _units(loa, OTHER_GROUP) == []
+
+
+async def test_admins_read_of_a_chat_linked_elsewhere_in_words_that_fit_there(loa: Loa) -> None:
+    code, _ = await _invite(loa, "phong-bao-tro-xa-hoi")
+    # A Zalo group has no title in its events; a private chat is someone's own.
+    await loa.send(f"/lienket {code}", channel="zalo", chat_id="a1b2c3d4e5f6a7b8c9d0")
+    other, _ = await _invite(loa, "thanh-tra")
+    await loa.send(
+        f"/lienket {other}", chat_id="42", chat_type="private", user_id="42", user_name="Lò Thị C"
+    )
+
+    texts_sent = {row.text for row in await loa.outbox_rows("notice")}
+    assert texts_sent == {
+        "🔗 Một nhóm Zalo (zalo:a1b2c3d4e5f6a7b8c9d0) đã được liên kết với đơn vị Phòng Bảo "
+        "trợ xã hội - Trẻ em - Bình đẳng giới bởi Nguyễn Văn A.",
+        "🔗 Cuộc trò chuyện riêng của Lò Thị C (telegram:42) đã được liên kết với đơn vị "
+        "Thanh tra Sở bởi Lò Thị C.",
+    }

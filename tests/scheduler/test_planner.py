@@ -224,9 +224,7 @@ def test_a_long_overdue_list_shows_the_latest_and_counts_the_rest() -> None:
     # The counted ones are numbered after the 8 listed, oldest first, for "xong 9".
     assert len(digest.payload["more_keys"]) == hidden
     assert digest.payload["more_keys"][0].endswith("/2026-06-01/phong-c")
-    assert f"… và {hidden} việc quá hạn khác (số 9 đến 27): xem bằng lệnh /nhiemvu" in (
-        digest.text
-    )
+    assert f"… và {hidden} việc quá hạn khác (số 9 đến 27): xem bằng lệnh /nhiemvu" in (digest.text)
     assert "ok:9" not in str(digest.payload["buttons"])  # no button for what is not shown
 
 
