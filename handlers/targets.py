@@ -101,13 +101,13 @@ async def find_list(
     """The list replied to (`message_id`), or the one Loa asked about (`row_id`), or
     the newest one sent here. A button belongs to its own message only."""
     event = turn.event
-    lookups = []
-    if message_id is not None:
-        lookups.append(outbox.by_message_id(turn.session, event.channel, event.chat_id, message_id))
-    if row_id is not None:
-        lookups.append(outbox.sent_row(turn.session, event.channel, event.chat_id, row_id))
-    for lookup in lookups:
-        row = await lookup
+    for wanted in (message_id, row_id):
+        if wanted is None:
+            continue
+        if isinstance(wanted, str):
+            row = await outbox.by_message_id(turn.session, event.channel, event.chat_id, wanted)
+        else:
+            row = await outbox.sent_row(turn.session, event.channel, event.chat_id, wanted)
         if _has_numbers(row) or event.kind == "button":
             return row if _has_numbers(row) else None
     return await _latest(turn)

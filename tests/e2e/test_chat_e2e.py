@@ -116,3 +116,34 @@ def test_the_text_format_reads_like_a_chat(env: dict[str, str], tmp_path: Path) 
     assert done.stdout.startswith("· Bạn là An trong nhóm của Văn phòng Sở.")
     assert "── Loa · 09:00 Thứ Hai, ngày 02/03/2026 ──" in done.stdout
     assert "✅ Đã ghi nhận việc 1 của Văn phòng Sở — An, 09:00" in done.stdout
+
+
+def test_replies_in_staff_words_are_read_as_the_corpus_says(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """A sample of tests/content/replies.tsv typed into the unit's chat: what is done is
+    recorded, questions and plans record nothing, a loose number is asked back."""
+    said = [
+        "xong chưa em?",  # between colleagues: no answer
+        "Dạ em xong 2 rồi ạ",
+        "việc 1 xong chưa?",
+        "xong 1.5",
+        "1",  # the answer to Loa's question
+        "mai em xong 3 nhé",
+    ]
+    lines = chat(env, tmp_path, "\n".join(said) + "\n", "--name", "Lò Thị Mai")
+
+    answers = [line["text"] for line in lines[1:]]
+    assert answers[0] == "✅ Đã ghi nhận việc 2 của Văn phòng Sở — Lò Thị Mai, 09:00"
+    assert answers[1] == "Việc 1 chưa được xác nhận."
+    assert answers[2].startswith("«1.5» không phải số việc trong tin nhắc. Việc nào đã xong?")
+    assert answers[2].endswith(
+        "Trả lời bằng số việc đã xong, ví dụ «1» hoặc «1 3»; «tất cả» nếu xong hết."
+    )
+    assert answers[3] == "✅ Đã ghi nhận việc 1 của Văn phòng Sở — Lò Thị Mai, 09:00"
+    assert answers[4] == "Loa chưa ghi nhận việc 3. Khi xong, trả lời «xong 3»."
+    assert len(answers) == 5
+    done = sorted(
+        row["task"] for row in progress(env, tmp_path).values() if row["status"] == "done"
+    )
+    assert done == ["cap-nhat-ban-tin", "tin-bai-ngay-le"]
