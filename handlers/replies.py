@@ -23,6 +23,7 @@ from content.buttons import unpack
 from content.replies import Intent, Reason, Understanding, understand
 from handlers import asking
 from handlers.confirm import (
+    Outcome,
     confirm_numbers,
     evidence_of,
     outcome_text,
@@ -166,7 +167,7 @@ async def _unclear(
         still_open = await open_numbers(turn, target, shown_only=False)
         asked = [n for n in named if n in still_open]
         if not asked:
-            return [Reply(text=_status_done(turn, target, named))]
+            return [Reply(text=outcome_text(turn, target, Outcome(already=named), False))]
         return await asking.ask_whether(turn, target, asked, evidence)
     return await _ask_which(turn, target, evidence, _("Loa chưa rõ việc nào đã xong."))
 
@@ -258,13 +259,6 @@ async def _status(turn: Turn, target: Target, numbers: Sequence[int]) -> str:
                 }
             )
     return "\n".join(lines)
-
-
-def _status_done(turn: Turn, target: Target, numbers: Sequence[int]) -> str:
-    _ = turn._
-    return _("%(what)s đã được xác nhận trước đó.") % {
-        "what": what(turn, target, numbers)[:1].upper() + what(turn, target, numbers)[1:]
-    }
 
 
 def _not_yet(turn: Turn, numbers: Sequence[int]) -> str:

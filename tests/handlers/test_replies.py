@@ -289,3 +289,12 @@ async def test_the_question_is_forgotten_after_half_an_hour(loa: Loa) -> None:
 
     assert await loa.confirmations() == []
     assert texts(replies).startswith("Bạn báo việc 2 đã xong?")
+
+
+async def test_a_number_alone_for_an_item_already_confirmed_says_so(loa: Loa) -> None:
+    sent = await loa.deliver_digests([VAN_PHONG])
+    await loa.send("/xong 2")
+
+    replies = await loa.send("việc 2 ạ", reply_to_message_id=sent[VAN_PHONG])
+
+    assert texts(replies) == "Việc 2 đã được xác nhận trước đó."
