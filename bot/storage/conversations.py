@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage.dialect import rows_affected
 from bot.storage.models import Conversation
 
 LIFETIME = timedelta(minutes=30)
@@ -84,4 +85,4 @@ async def purge_expired(
     result = await session.execute(
         delete(Conversation).where(Conversation.updated_at <= now - lifetime)
     )
-    return result.rowcount or 0
+    return rows_affected(result)

@@ -4,8 +4,9 @@ differently; everything else in the store is plain portable SQLAlchemy."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import CursorResult, Result
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -30,3 +31,8 @@ def prepared_insert(session: AsyncSession, name: str, build: Callable[[Any], Any
     if key not in _prepared:
         _prepared[key] = build(insert_for(session))
     return _prepared[key]
+
+
+def rows_affected(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (the driver's rowcount; 0 if unknown)."""
+    return cast(CursorResult[Any], result).rowcount or 0

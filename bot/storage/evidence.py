@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, func, or_, select, update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.dialect import insert_for
+from bot.storage.dialect import insert_for, rows_affected
 from bot.storage.models import EvidenceFile
 
 PENDING, FETCHING, STORED, REFUSED = "pending", "fetching", "stored", "refused"
@@ -68,7 +69,7 @@ async def want(
     statement = (
         insert_for(session)(EvidenceFile)
         .on_conflict_do_nothing(index_elements=["item_key", "ref"])
-        .returning(EvidenceFile.id)
+        .returning(col(EvidenceFile.id))
     )
     result = await session.execute(statement, rows)
     return len(list(result.scalars()))
@@ -83,11 +84,11 @@ async def claim(
 ) -> list[EvidenceFile]:
     """Mark up to `limit` ready rows of these channels as fetching for this worker."""
     ready = (
-        select(EvidenceFile.id)
-        .where(EvidenceFile.status == PENDING)
-        .where(EvidenceFile.next_attempt_at <= now)
-        .where(EvidenceFile.channel.in_(channels))
-        .order_by(EvidenceFile.next_attempt_at, EvidenceFile.id)
+        select(col(EvidenceFile.id))
+        .where(col(EvidenceFile.status) == PENDING)
+        .where(col(EvidenceFile.next_attempt_at) <= now)
+        .where(col(EvidenceFile.channel).in_(channels))
+        .order_by(col(EvidenceFile.next_attempt_at), col(EvidenceFile.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -96,14 +97,14 @@ async def claim(
         return []
     await session.execute(
         update(EvidenceFile)
-        .where(EvidenceFile.id.in_(ids), EvidenceFile.status == PENDING)
+        .where(col(EvidenceFile.id).in_(ids), col(EvidenceFile.status) == PENDING)
         .values(status=FETCHING, claimed_by=worker, claimed_at=now)
     )
     rows = await session.execute(
         select(EvidenceFile)
-        .where(EvidenceFile.id.in_(ids), EvidenceFile.claimed_by == worker)
-        .where(EvidenceFile.status == FETCHING)
-        .order_by(EvidenceFile.id)
+        .where(col(EvidenceFile.id).in_(ids), col(EvidenceFile.claimed_by) == worker)
+        .where(col(EvidenceFile.status) == FETCHING)
+        .order_by(col(EvidenceFile.id))
     )
     return list(rows.scalars())
 
@@ -112,16 +113,18 @@ async def recover(
     session: AsyncSession, worker: str, now: datetime, lease: timedelta, immediate: bool
 ) -> int:
     """Rows left in "fetching" by a worker that died go back to pending."""
-    abandoned = and_(EvidenceFile.status == FETCHING, EvidenceFile.claimed_by != worker)
+    abandoned = and_(col(EvidenceFile.status) == FETCHING, col(EvidenceFile.claimed_by) != worker)
     if not immediate:
         abandoned = and_(
             abandoned,
-            or_(EvidenceFile.claimed_at.is_(None), EvidenceFile.claimed_at <= now - lease),
+            or_(
+                col(EvidenceFile.claimed_at).is_(None), col(EvidenceFile.claimed_at) <= now - lease
+            ),
         )
     result = await session.execute(
         update(EvidenceFile).where(abandoned).values(status=PENDING, claimed_by=None)
     )
-    return result.rowcount or 0
+    return rows_affected(result)
 
 
 async def mark_stored(
@@ -136,7 +139,7 @@ async def mark_stored(
 ) -> None:
     await session.execute(
         update(EvidenceFile)
-        .where(EvidenceFile.id == row_id)
+        .where(col(EvidenceFile.id) == row_id)
         .values(
             status=STORED,
             sha256=sha256,
@@ -153,12 +156,12 @@ async def mark_stored(
 async def retry_later(session: AsyncSession, row_id: int, at: datetime, error: str) -> None:
     await session.execute(
         update(EvidenceFile)
-        .where(EvidenceFile.id == row_id)
+        .where(col(EvidenceFile.id) == row_id)
         .values(
             status=PENDING,
             next_attempt_at=at,
             last_error=error,
-            attempts=EvidenceFile.attempts + 1,
+            attempts=col(EvidenceFile.attempts) + 1,
             claimed_by=None,
         )
     )
@@ -169,7 +172,7 @@ async def refuse(
 ) -> None:
     await session.execute(
         update(EvidenceFile)
-        .where(EvidenceFile.id == row_id)
+        .where(col(EvidenceFile.id) == row_id)
         .values(status=REFUSED, refusal=refusal, last_error=error, size=size, claimed_by=None)
     )
 
@@ -177,9 +180,9 @@ async def refuse(
 async def plan_bytes(session: AsyncSession, plan_id: str) -> int:
     """What the plan's stored files take, each distinct file counted once."""
     distinct = (
-        select(EvidenceFile.sha256, func.max(EvidenceFile.size).label("size"))
-        .where(EvidenceFile.plan_id == plan_id, EvidenceFile.status == STORED)
-        .group_by(EvidenceFile.sha256)
+        select(col(EvidenceFile.sha256), func.max(col(EvidenceFile.size)).label("size"))
+        .where(col(EvidenceFile.plan_id) == plan_id, col(EvidenceFile.status) == STORED)
+        .group_by(col(EvidenceFile.sha256))
         .subquery()
     )
     total = await session.execute(select(func.coalesce(func.sum(distinct.c.size), 0)))
@@ -189,9 +192,9 @@ async def plan_bytes(session: AsyncSession, plan_id: str) -> int:
 async def plan_has_file(session: AsyncSession, plan_id: str, sha256: str) -> bool:
     """The plan already keeps these bytes (sent again, for another item): no new space."""
     result = await session.execute(
-        select(EvidenceFile.id)
-        .where(EvidenceFile.plan_id == plan_id, EvidenceFile.sha256 == sha256)
-        .where(EvidenceFile.status == STORED)
+        select(col(EvidenceFile.id))
+        .where(col(EvidenceFile.plan_id) == plan_id, col(EvidenceFile.sha256) == sha256)
+        .where(col(EvidenceFile.status) == STORED)
         .limit(1)
     )
     return result.first() is not None
@@ -200,7 +203,9 @@ async def plan_has_file(session: AsyncSession, plan_id: str, sha256: str) -> boo
 async def files_of_plan(session: AsyncSession, plan_id: str) -> dict[str, list[EvidenceFile]]:
     """item key -> its evidence files (any status), in the order they were sent."""
     result = await session.execute(
-        select(EvidenceFile).where(EvidenceFile.plan_id == plan_id).order_by(EvidenceFile.id)
+        select(EvidenceFile)
+        .where(col(EvidenceFile.plan_id) == plan_id)
+        .order_by(col(EvidenceFile.id))
     )
     found: dict[str, list[EvidenceFile]] = {}
     for row in result.scalars():
@@ -211,7 +216,7 @@ async def files_of_plan(session: AsyncSession, plan_id: str) -> dict[str, list[E
 async def stored_hashes(session: AsyncSession) -> set[str]:
     """Every file the store must keep: the ones some row still names."""
     result = await session.execute(
-        select(EvidenceFile.sha256).where(EvidenceFile.sha256.is_not(None)).distinct()
+        select(col(EvidenceFile.sha256)).where(col(EvidenceFile.sha256).is_not(None)).distinct()
     )
     return {value for value in result.scalars() if value}
 
@@ -221,6 +226,8 @@ async def forget_item_files(session: AsyncSession, item_key: str) -> set[str]:
     the caller to remove from the confirmation; the store's sweep then deletes the copies
     no row names any more."""
     result = await session.execute(
-        delete(EvidenceFile).where(EvidenceFile.item_key == item_key).returning(EvidenceFile.ref)
+        delete(EvidenceFile)
+        .where(col(EvidenceFile.item_key) == item_key)
+        .returning(col(EvidenceFile.ref))
     )
     return set(result.scalars())

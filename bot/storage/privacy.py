@@ -30,6 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, or_, select, true
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.evidence import forget_item_files
@@ -161,38 +162,39 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
     found.confirmations = list(
         await session.scalars(
             select(Confirmation).where(
-                Confirmation.confirmed_by == address,
-                _before(Confirmation.confirmed_at, before),
+                col(Confirmation.confirmed_by) == address,
+                _before(col(Confirmation.confirmed_at), before),
             )
         )
     )
     found.undone = list(
         await session.scalars(
             select(Confirmation).where(
-                Confirmation.undone_by == address, _before(Confirmation.undone_at, before)
+                col(Confirmation.undone_by) == address, _before(col(Confirmation.undone_at), before)
             )
         )
     )
     found.names.update(
         row.confirmed_by_name for row in found.confirmations if row.confirmed_by_name
     )
-    for row in await session.scalars(
+    for update in await session.scalars(
         select(InboundEvent).where(
-            InboundEvent.channel == person.channel, _before(InboundEvent.received_at, before)
+            col(InboundEvent.channel) == person.channel,
+            _before(col(InboundEvent.received_at), before),
         )
     ):
-        if chat in set(_id_tokens(row.payload)):
-            found.updates.append(row)
-            found.names.update(_names_in(row.payload, chat))
+        if chat in set(_id_tokens(update.payload)):
+            found.updates.append(update)
+            found.names.update(_names_in(update.payload, chat))
     found.links = list(
         await session.scalars(
             select(ChatLink).where(
-                _before(ChatLink.linked_at, before),
+                _before(col(ChatLink.linked_at), before),
                 or_(
-                    ChatLink.linked_by == address,
-                    (ChatLink.channel == person.channel)
-                    & (ChatLink.chat_id == chat)
-                    & (ChatLink.chat_type == "private"),
+                    col(ChatLink.linked_by) == address,
+                    (col(ChatLink.channel) == person.channel)
+                    & (col(ChatLink.chat_id) == chat)
+                    & (col(ChatLink.chat_type) == "private"),
                 ),
             )
         )
@@ -200,25 +202,25 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
     found.invites = list(
         await session.scalars(
             select(Invite).where(
-                _before(Invite.created_at, before),
-                or_(Invite.created_by == address, Invite.used_by == address),
+                _before(col(Invite.created_at), before),
+                or_(col(Invite.created_by) == address, col(Invite.used_by) == address),
             )
         )
     )
     found.broadcasts = list(
         await session.scalars(
             select(Broadcast).where(
-                _before(Broadcast.created_at, before),
-                or_(Broadcast.created_by == address, Broadcast.origin == address),
+                _before(col(Broadcast.created_at), before),
+                or_(col(Broadcast.created_by) == address, col(Broadcast.origin) == address),
             )
         )
     )
     found.conversations = list(
         await session.scalars(
             select(Conversation).where(
-                Conversation.channel == person.channel,
-                Conversation.user_id == chat,
-                _before(Conversation.updated_at, before),
+                col(Conversation.channel) == person.channel,
+                col(Conversation.user_id) == chat,
+                _before(col(Conversation.updated_at), before),
             )
         )
     )
@@ -227,22 +229,23 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
     found.private_messages = list(
         await session.scalars(
             select(OutboxMessage).where(
-                OutboxMessage.channel == person.channel,
-                OutboxMessage.chat_id.in_(private_chats),
-                _before(OutboxMessage.created_at, before),
-                OutboxMessage.key.not_like("digest/%"),  # a unit's digest names no one
+                col(OutboxMessage.channel) == person.channel,
+                col(OutboxMessage.chat_id).in_(private_chats),
+                _before(col(OutboxMessage.created_at), before),
+                col(OutboxMessage.key).not_like("digest/%"),  # a unit's digest names no one
             )
         )
     )
     private_ids = {row.id for row in found.private_messages}
     for name in sorted(found.names):
-        for row in await session.scalars(
+        for message in await session.scalars(
             select(OutboxMessage).where(
-                OutboxMessage.text.contains(name), _before(OutboxMessage.created_at, before)
+                col(OutboxMessage.text).contains(name),
+                _before(col(OutboxMessage.created_at), before),
             )
         ):
-            if row.id not in private_ids and row not in found.naming_messages:
-                found.naming_messages.append(row)
+            if message.id not in private_ids and message not in found.naming_messages:
+                found.naming_messages.append(message)
     return found
 
 
@@ -251,9 +254,9 @@ async def private_digests(session: AsyncSession, person: Person) -> list[OutboxM
     return list(
         await session.scalars(
             select(OutboxMessage).where(
-                OutboxMessage.channel == person.channel,
-                OutboxMessage.chat_id == person.user_id,
-                OutboxMessage.key.like("digest/%"),
+                col(OutboxMessage.channel) == person.channel,
+                col(OutboxMessage.chat_id) == person.user_id,
+                col(OutboxMessage.key).like("digest/%"),
             )
         )
     )
@@ -287,11 +290,11 @@ async def erase(
         )
         row.evidence = _without_files(row.evidence, await forget_item_files(session, row.item_key))
         row.chat_id = ERASED if row.chat_id == person.user_id else row.chat_id
-    for row in found.undone:
-        row.undone_by = ERASED
-    for row in found.updates:
+    for undone in found.undone:
+        undone.undone_by = ERASED
+    for update in found.updates:
         # The row stays, emptied: its key still tells a redelivered update apart.
-        row.payload = {}
+        update.payload = {}
     links_removed = 0
     for link in found.links:
         if link.channel == person.channel and link.chat_id == person.user_id:
@@ -314,15 +317,17 @@ async def erase(
     private = [*found.private_messages, *await private_digests(session, person)]
     private_ids = [row.id for row in private if row.id is not None]
     if private_ids:
-        await session.execute(delete(SentMessage).where(SentMessage.outbox_id.in_(private_ids)))
-        await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(private_ids)))
+        await session.execute(
+            delete(SentMessage).where(col(SentMessage.outbox_id).in_(private_ids))
+        )
+        await session.execute(delete(OutboxMessage).where(col(OutboxMessage.id).in_(private_ids)))
     await session.execute(
         delete(SentMessage).where(
-            SentMessage.channel == person.channel, SentMessage.chat_id == person.user_id
+            col(SentMessage.channel) == person.channel, col(SentMessage.chat_id) == person.user_id
         )
     )
-    for row in found.naming_messages:
-        row.text = _scrub(row.text, found.names, "một cán bộ")
+    for message in found.naming_messages:
+        message.text = _scrub(message.text, found.names, "một cán bộ")
     await session.flush()
     return {
         **found.counts(),
@@ -359,9 +364,9 @@ async def erased_before(session: AsyncSession, person: Person) -> datetime | Non
     """When `person` was last erased, if ever."""
     subject = _subject(await _hash_key(session), person)
     result = await session.scalars(
-        select(ErasureRecord.erased_at)
-        .where(ErasureRecord.subject == subject)
-        .order_by(ErasureRecord.erased_at.desc())
+        select(col(ErasureRecord.erased_at))
+        .where(col(ErasureRecord.subject) == subject)
+        .order_by(col(ErasureRecord.erased_at).desc())
     )
     return result.first()
 
@@ -376,21 +381,21 @@ async def known_people(session: AsyncSession) -> set[Person]:
                 people.add(Person.parse(address))
 
     for column in (
-        Confirmation.confirmed_by,
-        Confirmation.undone_by,
-        ChatLink.linked_by,
-        Invite.created_by,
-        Invite.used_by,
-        Broadcast.created_by,
+        col(Confirmation.confirmed_by),
+        col(Confirmation.undone_by),
+        col(ChatLink.linked_by),
+        col(Invite.created_by),
+        col(Invite.used_by),
+        col(Broadcast.created_by),
     ):
         for value in await session.scalars(select(column).distinct()):
             add(value)
     for channel, user_id in await session.execute(
-        select(Conversation.channel, Conversation.user_id)
+        select(col(Conversation.channel), col(Conversation.user_id))
     ):
         people.add(Person(channel, user_id))
     for channel, payload in await session.execute(
-        select(InboundEvent.channel, InboundEvent.payload)
+        select(col(InboundEvent.channel), col(InboundEvent.payload))
     ):
         people.update(Person(channel, token) for token in _id_tokens(payload))
     return people
@@ -402,7 +407,7 @@ async def erasures_to_reapply(session: AsyncSession) -> list[tuple[Person, datet
     key = await _hash_key(session)
     logged: dict[str, datetime] = {}
     for subject, at in await session.execute(
-        select(ErasureRecord.subject, ErasureRecord.erased_at)
+        select(col(ErasureRecord.subject), col(ErasureRecord.erased_at))
     ):
         logged[subject] = max(at, logged.get(subject, at))
     return sorted(
@@ -422,7 +427,7 @@ async def anonymise_confirmations(
     rows = list(
         await session.scalars(
             select(Confirmation)
-            .where(Confirmation.plan_id == plan_id, Confirmation.confirmed_by != ERASED)
+            .where(col(Confirmation.plan_id) == plan_id, col(Confirmation.confirmed_by) != ERASED)
             .limit(limit)
         )
     )
@@ -439,13 +444,16 @@ async def purge_updates(session: AsyncSession, older_than: datetime, limit: int)
     """Retention: handled raw updates past their time are deleted."""
     ids = list(
         await session.scalars(
-            select(InboundEvent.id)
-            .where(InboundEvent.processed_at.is_not(None), InboundEvent.received_at < older_than)
+            select(col(InboundEvent.id))
+            .where(
+                col(InboundEvent.processed_at).is_not(None),
+                col(InboundEvent.received_at) < older_than,
+            )
             .limit(limit)
         )
     )
     if ids:
-        await session.execute(delete(InboundEvent).where(InboundEvent.id.in_(ids)))
+        await session.execute(delete(InboundEvent).where(col(InboundEvent.id).in_(ids)))
     return len(ids)
 
 
@@ -453,15 +461,15 @@ async def purge_invites(session: AsyncSession, older_than: datetime, limit: int)
     """Retention: invites used or expired long ago."""
     codes = list(
         await session.scalars(
-            select(Invite.code)
+            select(col(Invite.code))
             .where(
-                or_(Invite.expires_at < older_than, Invite.used_at < older_than),
+                or_(col(Invite.expires_at) < older_than, col(Invite.used_at) < older_than),
             )
             .limit(limit)
         )
     )
     if codes:
-        await session.execute(delete(Invite).where(Invite.code.in_(codes)))
+        await session.execute(delete(Invite).where(col(Invite.code).in_(codes)))
     return len(codes)
 
 
@@ -469,17 +477,17 @@ async def purge_outbox(session: AsyncSession, older_than: datetime, limit: int) 
     """Retention: messages delivered (or given up) long ago, and their message ids."""
     ids = list(
         await session.scalars(
-            select(OutboxMessage.id)
+            select(col(OutboxMessage.id))
             .where(
-                OutboxMessage.status.in_((SENT, FAILED, STALE)),
-                OutboxMessage.created_at < older_than,
+                col(OutboxMessage.status).in_((SENT, FAILED, STALE)),
+                col(OutboxMessage.created_at) < older_than,
             )
             .limit(limit)
         )
     )
     if ids:
-        await session.execute(delete(SentMessage).where(SentMessage.outbox_id.in_(ids)))
-        await session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+        await session.execute(delete(SentMessage).where(col(SentMessage.outbox_id).in_(ids)))
+        await session.execute(delete(OutboxMessage).where(col(OutboxMessage.id).in_(ids)))
     return len(ids)
 
 
