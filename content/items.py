@@ -7,9 +7,6 @@ an item whose task, date or unit is gone simply stops existing.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import NamedTuple
 
@@ -61,20 +58,6 @@ def _title(task: Task, due: date, occurrence: Occurrence | None) -> str:
     return fill_placeholders(task.title, values)
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cycle collector: building millions of items creates no cycles, yet each
-    allocation counts towards a collection that walks every item built so far (this
-    more than halves the time for a 1,000-unit plan)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def expand_items(plan: Plan, start: date | None = None, end: date | None = None) -> list[Item]:
     """Every item of the plan with start <= due <= end (either bound may be left open;
     with neither, the whole plan: its year, plus the few items due just outside it).
@@ -89,16 +72,13 @@ def expand_items(plan: Plan, start: date | None = None, end: date | None = None)
             if (start is None or start <= due) and (end is None or due <= end):
                 groups.append((due, task_index, seq, task, occurrence))
     groups.sort(key=lambda group: group[:3])
-
-    with collector_paused():
-        return _items(plan, groups)
+    return _items(plan, groups)
 
 
 def _items(plan: Plan, groups: list[tuple[date, int, int, Task, Occurrence | None]]) -> list[Item]:
     participants = {task.id: _participants(plan, task) for task in plan.tasks}
     items: list[Item] = []
     append = items.append
-    make = tuple.__new__  # Item(...) without NamedTuple's Python-level __new__ frame
     plan_id = plan.id
     for due, _, _, task, occurrence in groups:
         task_id = task.id
@@ -106,18 +86,8 @@ def _items(plan: Plan, groups: list[tuple[date, int, int, Task, Occurrence | Non
         title = _title(task, due, occurrence)
         tier: Tier = occurrence.tier if occurrence else "regular"
         for unit_id, role in participants[task_id]:
-            fields = (
-                prefix + unit_id,
-                plan_id,
-                task_id,
-                unit_id,
-                role,
-                due,
-                title,
-                occurrence,
-                tier,
-            )
-            append(make(Item, fields))
+            key = prefix + unit_id
+            append(Item(key, plan_id, task_id, unit_id, role, due, title, occurrence, tier))
     return items
 
 

@@ -58,7 +58,7 @@ from content.anniversaries import Occurrence
 from content.banner import banner_spec
 from content.channels import traits
 from content.due import DueMessage
-from content.items import Item, collector_paused, lead_days_for
+from content.items import Item, lead_days_for
 from content.messages import OWNERS_SHOWN, DigestBuilder, digest_buttons, render_escalation
 from content.payloads import DigestPayload, EscalationPayload, PostPayload, Section
 from content.plan import Plan, Settings
@@ -123,8 +123,7 @@ def messages_between(
     state: PlanState, start: date, end: date, *, include_unlinked: bool = False
 ) -> list[DueMessage]:
     """Every message of the days start..end (inclusive), day by day, in sending order."""
-    with collector_paused():
-        return list(iter_messages_between(state, start, end, include_unlinked=include_unlinked))
+    return list(iter_messages_between(state, start, end, include_unlinked=include_unlinked))
 
 
 def iter_messages_between(

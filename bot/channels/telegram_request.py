@@ -19,16 +19,25 @@ stalled upload ends at the read timeout instead.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 DEFAULT_TIMEOUT = 5.0  # seconds, PTB's own defaults for connect, read and write
 DEFAULT_POOL_TIMEOUT = 1.0
+
+# A timeout as PTB passes it: seconds, None for no limit, or BaseRequest.DEFAULT_NONE
+# for "not given" (then this request's own default applies).
+Timeout = float | None | object
+JSONDict = dict[str, Any]
+
+
+def _given_or(timeout: Timeout, default: float | None) -> float | None:
+    if timeout is BaseRequest.DEFAULT_NONE:  # the check PTB documents for BaseRequest
+        return default
+    return cast("float | None", timeout)
 
 
 class AiohttpRequest(BaseRequest):
@@ -69,16 +78,11 @@ class AiohttpRequest(BaseRequest):
         self._session = None
 
     def _timeout(
-        self,
-        read_timeout: ODVInput[float],
-        connect_timeout: ODVInput[float],
-        pool_timeout: ODVInput[float],
+        self, read_timeout: Timeout, connect_timeout: Timeout, pool_timeout: Timeout
     ) -> aiohttp.ClientTimeout:
-        read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
-        connect = (
-            self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        )
-        pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        read = _given_or(read_timeout, self._read_timeout)
+        connect = _given_or(connect_timeout, self._connect_timeout)
+        pool = _given_or(pool_timeout, self._pool_timeout)
         waiting = None if connect is None or pool is None else connect + pool
         return aiohttp.ClientTimeout(
             total=None, connect=waiting, sock_connect=connect, sock_read=read
@@ -103,10 +107,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        write_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Timeout = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage import schema, sqlite_driver
+from bot.storage import schema
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -97,9 +97,7 @@ class Database:
         if self.is_sqlite:
             # SQLite has one writer: with one connection, concurrent sessions queue in
             # asyncio instead of sleeping in SQLite's busy handler.
-            options.update(
-                pool_size=1, max_overflow=0, pool_timeout=120, module=sqlite_driver.dbapi()
-            )
+            options.update(pool_size=1, max_overflow=0, pool_timeout=120)
         else:
             options.update(pool_pre_ping=True)  # a server may drop idle connections
         self.engine: AsyncEngine = create_async_engine(async_url(url), **options)

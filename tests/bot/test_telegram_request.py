@@ -70,6 +70,17 @@ async def test_an_answer_slower_than_the_read_timeout_is_a_timeout(tg: FakeTeleg
     tg.release()
 
 
+async def test_a_read_timeout_given_on_the_call_replaces_the_requests_own(
+    tg: FakeTelegram,
+) -> None:
+    tg.hold()
+    async with make_bot(tg.url, tg.token, AiohttpRequest(4, read_timeout=30)) as bot:
+        async with asyncio.timeout(5):  # the request's own 30 s would run past this
+            with pytest.raises(TimedOut):
+                await bot.send_message(GROUP, "Nhắc việc", read_timeout=0.3)
+    tg.release()
+
+
 async def test_a_server_that_is_not_there_is_a_network_error_without_the_token() -> None:
     token = "123456:SECRET-token-value"
     url = f"http://127.0.0.1:{free_port()}"
