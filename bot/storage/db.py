@@ -7,6 +7,8 @@ tables' versions are bot/storage/schema.py's business.
 
 from __future__ import annotations
 
+import sqlite3
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -87,6 +89,31 @@ def _begin_immediate(connection: Connection) -> None:
 _SCHEMA_LOCK = int.from_bytes(b"LoaSchem", "big")
 
 
+class ClosingConnection(sqlite3.Connection):
+    """A SQLite connection that closes its cursors when it closes.
+
+    A task cancelled in the middle of a statement leaves that statement unfinished on
+    its cursor; SQLAlchemy then discards the connection without closing the cursor,
+    and SQLite defers closing a connection until all its statements are finished. Until
+    the cursor happened to be garbage-collected, the discarded connection would keep its
+    transaction and the database's write lock, and every later write would wait for
+    `busy_timeout` and fail."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._cursors: weakref.WeakSet[sqlite3.Cursor] = weakref.WeakSet()
+
+    def cursor(self, factory: Any = sqlite3.Cursor) -> Any:
+        cursor = super().cursor(factory)
+        self._cursors.add(cursor)
+        return cursor
+
+    def close(self) -> None:
+        for cursor in list(self._cursors):
+            cursor.close()
+        super().close()
+
+
 class Database:
     """Owns the engine; `session()` yields a session that commits on success."""
 
@@ -97,7 +124,12 @@ class Database:
         if self.is_sqlite:
             # SQLite has one writer: with one connection, concurrent sessions queue in
             # asyncio instead of sleeping in SQLite's busy handler.
-            options.update(pool_size=1, max_overflow=0, pool_timeout=120)
+            options.update(
+                pool_size=1,
+                max_overflow=0,
+                pool_timeout=120,
+                connect_args={"factory": ClosingConnection},
+            )
         else:
             options.update(pool_pre_ping=True)  # a server may drop idle connections
         self.engine: AsyncEngine = create_async_engine(async_url(url), **options)
