@@ -7,9 +7,16 @@ buttons and no edits, texts stop at 2,000 characters, and in groups the bot only
 messages that quote or mention it. The token sits in the URL path, so no URL and no
 library error text is ever logged or raised: errors name only the type of failure.
 
-A message longer than 2,000 characters goes out in parts. When a later part fails, the
-parts already delivered are written into the outbox row's payload (PROGRESS_KEY) and the
-outbox's retry resumes at the failed part: nothing is lost and nothing is sent twice.
+A message longer than 2,000 characters goes out in parts; each part delivered is
+recorded with the outbox row before the next goes, so a retry, or a restart after a
+kill, resumes at the first part not delivered: nothing is lost and nothing is sent twice.
+
+The monthly quota: every message sent is counted (bot/storage/send_counts.py). The
+admins are warned at 80 %; the last LOA_ZALO_QUOTA_RESERVE messages of the month are
+kept for alerts, which the outbox hands out before anything else, so a warning never
+queues behind the posts that use the quota up. After a 429 the channel pauses, and when
+the pause ends one message goes first to see whether the quota is back, instead of a
+burst straight into the same 429.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels import inbound
 from bot.channels.ratelimit import RateLimiter
+from bot.channels.replies import ReplyMessage, TurnReplies, own_dispatcher
 from bot.channels.text import extract_links, split_text
 from bot.channels.update_schemas import ZaloUpdate, shape_problem
 from bot.channels.webhook import read_json, secret_matches
@@ -37,8 +45,9 @@ from bot.config import Config
 from bot.logging_setup import register_secrets
 from bot.storage import updates
 from bot.storage.db import Database
-from bot.storage.send_counts import count_sent
-from content.clock import Clock
+from bot.storage.send_counts import count_sent, month_of, sent_in_month
+from content.clock import LOCAL_TZ, Clock
+from content.due import ALERT
 from handlers.context import EventHandler
 from handlers.events import Attachment, Event, Reply
 from scheduler.delivery import (
@@ -47,11 +56,12 @@ from scheduler.delivery import (
     DeliveryError,
     FileTooLarge,
     Outgoing,
-    PartlyDelivered,
+    PartHook,
     Rejected,
     RetryLater,
     WebRoutes,
 )
+from scheduler.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +74,7 @@ POLL_TIMEOUT_SECONDS = 30
 MIN_POLL_INTERVAL = 1.0  # Zalo asks for no more than one getUpdates a second
 MAX_POLL_BACKOFF = 60.0
 QUOTA_PAUSE = (60.0, 3600.0)  # channel-wide pause after a 429: first, doubling up to
-REPLY_RETRIES = 2  # in-place retries of a reply part (replies have no outbox row)
-MAX_IN_PLACE_WAIT = 60.0
+RESERVE_RECHECK = 3600.0  # seconds: ordinary messages held by the reserve look again
 STOP_GRACE = 5.0  # seconds in-flight updates get to finish at stop()
 
 PHOTO_NOTE = (
@@ -90,9 +99,10 @@ QUOTA_WARNING = (
     "Khi hết hạn mức, Zalo sẽ ngừng nhận tin cho tới tháng sau."
 )
 QUOTA_EXHAUSTED = (
-    "⚠️ Loa đã gửi {count}/{quota} tin Zalo trong tháng {month}: đã hết hạn mức. Zalo có "
-    "thể từ chối các tin tiếp theo cho tới tháng sau; hãy nâng hạn mức hoặc để các đơn vị "
-    "theo dõi qua Telegram."
+    "⚠️ Loa đã gửi {count}/{quota} tin Zalo trong tháng {month}: đã hết hạn mức. Loa giữ "
+    "{reserve} tin cuối cho các cảnh báo như tin này; nhắc việc và tin khác qua Zalo chờ "
+    "tới tháng sau. Hãy nâng hạn mức (LOA_ZALO_MONTHLY_QUOTA, rồi khởi động lại Loa) hoặc "
+    "để các đơn vị theo dõi qua Telegram."
 )
 
 AdminAlert = Callable[[str, str], Awaitable[Any]]
@@ -258,6 +268,24 @@ def _delivery_error(error: ZaloApiError) -> DeliveryError:
     return Rejected(f"Zalo {error.code}: {error.description}")
 
 
+def compose_replies(event: Event, replies: Sequence[Reply]) -> list[ReplyMessage]:
+    """What the handlers' replies become on Zalo: messages only (no pop-ups, no edits:
+    a notice is a message of its own, an edit is sent as a new message)."""
+    messages = []
+    for reply in replies:
+        chat_id = reply.chat_id or event.chat_id
+        notice = (reply.notice or "").strip()
+        if notice and notice != reply.text.strip():
+            messages.append(ReplyMessage(chat_id, notice))
+        text = reply.text
+        if reply.file is not None:
+            # Zalo takes photos by URL only: a file Loa made cannot be sent here.
+            text += "\n\n" + FILE_NOT_SENT.format(name=reply.file.name)
+        if text.strip() or reply.photo or reply.document:
+            messages.append(ReplyMessage(chat_id, text, photo=reply.photo, document=reply.document))
+    return messages
+
+
 # --- the channel -----------------------------------------------------------------------------
 
 
@@ -274,15 +302,18 @@ class ZaloChannel:
         secret: str | None,
         alert_admins: AdminAlert | None = None,
         limiter: RateLimiter | None = None,
+        dispatcher: Dispatcher | None = None,
     ) -> None:
         """`secret`: the webhook secret in use (configured, or generated and stored).
-        `alert_admins(text, key)`: tells the plan admins; the key de-duplicates."""
+        `alert_admins(text, key)`: tells the plan admins; the key de-duplicates.
+        `dispatcher` sends the replies (the app's; by default one of its own)."""
         if not config.zalo_token:
             raise ValueError("ZaloChannel needs LOA_ZALO_TOKEN")
         self._token = config.zalo_token
         self._api = config.zalo_api_url.rstrip("/")
         self._webhook_base = config.webhook_base_url
         self._quota = config.zalo_monthly_quota
+        self._reserve = min(config.zalo_quota_reserve, max(config.zalo_monthly_quota, 0))
         self._secret = secret
         register_secrets([self._token, secret])  # also covers other libraries' log lines
         self.database = database
@@ -298,9 +329,14 @@ class ZaloChannel:
         self._updates = inbound.ChatOrderedHandler(database, clock, NAME)
         self._paused_until = 0.0  # loop time; set after a 429
         self._quota_pause = QUOTA_PAUSE[0]
+        self._probing = False  # after a 429: one send at a time until one goes through
+        self._probe = asyncio.Lock()
+        self._month_count: tuple[str, int] | None = None  # (month, messages sent), as last seen
+        self._sending = 0  # sends under way, counted against the quota already
         self._alerted: set[str] = set()  # alert keys already given to alert_admins
         self.account_name = ""
         self.running = False
+        self.dispatcher = dispatcher or own_dispatcher(database, self.clock, self)
 
     @property
     def mode(self) -> str:
@@ -344,9 +380,12 @@ class ZaloChannel:
     # --- lifecycle -----------------------------------------------------------------------------
 
     async def start(self, web_server: WebRoutes | None = None) -> None:
-        """Check the token, recover stored updates, then poll or register the webhook.
+        """Check the token, poll or register the webhook, then handle the updates stored
+        before a stop and never handled.
 
-        Raises ChannelDown with a clear reason when the channel cannot work."""
+        Raises ChannelDown with a clear reason when the channel cannot work (a rejected
+        token, a webhook setting Zalo would refuse), RetryLater when Zalo could not be
+        reached or failed (the app tries again); a failed start leaves nothing running."""
         if self._webhook_base:
             if web_server is None:
                 raise ChannelDown("Zalo webhooks need Loa's web server")
@@ -358,18 +397,7 @@ class ZaloChannel:
         self._session = aiohttp.ClientSession()
         try:
             me = await self.call("getMe")
-        except ZaloApiError as error:
-            await self._close_session()
-            if error.code == 401:
-                raise ChannelDown(
-                    "Zalo rejected the bot token (401): check LOA_ZALO_TOKEN"
-                ) from None
-            raise ChannelDown(f"cannot reach the Zalo Bot API: {error}") from None
-        self.account_name = str((me or {}).get("account_name", ""))
-        for row in await updates.unprocessed(self.database, NAME):
-            assert row.id is not None
-            self._schedule(row.id, row.payload)  # stored before a crash, never handled
-        try:
+            self.account_name = str((me or {}).get("account_name", ""))
             if web_server is not None and self._webhook_base:
                 # The route exists before Zalo learns the URL, so no early update is refused.
                 web_server.add_post_route(WEBHOOK_PATH, self._webhook)
@@ -380,8 +408,15 @@ class ZaloChannel:
             else:
                 await self.call("deleteWebhook")  # getUpdates answers nothing while one is set
         except ZaloApiError as error:
-            await self.stop()
-            raise ChannelDown(f"Zalo {self.mode} set-up failed: {error}") from None
+            await self._close_session()
+            if error.code == 401:
+                raise ChannelDown(
+                    "Zalo rejected the bot token (401): check LOA_ZALO_TOKEN"
+                ) from None
+            raise RetryLater(f"Zalo {self.mode} start-up failed: {error}") from None
+        for row in await updates.unprocessed(self.database, NAME):
+            assert row.id is not None
+            self._schedule(row.id, row.payload)  # stored before a crash, never handled
         if not self._webhook_base:
             self._poller = asyncio.create_task(self._poll(), name="zalo-polling")
         self.running = True
@@ -476,39 +511,28 @@ class ZaloChannel:
 
         async def handle(mark: updates.HandledMark) -> None:
             event = to_event(update, self.clock.now())
-            if event is not None:
-                await self._send_replies(event, list(await self.on_event(event, mark)))
+            if event is None:
+                return
+            turn = TurnReplies(
+                self.dispatcher,
+                self.clock,
+                NAME,
+                update_key(update),
+                lambda replies: compose_replies(event, replies),
+                mark,
+            )
+            await self.on_event(event, turn.finish)
+            await turn.send()
 
         self._updates.schedule(row_id, str(chat.get("id") or ""), handle)
 
-    async def _send_replies(self, event: Event, replies: Sequence[Reply]) -> None:
-        for reply in replies:
-            chat_id = reply.chat_id or event.chat_id
-            contents = []
-            notice = (reply.notice or "").strip()
-            if notice and notice != reply.text.strip():
-                contents.append(Outgoing(chat_id, notice))  # Zalo has no pop-ups: a message
-            text = reply.text
-            if reply.file is not None:
-                # Zalo takes photos by URL only: a file Loa made cannot be sent here.
-                text += "\n\n" + FILE_NOT_SENT.format(name=reply.file.name)
-            contents.append(Outgoing(chat_id, text, photo=reply.photo, document=reply.document))
-            for content in contents:
-                parts = plan_parts(content)
-                if not parts:
-                    continue
-                try:
-                    await self._send_parts(chat_id, parts, retries=REPLY_RETRIES)
-                except DeliveryError as error:
-                    log.warning("Zalo reply to chat %s not sent: %s", chat_id, error)
-
     # --- sending -------------------------------------------------------------------------------
 
-    async def deliver(self, message: Outgoing) -> list[str]:
+    async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
         """Send an outbox row; the ids of all its parts. Raises a DeliveryError.
 
         A retry of a split text starts after the parts an earlier attempt delivered
-        (message.parts_sent); a failure after some parts raises PartlyDelivered."""
+        (message.parts_sent); `on_part` records each part but the last as it goes."""
         parts = plan_parts(message)
         if not parts:
             raise Rejected("nothing to send: the message is empty")
@@ -521,12 +545,11 @@ class ZaloChannel:
                 len(parts),
             )
         ids = list(message.parts_sent[:done])
-        try:
-            return await self._send_parts(message.chat_id, parts, done=done, ids=ids)
-        except DeliveryError as error:
-            if ids:
-                raise PartlyDelivered(error, ids) from None
-            raise
+        for index in range(done, len(parts)):
+            ids.append(await self._send(message.chat_id, parts[index], message.kind == ALERT))
+            if on_part is not None and index < len(parts) - 1:
+                await on_part(ids)
+        return ids
 
     async def fetch_file(self, file_ref: str, max_bytes: int) -> bytes:
         """A photo someone sent: Zalo gives its URL on its image servers (no token in it).
@@ -560,39 +583,52 @@ class ZaloChannel:
             raise FileTooLarge(f"more than {max_bytes} bytes")
         return data
 
-    async def _send_parts(
-        self,
-        chat_id: str,
-        parts: Sequence[Part],
-        *,
-        done: int = 0,
-        ids: list[str] | None = None,
-        retries: int = 0,
-    ) -> list[str]:
-        """Send parts[done:] in order, appending each id to `ids` (the caller's list, so
-        it sees how far a failed call got); a failed part is retried in place up to
-        `retries` times when the wait is short, so a reply resumes where it failed."""
-        ids = [] if ids is None else ids
-        for index in range(done, len(parts)):
-            attempt = 0
-            while True:
-                try:
-                    ids.append(await self._send(chat_id, parts[index]))
-                    break
-                except RetryLater as error:
-                    wait = error.retry_after if error.retry_after is not None else 2.0**attempt
-                    if attempt >= retries or wait > MAX_IN_PLACE_WAIT:
-                        raise
-                    attempt += 1
-                    log.info("Zalo chat %s: %s; retrying in %.0f s", chat_id, error, wait)
-                    await asyncio.sleep(wait)
-        return ids
+    async def _send(self, chat_id: str, part: Part, alert: bool) -> str:
+        """One send call through the limiter; its message id. Counts it against the quota.
 
-    async def _send(self, chat_id: str, part: Part) -> str:
-        """One send call through the limiter; its message id. Counts it against the quota."""
+        After a 429, sends go one at a time until one gets through (`_probing`): when
+        the pause ends, the first message (an alert, claimed first) finds out whether
+        the quota is back before anything else is sent."""
+        await self._sent_this_month()  # read once a month, then kept up to date
+        self._check_may_send(alert)
+        if not self._probing:
+            return await self._counted_send(chat_id, part)
+        async with self._probe:
+            self._check_may_send(alert)  # the probe before this one may have met a 429
+            return await self._counted_send(chat_id, part)
+
+    def _check_may_send(self, alert: bool) -> None:
         remaining = self._paused_until - asyncio.get_running_loop().time()
         if remaining > 0:
             raise RetryLater("Zalo sending paused after a quota error (429)", remaining, False)
+        assert self._month_count is not None
+        if not alert and self._quota > 0 and self._month_count[1] + self._sending >= self._budget:
+            raise RetryLater(
+                f"the last {self._reserve} Zalo messages of the month are kept for alerts",
+                RESERVE_RECHECK,
+            )
+
+    async def _counted_send(self, chat_id: str, part: Part) -> str:
+        # Counted from the check on (nothing awaited in between), so chats sending at
+        # once cannot all pass the same check and eat into the reserve together.
+        self._sending += 1
+        try:
+            return await self._call_send(chat_id, part)
+        finally:
+            self._sending -= 1
+
+    @property
+    def _budget(self) -> int:
+        """Messages other than alerts that may go each month."""
+        return self._quota - self._reserve
+
+    async def _sent_this_month(self) -> int:
+        month = month_of(self.clock.now())
+        if self._month_count is None or self._month_count[0] != month:
+            self._month_count = (month, await sent_in_month(self.database, NAME, self.clock.now()))
+        return self._month_count[1]
+
+    async def _call_send(self, chat_id: str, part: Part) -> str:
         async with self.limiter.slot(chat_id, is_group=True):
             try:
                 result = await self.call(part.method, part.body)
@@ -603,6 +639,7 @@ class ZaloChannel:
         if failure is not None:
             raise await self._send_failed(failure)
         self._quota_pause = QUOTA_PAUSE[0]
+        self._probing = False
         await self._count_sent(1)
         return str((result or {}).get("message_id", "")) if isinstance(result, dict) else ""
 
@@ -627,6 +664,7 @@ class ZaloChannel:
         pause = self._quota_pause
         self._quota_pause = min(pause * 2, QUOTA_PAUSE[1])
         self._paused_until = now + pause
+        self._probing = True
         log.warning("Zalo answered 429 (quota exceeded): sending paused for %.0f s", pause)
         key = f"zalo-429/{self.clock.now():%Y-%m-%d}"
         if key not in self._alerted:
@@ -634,25 +672,28 @@ class ZaloChannel:
         return pause
 
     async def _count_sent(self, sent: int) -> None:
-        """Count a delivered message against the monthly quota; warn at 80 % and 100 %."""
+        """Count a delivered message against the monthly quota; warn at 80 % and when
+        only the reserve is left."""
+        now = self.clock.now()
+        warn_at = (round(0.8 * self._quota), self._budget) if self._quota > 0 else ()
         try:
-            count, crossed = await count_sent(
-                self.database, NAME, sent, self.clock.now(), self._quota
-            )
+            count, crossed = await count_sent(self.database, NAME, sent, now, warn_at)
         except SQLAlchemyError:
             log.exception("Zalo: could not count a sent message")
             return
+        self._month_count = (month_of(now), count)
         if crossed is None:
             return
-        now = self.clock.now()
-        template = QUOTA_EXHAUSTED if crossed >= 1.0 else QUOTA_WARNING
+        exhausted = crossed >= self._budget
+        template = QUOTA_EXHAUSTED if exhausted else QUOTA_WARNING
         text = template.format(
             count=_thousands(count),
             quota=_thousands(self._quota),
-            month=f"{now:%m/%Y}",
-            percent=round(crossed * 100),
+            month=f"{now.astimezone(LOCAL_TZ):%m/%Y}",
+            percent=round(count * 100 / self._quota),
+            reserve=self._reserve,
         )
-        await self._alert(text, f"zalo-quota/{now:%Y-%m}/{round(crossed * 100)}")
+        await self._alert(text, f"zalo-quota/{month_of(now)}/{'100' if exhausted else '80'}")
 
     async def _alert(self, text: str, key: str) -> None:
         if self.alert_admins is None:

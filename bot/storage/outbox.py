@@ -2,9 +2,11 @@
 channel exactly once.
 
 Life of a row: pending -> sending (claimed by one worker) -> sent, or back to pending
-with a later next_attempt_at, or failed / stale. A worker that dies leaves rows in
-"sending"; `recover` returns them to pending (at once for SQLite, which one process
-owns; after the claim lease for PostgreSQL, which several instances may share).
+with a later next_attempt_at, or failed / stale. A claim is a lease: the worker renews
+`claimed_at` while it holds the row (`renew`), and a row whose lease ran out was
+abandoned by a worker that died or stalled: `recover` takes it back (pending again, or
+stale once its moment has passed). At start-up SQLite takes back every row another
+worker left, at once: one process owns an SQLite file.
 The only duplicate this design allows is a request the platform accepted in the
 instant between its answer and our commit: nothing else is resent.
 """
@@ -14,17 +16,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, case, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.dialect import insert_for
 from bot.storage.models import OutboxMessage, SentMessage
-from content.due import DueMessage
+from content.due import ALERT, REPLY, DueMessage
 
 _OUTBOX = OutboxMessage.__table__
 _SENT_MESSAGES = SentMessage.__table__
 
 PENDING, SENDING, SENT, FAILED, STALE = "pending", "sending", "sent", "failed", "stale"
+# Claimed first: alerts, then replies (see content/due.py), then the rest.
+_PRIORITY = case((OutboxMessage.kind == ALERT, 0), (OutboxMessage.kind == REPLY, 1), else_=2)
 
 
 async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: datetime) -> int:
@@ -32,25 +36,7 @@ async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: da
 
     Returns how many were new (another instance racing on the same keys may make
     this an over-count; the table itself never holds a key twice)."""
-    rows = [
-        {
-            "key": message.key,
-            "plan_id": message.plan_id,
-            "channel": message.channel,
-            "chat_id": message.chat_id,
-            "kind": message.kind,
-            "text": message.text,
-            "payload": message.payload,
-            "not_before": message.not_before,
-            "expires_at": message.expires_at,
-            "status": PENDING,
-            "attempts": 0,
-            "next_attempt_at": message.not_before,
-            "message_ids": [],
-            "created_at": now,
-        }
-        for message in messages
-    ]
+    rows = [_row(message, now) for message in messages]
     if not rows:
         return 0
     insert = insert_for(session)
@@ -61,6 +47,49 @@ async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: da
         statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
         await session.execute(statement, fresh)
     return len(fresh)
+
+
+def _row(message: DueMessage, now: datetime) -> dict[str, object]:
+    return {
+        "key": message.key,
+        "plan_id": message.plan_id,
+        "channel": message.channel,
+        "chat_id": message.chat_id,
+        "kind": message.kind,
+        "text": message.text,
+        "payload": message.payload,
+        "not_before": message.not_before,
+        "expires_at": message.expires_at,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": message.not_before,
+        "message_ids": [],
+        "created_at": now,
+    }
+
+
+async def enqueue_claimed(
+    session: AsyncSession, messages: Sequence[DueMessage], worker: str, now: datetime
+) -> list[OutboxMessage]:
+    """Store messages already claimed by `worker`, to be sent by it at once (replies);
+    the rows stored, in order. A key stored before is not stored or returned again."""
+    if not messages:
+        return []
+    rows = [
+        {**_row(message, now), "status": SENDING, "claimed_by": worker, "claimed_at": now}
+        for message in messages
+    ]
+    statement = (
+        insert_for(session)(_OUTBOX)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(_OUTBOX.c.id, _OUTBOX.c.key)
+    )
+    stored = {key: row_id for row_id, key in (await session.execute(statement, rows)).all()}
+    return [
+        OutboxMessage(id=stored[row["key"]], **row)  # type: ignore[arg-type]
+        for row in rows
+        if row["key"] in stored
+    ]
 
 
 async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
@@ -99,7 +128,7 @@ async def claim(
         select(OutboxMessage.id)
         .where(OutboxMessage.status == PENDING)
         .where(OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .order_by(_PRIORITY, OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -121,9 +150,9 @@ async def claim(
         .where(OutboxMessage.id.in_(ids))
         .where(OutboxMessage.claimed_by == worker)
         .where(OutboxMessage.status == SENDING)
-        .order_by(OutboxMessage.id)
     )
-    return list(rows.scalars())
+    claimed = {row.id: row for row in rows.scalars()}
+    return [claimed[row_id] for row_id in ids if row_id in claimed]  # in priority order
 
 
 async def mark_sent(
@@ -158,14 +187,27 @@ async def mark_sent(
 
 
 async def keep_parts(session: AsyncSession, row_id: int, payload: dict[str, object]) -> None:
-    """Remember what part of a split message went out (see PartlyDelivered)."""
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id).values(payload=payload)
+    """Remember which parts of a split message went out, as each one does (whoever
+    holds the row now: a part delivered is delivered)."""
+    await session.execute(update(_OUTBOX).where(_OUTBOX.c.id == row_id).values(payload=payload))
+
+
+def _held_by(worker: str) -> object:
+    """This worker's claim, or nobody's: a row another worker took over (after this one
+    stalled past its lease) or already settled is not handed back or failed."""
+    return or_(
+        OutboxMessage.status == PENDING,
+        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_by == worker),
     )
 
 
 async def retry_later(
-    session: AsyncSession, row_id: int, at: datetime, error: str, count_attempt: bool = True
+    session: AsyncSession,
+    row_id: int,
+    worker: str,
+    at: datetime,
+    error: str,
+    count_attempt: bool = True,
 ) -> None:
     values: dict[str, object] = {
         "status": PENDING,
@@ -175,13 +217,15 @@ async def retry_later(
     }
     if count_attempt:
         values["attempts"] = OutboxMessage.attempts + 1
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(values))
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id, _held_by(worker)).values(values)
+    )
 
 
-async def mark_failed(session: AsyncSession, row_id: int, error: str) -> None:
+async def mark_failed(session: AsyncSession, row_id: int, worker: str, error: str) -> None:
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
+        .where(OutboxMessage.id == row_id, _held_by(worker))
         .values(status=FAILED, last_error=error, attempts=OutboxMessage.attempts + 1)
     )
 
@@ -198,20 +242,51 @@ async def fail_chat(session: AsyncSession, channel: str, chat_id: str, error: st
     return result.rowcount or 0
 
 
+async def renew(session: AsyncSession, worker: str, row_ids: Sequence[int], now: datetime) -> None:
+    """Extend this worker's lease on rows it is still sending."""
+    for start in range(0, len(row_ids), 500):
+        await session.execute(
+            update(_OUTBOX)
+            .where(
+                _OUTBOX.c.id.in_(row_ids[start : start + 500]),
+                _OUTBOX.c.status == SENDING,
+                _OUTBOX.c.claimed_by == worker,
+            )
+            .values(claimed_at=now)
+        )
+
+
 async def recover(
-    session: AsyncSession, worker: str, now: datetime, lease: timedelta, immediate: bool
+    session: AsyncSession,
+    worker: str,
+    now: datetime,
+    lease: timedelta,
+    immediate: bool = False,
+    keep: Sequence[int] = (),
 ) -> int:
-    """Return rows abandoned by a dead worker to pending."""
-    abandoned = and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_by != worker)
-    if not immediate:
+    """Take back rows whose worker is gone: those whose lease ran out (any worker's,
+    but not the rows in `keep`, which this worker is still sending) or, `immediate`,
+    every row another worker left. Each goes back to pending, or stale when its
+    moment has passed; returns how many went back to pending."""
+    if immediate:
+        abandoned = and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_by != worker)
+    else:
         abandoned = and_(
-            abandoned,
+            OutboxMessage.status == SENDING,
             or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at <= now - lease),
         )
+        if keep:
+            abandoned = and_(abandoned, OutboxMessage.id.not_in(list(keep)))
+    expired = and_(OutboxMessage.expires_at.is_not(None), OutboxMessage.expires_at <= now)
+    await session.execute(
+        update(OutboxMessage)
+        .where(abandoned, expired)
+        .values(status=STALE, claimed_by=None, last_error="abandoned, then expired")
+    )
     result = await session.execute(
         update(OutboxMessage)
         .where(abandoned)
-        .values(status=PENDING, claimed_by=None, last_error="recovered after a restart")
+        .values(status=PENDING, claimed_by=None, last_error="taken back from a stopped worker")
     )
     return result.rowcount or 0
 

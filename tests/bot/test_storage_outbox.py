@@ -118,3 +118,49 @@ async def test_a_reused_platform_id_never_stops_a_send_being_recorded(database) 
     async with database.session() as session:
         owner = await outbox.by_message_id(session, "telegram", "-100", "7")
     assert owner is not None and owner.key == "second"
+
+
+async def test_alerts_then_replies_are_claimed_before_posts_that_waited_longer(database) -> None:
+    async with database.session() as session:
+        await outbox.enqueue(session, [due(f"post-{n}", kind="broadcast") for n in range(3)], NOW)
+        later = NOW + timedelta(seconds=5)
+        await outbox.enqueue(
+            session,
+            [
+                due("reply", kind="reply", not_before=later),
+                due("quota-alert", kind="alert", not_before=later),
+            ],
+            later,
+        )
+    async with database.session() as session:
+        claimed = await outbox.claim(session, "w", later, limit=3)
+    assert [row.key for row in claimed] == ["quota-alert", "reply", "post-0"]
+
+
+async def test_recover_makes_abandoned_rows_stale_once_their_moment_has_passed(database) -> None:
+    async with database.session() as session:
+        await outbox.enqueue(
+            session,
+            [
+                due("digest", expires_at=NOW + timedelta(minutes=5)),
+                due("broadcast", expires_at=None),
+            ],
+            NOW,
+        )
+        await outbox.claim(session, "dead", NOW)
+    async with database.session() as session:
+        back = await outbox.recover(
+            session, "live", NOW + timedelta(minutes=10), timedelta(minutes=1)
+        )
+    assert back == 1
+    assert await statuses(database) == {"digest": "stale", "broadcast": "pending"}
+
+
+async def test_recover_leaves_what_this_worker_is_still_sending(database) -> None:
+    async with database.session() as session:
+        await outbox.enqueue(session, [due("held"), due("dropped")], NOW)
+        held, _ = await outbox.claim(session, "me", NOW)
+    async with database.session() as session:
+        later = NOW + timedelta(minutes=5)
+        assert await outbox.recover(session, "me", later, timedelta(minutes=1), keep=[held.id]) == 1
+    assert await statuses(database) == {"held": "sending", "dropped": "pending"}
