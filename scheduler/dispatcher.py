@@ -116,9 +116,11 @@ class Dispatcher:
         chat_ids: Sequence[str] | None = None,
         attach: Attach | None = None,
         wake: Callable[[], None] | None = None,
+        commits: GroupCommit | None = None,
     ) -> None:
         """`wake()` asks for a dispatch pass: called when the earliest row postponed
-        (a reply after a 429, say) is due again, so it does not wait for the next tick."""
+        (a reply after a 429, say) is due again, so it does not wait for the next tick.
+        `commits` writes the outcomes (bench/bench_outcomes.py measures others)."""
         self.database = database
         self.channels = dict(channels)
         self.clock = clock
@@ -132,7 +134,7 @@ class Dispatcher:
         self.attach = attach
         self._paused_until: dict[str, datetime] = {}
         self._lock = asyncio.Lock()
-        self._commits = GroupCommit(database)
+        self._commits = commits or GroupCommit(database)
         self._in_flight: set[int] = set()  # rows this worker holds: their leases are renewed
         self._recovered_at: datetime | None = None
         self._wake = wake
@@ -347,10 +349,7 @@ class Dispatcher:
         return report
 
     async def _sent(self, row: OutboxMessage, message_ids: list[str]) -> None:
-        sent_at = self.clock.now()
-        await self._commits.write(
-            lambda session: outbox.mark_sent(session, row, message_ids, sent_at)
-        )
+        await self._commits.write(outbox.Delivered(row, message_ids, self.clock.now()))
 
     def _part_recorder(self, row: OutboxMessage) -> PartHook:
         async def record(delivered: list[str]) -> None:

@@ -7,7 +7,8 @@ queues the commits behind one another on the database (SQLite has one writer; a
 PostgreSQL pool has a few connections), and the last answers wait for all the others.
 Here the writes that arrive while a commit is running are committed together, in the
 next transaction, which starts the moment the running one ends: no timer, no batch
-size to wait for.
+size to wait for. A write with a `write_all(session, writes)` (outbox.Delivered) is
+merged with the others of its kind in the batch: one statement for all of them.
 """
 
 from __future__ import annotations
@@ -45,8 +46,7 @@ class GroupCommit:
             batch, self._waiting = self._waiting, []
             try:
                 async with self.database.session() as session:
-                    for write, _ in batch:
-                        await write(session)
+                    await _run(session, [write for write, _ in batch])
             except Exception as error:
                 if len(batch) == 1:
                     _settle(batch[0][1], error)
@@ -68,6 +68,18 @@ class GroupCommit:
         """Wait until every write handed in so far is committed (at stop)."""
         while self._committer is not None and not self._committer.done():
             await asyncio.wait({self._committer})
+
+
+async def _run(session: AsyncSession, writes: list[Write]) -> None:
+    merged: dict[Callable[..., Awaitable[object]], list[Write]] = {}
+    for write in writes:
+        write_all = getattr(write, "write_all", None)
+        if write_all is None:
+            await write(session)
+        else:
+            merged.setdefault(write_all, []).append(write)
+    for write_all, group in merged.items():
+        await write_all(session, group)
 
 
 def _settle(future: asyncio.Future[None], error: Exception | None) -> None:

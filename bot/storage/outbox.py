@@ -14,6 +14,7 @@ instant between its answer and our commit: nothing else is resent.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, case, or_, select, update
@@ -155,35 +156,70 @@ async def claim(
     return [claimed[row_id] for row_id in ids if row_id in claimed]  # in priority order
 
 
-async def mark_sent(
-    session: AsyncSession, row: OutboxMessage, message_ids: Sequence[str], now: datetime
-) -> None:
-    # On the tables, not the models: this runs for every message delivered, and the
-    # ORM's bulk layer would double its cost (see bot/inbound.py).
+@dataclass(frozen=True)
+class Delivered:
+    """A delivery to record, as a write for the group commit (bot/storage/group_commit.py),
+    which merges the ones that arrive together: one UPDATE and one INSERT for all."""
+
+    row: OutboxMessage
+    message_ids: Sequence[str]
+    at: datetime
+
+    async def __call__(self, session: AsyncSession) -> None:
+        await record_deliveries(session, [self])
+
+    @staticmethod
+    async def write_all(session: AsyncSession, writes: Sequence[Delivered]) -> None:
+        await record_deliveries(session, writes)
+
+
+# On the tables, not the models: this runs for every message delivered, and the ORM's
+# bulk layer would double its cost (see bot/storage/updates.py).
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"))
+    .values(status=SENT, message_ids=bindparam("ids"), sent_at=bindparam("at"), last_error=None)
+)
+
+
+async def record_deliveries(session: AsyncSession, deliveries: Sequence[Delivered]) -> None:
+    """Mark rows sent with their platform message ids."""
+    if not deliveries:
+        return
     await session.execute(
-        update(_OUTBOX)
-        .where(_OUTBOX.c.id == row.id)
-        .values(status=SENT, message_ids=list(message_ids), sent_at=now, last_error=None)
+        _MARK_SENT,
+        [
+            {"row_id": done.row.id, "ids": list(done.message_ids), "at": done.at}
+            for done in deliveries
+        ],
     )
-    links = [
-        {
-            "channel": row.channel,
-            "chat_id": row.chat_id,
-            "message_id": message_id,
-            "outbox_id": row.id,
-        }
-        for message_id in message_ids
+    # A platform reusing an id must not make recording the send fail (the row would
+    # then be sent again): the newest message owns the id.
+    links = {
+        (done.row.channel, done.row.chat_id, message_id): done.row.id
+        for done in deliveries
+        for message_id in done.message_ids
         if message_id
-    ]
+    }
     if links:
-        # A platform reusing an id must not make recording the send fail (the row
-        # would then be sent again): the newest message owns the id.
         statement = insert_for(session)(_SENT_MESSAGES)
         statement = statement.on_conflict_do_update(
             index_elements=["channel", "chat_id", "message_id"],
             set_={"outbox_id": statement.excluded.outbox_id},
         )
-        await session.execute(statement, links)
+        await session.execute(
+            statement,
+            [
+                {"channel": channel, "chat_id": chat, "message_id": message, "outbox_id": row}
+                for (channel, chat, message), row in links.items()
+            ],
+        )
+
+
+async def mark_sent(
+    session: AsyncSession, row: OutboxMessage, message_ids: Sequence[str], now: datetime
+) -> None:
+    await record_deliveries(session, [Delivered(row, message_ids, now)])
 
 
 async def keep_parts(session: AsyncSession, row_id: int, payload: dict[str, object]) -> None:

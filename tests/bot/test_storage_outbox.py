@@ -164,3 +164,24 @@ async def test_recover_leaves_what_this_worker_is_still_sending(database) -> Non
         later = NOW + timedelta(minutes=5)
         assert await outbox.recover(session, "me", later, timedelta(minutes=1), keep=[held.id]) == 1
     assert await statuses(database) == {"held": "sending", "dropped": "pending"}
+
+
+async def test_deliveries_recorded_together_each_get_their_ids(database) -> None:
+    async with database.session() as session:
+        await outbox.enqueue(session, [due("a", chat="-1"), due("b", chat="-2"), due("c")], NOW)
+        a, b, c = await outbox.claim(session, "w", NOW)
+    async with database.session() as session:
+        await outbox.record_deliveries(
+            session,
+            [
+                outbox.Delivered(a, ["11", "12"], NOW),
+                outbox.Delivered(b, ["11"], NOW),  # another chat: the same id is no clash
+                outbox.Delivered(c, [], NOW),
+            ],
+        )
+    assert await statuses(database) == {"a": "sent", "b": "sent", "c": "sent"}
+    async with database.session() as session:
+        first = await outbox.by_message_id(session, "telegram", "-1", "12")
+        second = await outbox.by_message_id(session, "telegram", "-2", "11")
+    assert (first and first.key, second and second.key) == ("a", "b")
+    assert first is not None and first.message_ids == ["11", "12"]
