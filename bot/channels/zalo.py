@@ -10,13 +10,7 @@ library error text is ever logged or raised: errors name only the type of failur
 A message longer than 2,000 characters goes out in parts; each part delivered is
 recorded with the outbox row before the next goes, so a retry, or a restart after a
 kill, resumes at the first part not delivered: nothing is lost and nothing is sent twice.
-
-The monthly quota: every message sent is counted (bot/storage/send_counts.py). The
-admins are warned at 80 %; the last LOA_ZALO_QUOTA_RESERVE messages of the month are
-kept for alerts, which the outbox hands out before anything else, so a warning never
-queues behind the posts that use the quota up. After a 429 the channel pauses, and when
-the pause ends one message goes first to see whether the quota is back, instead of a
-burst straight into the same 429.
+Every send keeps to the monthly quota (zalo_quota.py).
 """
 
 from __future__ import annotations
@@ -26,14 +20,13 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels import inbound
 from bot.channels.ratelimit import RateLimiter
@@ -41,12 +34,12 @@ from bot.channels.replies import ReplyMessage, TurnReplies, own_dispatcher
 from bot.channels.text import extract_links, split_text
 from bot.channels.update_schemas import ZaloUpdate, shape_problem
 from bot.channels.webhook import read_json, secret_matches
+from bot.channels.zalo_quota import AdminAlert, ZaloQuota
 from bot.config import Config
 from bot.logging_setup import register_secrets
 from bot.storage import updates
 from bot.storage.db import Database
-from bot.storage.send_counts import count_sent, month_of, sent_in_month
-from content.clock import LOCAL_TZ, Clock
+from content.clock import Clock
 from content.due import ALERT
 from handlers.context import EventHandler
 from handlers.events import Attachment, Event, Reply
@@ -73,8 +66,6 @@ SECRET_LENGTH = (8, 256)  # what setWebhook accepts
 POLL_TIMEOUT_SECONDS = 30
 MIN_POLL_INTERVAL = 1.0  # Zalo asks for no more than one getUpdates a second
 MAX_POLL_BACKOFF = 60.0
-QUOTA_PAUSE = (60.0, 3600.0)  # channel-wide pause after a 429: first, doubling up to
-RESERVE_RECHECK = 3600.0  # seconds: ordinary messages held by the reserve look again
 STOP_GRACE = 5.0  # seconds in-flight updates get to finish at stop()
 
 PHOTO_NOTE = (
@@ -89,24 +80,6 @@ FILE_NOT_SENT = (
     "📎 Loa đã tạo tệp «{name}» nhưng Zalo không nhận tệp do Loa gửi lên. Hãy lấy tệp "
     "qua Telegram hoặc nhờ quản trị viên."
 )
-QUOTA_429_ALERT = (
-    "⚠️ Zalo từ chối gửi tin vì vượt hạn mức (lỗi 429). Loa tạm dừng gửi qua Zalo "
-    "{minutes} phút rồi thử lại; các tin chưa gửi vẫn được giữ. Hãy kiểm tra hạn mức "
-    "của Zalo Bot."
-)
-QUOTA_WARNING = (
-    "⚠️ Loa đã gửi {count}/{quota} tin Zalo trong tháng {month} ({percent}% hạn mức). "
-    "Khi hết hạn mức, Zalo sẽ ngừng nhận tin cho tới tháng sau."
-)
-QUOTA_EXHAUSTED = (
-    "⚠️ Loa đã gửi {count}/{quota} tin Zalo trong tháng {month}: đã hết hạn mức. Loa giữ "
-    "{reserve} tin cuối cho các cảnh báo như tin này; nhắc việc và tin khác qua Zalo chờ "
-    "tới tháng sau. Hãy nâng hạn mức (LOA_ZALO_MONTHLY_QUOTA, rồi khởi động lại Loa) hoặc "
-    "để các đơn vị theo dõi qua Telegram."
-)
-
-AdminAlert = Callable[[str, str], Awaitable[Any]]
-
 _URL = re.compile(r"https?://\S+$", re.IGNORECASE)
 # A command may follow a mention: "@Loa /tiendo" (Zalo puts mentions in the text).
 _COMMAND = re.compile(r"^(?:@\S+\s+)?/(?P<name>[A-Za-z0-9_]{1,32})(?:@\S+)?(?P<rest>(?:\s.*)?)$")
@@ -249,10 +222,6 @@ def plan_parts(message: Outgoing) -> list[Part]:
     return parts
 
 
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")  # Vietnamese: 3.000
-
-
 def _delivery_error(error: ZaloApiError) -> DeliveryError:
     """What the outbox does about a failed send (the 401 and 429 cases are the channel's)."""
     if error.status == 0:
@@ -312,14 +281,19 @@ class ZaloChannel:
         self._token = config.zalo_token
         self._api = config.zalo_api_url.rstrip("/")
         self._webhook_base = config.webhook_base_url
-        self._quota = config.zalo_monthly_quota
-        self._reserve = min(config.zalo_quota_reserve, max(config.zalo_monthly_quota, 0))
         self._secret = secret
         register_secrets([self._token, secret])  # also covers other libraries' log lines
         self.database = database
         self.on_event = on_event
         self.clock = clock
-        self.alert_admins = alert_admins
+        self.quota = ZaloQuota(
+            database,
+            clock,
+            NAME,
+            config.zalo_monthly_quota,
+            config.zalo_quota_reserve,
+            alert_admins,
+        )
         # Zalo publishes no rate limits; these stay well under what a chat app allows.
         self.limiter = limiter or RateLimiter(
             global_per_second=10, group_per_minute=20, chat_per_second=1
@@ -327,13 +301,6 @@ class ZaloChannel:
         self._session: aiohttp.ClientSession | None = None
         self._poller: asyncio.Task[None] | None = None
         self._updates = inbound.ChatOrderedHandler(database, clock, NAME)
-        self._paused_until = 0.0  # loop time; set after a 429
-        self._quota_pause = QUOTA_PAUSE[0]
-        self._probing = False  # after a 429: one send at a time until one goes through
-        self._probe = asyncio.Lock()
-        self._month_count: tuple[str, int] | None = None  # (month, messages sent), as last seen
-        self._sending = 0  # sends under way, counted against the quota already
-        self._alerted: set[str] = set()  # alert keys already given to alert_admins
         self.account_name = ""
         self.running = False
         self.dispatcher = dispatcher or own_dispatcher(database, self.clock, self)
@@ -468,7 +435,7 @@ class ZaloChannel:
                     self.running = False
                     return
                 if error.code == 429:
-                    await asyncio.sleep(await self._quota_exceeded())
+                    await asyncio.sleep(await self.quota.exceeded())
                 elif error.code != 408:  # 408: nothing new, the normal end of a long poll
                     log.warning("Zalo getUpdates failed (%s); retrying in %.0f s", error, backoff)
                     await asyncio.sleep(backoff)
@@ -584,63 +551,19 @@ class ZaloChannel:
         return data
 
     async def _send(self, chat_id: str, part: Part, alert: bool) -> str:
-        """One send call through the limiter; its message id. Counts it against the quota.
-
-        After a 429, sends go one at a time until one gets through (`_probing`): when
-        the pause ends, the first message (an alert, claimed first) finds out whether
-        the quota is back before anything else is sent."""
-        await self._sent_this_month()  # read once a month, then kept up to date
-        self._check_may_send(alert)
-        if not self._probing:
-            return await self._counted_send(chat_id, part)
-        async with self._probe:
-            self._check_may_send(alert)  # the probe before this one may have met a 429
-            return await self._counted_send(chat_id, part)
-
-    def _check_may_send(self, alert: bool) -> None:
-        remaining = self._paused_until - asyncio.get_running_loop().time()
-        if remaining > 0:
-            raise RetryLater("Zalo sending paused after a quota error (429)", remaining, False)
-        assert self._month_count is not None
-        if not alert and self._quota > 0 and self._month_count[1] + self._sending >= self._budget:
-            raise RetryLater(
-                f"the last {self._reserve} Zalo messages of the month are kept for alerts",
-                RESERVE_RECHECK,
-            )
-
-    async def _counted_send(self, chat_id: str, part: Part) -> str:
-        # Counted from the check on (nothing awaited in between), so chats sending at
-        # once cannot all pass the same check and eat into the reserve together.
-        self._sending += 1
-        try:
-            return await self._call_send(chat_id, part)
-        finally:
-            self._sending -= 1
-
-    @property
-    def _budget(self) -> int:
-        """Messages other than alerts that may go each month."""
-        return self._quota - self._reserve
-
-    async def _sent_this_month(self) -> int:
-        month = month_of(self.clock.now())
-        if self._month_count is None or self._month_count[0] != month:
-            self._month_count = (month, await sent_in_month(self.database, NAME, self.clock.now()))
-        return self._month_count[1]
-
-    async def _call_send(self, chat_id: str, part: Part) -> str:
-        async with self.limiter.slot(chat_id, is_group=True):
-            try:
-                result = await self.call(part.method, part.body)
-            except ZaloApiError as error:
-                failure = error
-            else:
-                failure = None
+        """One send call through the quota and the limiter; its message id."""
+        async with self.quota.sending(alert):
+            async with self.limiter.slot(chat_id, is_group=True):
+                try:
+                    result = await self.call(part.method, part.body)
+                except ZaloApiError as error:
+                    failure = error
+                else:
+                    failure = None
+            if failure is None:
+                await self.quota.delivered()  # counted before the next check can pass
         if failure is not None:
             raise await self._send_failed(failure)
-        self._quota_pause = QUOTA_PAUSE[0]
-        self._probing = False
-        await self._count_sent(1)
         return str((result or {}).get("message_id", "")) if isinstance(result, dict) else ""
 
     async def _send_failed(self, error: ZaloApiError) -> DeliveryError:
@@ -651,57 +574,6 @@ class ZaloChannel:
             )
             self.running = False
         if error.code == 429:
-            pause = await self._quota_exceeded()
+            pause = await self.quota.exceeded()
             return RetryLater(f"Zalo quota exceeded (429): {error.description}", pause, False)
         return _delivery_error(error)
-
-    async def _quota_exceeded(self) -> float:
-        """After a 429: pause all sending (doubling each time), tell the admins once a day."""
-        now = asyncio.get_running_loop().time()
-        if self._paused_until > now:
-            # Other chats' requests in flight meet the same 429: one pause, not several.
-            return self._paused_until - now
-        pause = self._quota_pause
-        self._quota_pause = min(pause * 2, QUOTA_PAUSE[1])
-        self._paused_until = now + pause
-        self._probing = True
-        log.warning("Zalo answered 429 (quota exceeded): sending paused for %.0f s", pause)
-        key = f"zalo-429/{self.clock.now():%Y-%m-%d}"
-        if key not in self._alerted:
-            await self._alert(QUOTA_429_ALERT.format(minutes=max(1, round(pause / 60))), key)
-        return pause
-
-    async def _count_sent(self, sent: int) -> None:
-        """Count a delivered message against the monthly quota; warn at 80 % and when
-        only the reserve is left."""
-        now = self.clock.now()
-        warn_at = (round(0.8 * self._quota), self._budget) if self._quota > 0 else ()
-        try:
-            count, crossed = await count_sent(self.database, NAME, sent, now, warn_at)
-        except SQLAlchemyError:
-            log.exception("Zalo: could not count a sent message")
-            return
-        self._month_count = (month_of(now), count)
-        if crossed is None:
-            return
-        exhausted = crossed >= self._budget
-        template = QUOTA_EXHAUSTED if exhausted else QUOTA_WARNING
-        text = template.format(
-            count=_thousands(count),
-            quota=_thousands(self._quota),
-            month=f"{now.astimezone(LOCAL_TZ):%m/%Y}",
-            percent=round(count * 100 / self._quota),
-            reserve=self._reserve,
-        )
-        await self._alert(text, f"zalo-quota/{month_of(now)}/{'100' if exhausted else '80'}")
-
-    async def _alert(self, text: str, key: str) -> None:
-        if self.alert_admins is None:
-            log.warning("Zalo: no admin alert hook; not sent: %s", text)
-            return
-        try:
-            await self.alert_admins(text, key)
-        except Exception:  # an alert must never fail a delivery
-            log.exception("Zalo: could not alert the admins (%s)", key)
-        else:
-            self._alerted.add(key)

@@ -21,7 +21,7 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from bot.channels import zalo as zalo_channel
+from bot.channels import zalo_quota
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.zalo import (
     DOCUMENT_NOTE,
@@ -845,7 +845,7 @@ async def test_a_quota_warning_goes_before_the_posts_that_wait_and_uses_the_rese
             NOW,
         )
     channel = make_channel(zalo_monthly_quota=20, zalo_quota_reserve=2)
-    channel.alert_admins = alert_admins
+    channel.quota.alert_admins = alert_admins
     async with started(channel):
         dispatcher = Dispatcher(database, {"zalo": channel}, clock, "worker", batch_size=10)
         report = await dispatcher.dispatch()
@@ -871,7 +871,7 @@ async def test_after_a_429_pause_one_message_finds_out_before_the_rest_are_sent(
     make_channel: Callable[..., ZaloChannel],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(zalo_channel, "QUOTA_PAUSE", (0.2, 0.4))
+    monkeypatch.setattr(zalo_quota, "QUOTA_PAUSE", (0.2, 0.4))
     chats = [f"0c{n:018d}" for n in range(5)]
     zalo.monthly_quota = 0  # every send meets a 429
     async with started(make_channel()) as channel:
