@@ -42,6 +42,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,7 @@ class Round:
         self.window: set[tuple[str, str, str]] = set()  # (platform, chat, content)
         self.in_window_at_kills: list[int] = []
         self.database_url = ""
+        self.started = time.monotonic()  # the round's clock starts at NOW
 
     def env(self, database_url: str) -> dict[str, str]:
         return loa_env(
@@ -165,6 +167,7 @@ class Round:
                 raise RuntimeError(f"loa load failed:\n{loaded.stderr}")
             count = 2 if self.backend == "postgresql" else 1
             envs = [first_env] + [self.env(database_url) for _ in range(count - 1)]
+            self.started = time.monotonic()
             self.instances = [self.start(env, n, 0) for n, env in enumerate(envs)]
             people = People(self.telegram, self.zalo, self.rng, self.number)
             self.faults_on()
@@ -183,8 +186,13 @@ class Round:
             await self.zalo.stop()
 
     def start(self, env: dict[str, str], slot: int, life: int) -> LoaProcess:
+        """`loa run`, its clock where the round's clock is now: instances that share a
+        database must agree on the time (leases are compared across them), and a
+        restarted one must not go back to 07:29."""
         log = self.workdir / f"round{self.number}-instance{slot}-life{life}.log"
-        return LoaProcess(env, cwd=self.workdir, log_path=log).start()
+        elapsed = timedelta(seconds=time.monotonic() - self.started)
+        clock = {"LOA_NOW": (datetime.fromisoformat(NOW) + elapsed).isoformat()}
+        return LoaProcess(env | clock, cwd=self.workdir, log_path=log).start()
 
     def faults_on(self) -> None:
         rate = self.args.fail_rate

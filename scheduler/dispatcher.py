@@ -66,7 +66,6 @@ class DispatchReport:
         self.stale += other.stale
 
 
-PARTS_SENT = "parts_sent"  # payload key: ids of the parts of a split text already delivered
 REPLY_TO = "reply_to"  # payload key: the platform message a reply answers
 
 
@@ -87,7 +86,7 @@ def to_outgoing(row: OutboxMessage) -> Outgoing:
         photo=row.payload.get("photo"),
         document=row.payload.get("document"),
         payload=row.payload,
-        parts_sent=tuple(row.payload.get(PARTS_SENT, ())),
+        parts_sent=tuple(row.payload.get(outbox.PARTS_SENT, ())),
         reply_to=row.payload.get(REPLY_TO),
         kind=row.kind,
     )
@@ -353,8 +352,8 @@ class Dispatcher:
 
     def _part_recorder(self, row: OutboxMessage) -> PartHook:
         async def record(delivered: list[str]) -> None:
-            payload = {**row.payload, PARTS_SENT: list(delivered)}
-            await self._commits.write(lambda session: outbox.keep_parts(session, _id(row), payload))
+            parts, now = list(delivered), self.clock.now()
+            await self._commits.write(lambda session: outbox.record_parts(session, row, parts, now))
 
         return record
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.dialect import insert_for
@@ -28,6 +28,7 @@ _OUTBOX = OutboxMessage.__table__
 _SENT_MESSAGES = SentMessage.__table__
 
 PENDING, SENDING, SENT, FAILED, STALE = "pending", "sending", "sent", "failed", "stale"
+PARTS_SENT = "parts_sent"  # payload key: ids of the parts of a split text already delivered
 # Claimed first: alerts, then replies (see content/due.py), then the rest.
 _PRIORITY = case((OutboxMessage.kind == ALERT, 0), (OutboxMessage.kind == REPLY, 1), else_=2)
 
@@ -193,27 +194,35 @@ async def record_deliveries(session: AsyncSession, deliveries: Sequence[Delivere
             for done in deliveries
         ],
     )
-    # A platform reusing an id must not make recording the send fail (the row would
-    # then be sent again): the newest message owns the id.
+    await _link_messages(session, [(done.row, done.message_ids) for done in deliveries])
+
+
+async def _link_messages(
+    session: AsyncSession, sent: Sequence[tuple[OutboxMessage, Sequence[str]]]
+) -> None:
+    """Remember which row each platform message came from (replies and buttons name it).
+    A platform reusing an id must not make recording the send fail (the row would then
+    be sent again): the newest message owns the id."""
     links = {
-        (done.row.channel, done.row.chat_id, message_id): done.row.id
-        for done in deliveries
-        for message_id in done.message_ids
+        (row.channel, row.chat_id, message_id): row.id
+        for row, message_ids in sent
+        for message_id in message_ids
         if message_id
     }
-    if links:
-        statement = insert_for(session)(_SENT_MESSAGES)
-        statement = statement.on_conflict_do_update(
-            index_elements=["channel", "chat_id", "message_id"],
-            set_={"outbox_id": statement.excluded.outbox_id},
-        )
-        await session.execute(
-            statement,
-            [
-                {"channel": channel, "chat_id": chat, "message_id": message, "outbox_id": row}
-                for (channel, chat, message), row in links.items()
-            ],
-        )
+    if not links:
+        return
+    statement = insert_for(session)(_SENT_MESSAGES)
+    statement = statement.on_conflict_do_update(
+        index_elements=["channel", "chat_id", "message_id"],
+        set_={"outbox_id": statement.excluded.outbox_id},
+    )
+    await session.execute(
+        statement,
+        [
+            {"channel": channel, "chat_id": chat, "message_id": message, "outbox_id": row_id}
+            for (channel, chat, message), row_id in links.items()
+        ],
+    )
 
 
 async def mark_sent(
@@ -222,10 +231,22 @@ async def mark_sent(
     await record_deliveries(session, [Delivered(row, message_ids, now)])
 
 
-async def keep_parts(session: AsyncSession, row_id: int, payload: dict[str, object]) -> None:
+async def record_parts(
+    session: AsyncSession, row: OutboxMessage, delivered: Sequence[str], now: datetime
+) -> None:
     """Remember which parts of a split message went out, as each one does (whoever
-    holds the row now: a part delivered is delivered)."""
-    await session.execute(update(_OUTBOX).where(_OUTBOX.c.id == row_id).values(payload=payload))
+    holds the row now: a part delivered is delivered). From its first part on the
+    message counts as sent for what people answer: a "xong" may quote part one while
+    the others are still on their way."""
+    await session.execute(
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id == row.id)
+        .values(
+            payload={**row.payload, PARTS_SENT: list(delivered)},
+            sent_at=func.coalesce(_OUTBOX.c.sent_at, now),
+        )
+    )
+    await _link_messages(session, [(row, delivered)])
 
 
 def _held_by(worker: str) -> object:
@@ -330,13 +351,14 @@ async def recover(
 async def latest_sent(
     session: AsyncSession, channel: str, chat_id: str, kinds: Sequence[str] = ("digest",)
 ) -> OutboxMessage | None:
-    """The last message of these kinds sent to a chat: "xong 2" counts against it."""
+    """The last message of these kinds sent to a chat, or its first parts: "xong 2"
+    counts against it."""
     result = await session.execute(
         select(OutboxMessage)
         .where(OutboxMessage.channel == channel)
         .where(OutboxMessage.chat_id == chat_id)
         .where(OutboxMessage.kind.in_(kinds))
-        .where(OutboxMessage.status == SENT)
+        .where(OutboxMessage.sent_at.is_not(None))
         .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
         .limit(1)
     )

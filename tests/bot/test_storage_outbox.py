@@ -185,3 +185,20 @@ async def test_deliveries_recorded_together_each_get_their_ids(database) -> None
         second = await outbox.by_message_id(session, "telegram", "-2", "11")
     assert (first and first.key, second and second.key) == ("a", "b")
     assert first is not None and first.message_ids == ["11", "12"]
+
+
+async def test_a_digest_half_delivered_already_answers_for_its_first_parts(database) -> None:
+    """A member may answer "xong 1" to part one while the other parts are on their way
+    (Zalo sends one message a second to a chat): the digest is found all the same."""
+    async with database.session() as session:
+        await outbox.enqueue(session, [due("long", payload={"entries": [{"n": 1}]})], NOW)
+        [row] = await outbox.claim(session, "w", NOW)
+        assert await outbox.latest_sent(session, "telegram", "-100") is None
+    async with database.session() as session:
+        await outbox.record_parts(session, row, ["501"], NOW)
+    async with database.session() as session:
+        latest = await outbox.latest_sent(session, "telegram", "-100")
+        quoted = await outbox.by_message_id(session, "telegram", "-100", "501")
+    assert latest is not None and quoted is not None
+    assert latest.key == quoted.key == "long"
+    assert (quoted.status, quoted.payload["parts_sent"]) == ("sending", ["501"])

@@ -10,6 +10,7 @@ import asyncio
 import json
 import signal
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -278,30 +279,37 @@ async def test_an_instance_killed_holding_messages_leaves_none_stuck(
     )
     await load(plan_yaml([f"telegram:{group}" for group in groups]), tmp_path, env)
     postgres = not database_url.startswith("sqlite")
-    survivor = LoaProcess(
-        env | {"LOA_LISTEN": f"127.0.0.1:{free_port()}"}, log_path=tmp_path / "survivor.log"
-    )
     telegram.hold()  # every digest request waits at the fake, unanswered
     victim = LoaProcess(env, log_path=tmp_path / "victim.log").start()
+    started = asyncio.get_running_loop().time()
+
+    def second_instance() -> LoaProcess:
+        """On the same clock as the first (instances compare each other's leases)."""
+        elapsed = timedelta(seconds=asyncio.get_running_loop().time() - started)
+        now = (datetime.fromisoformat(NOW) + elapsed).isoformat()
+        other = env | {"LOA_LISTEN": f"127.0.0.1:{free_port()}", "LOA_NOW": now}
+        return LoaProcess(other, log_path=tmp_path / "survivor.log").start()
+
+    survivor: LoaProcess | None = None
     try:
         await victim.wait_healthy()
         await until(lambda: telegram.gate.waiting == len(groups), "all digests in flight")
         if postgres:
-            survivor.start()  # another instance, up while the first still holds everything
+            survivor = second_instance()  # up while the first still holds everything
             await survivor.wait_healthy()
         await victim.kill(signal.SIGKILL)
         telegram.release()  # the dead process's requests are dropped, never delivered
         assert await statuses(database_url) == {"sending": len(groups)}
         killed_at = asyncio.get_running_loop().time()
-        if not postgres:
-            survivor.start()
+        if survivor is None:
+            survivor = second_instance()  # SQLite: the same process again, as systemd would
             await survivor.wait_healthy()
         await until(lambda: len(telegram.sent) == len(groups), "every digest", seconds=60)
         took = asyncio.get_running_loop().time() - killed_at
         await asyncio.sleep(1.5)
     finally:
         await victim.kill(signal.SIGKILL)
-        if survivor.process is not None:
+        if survivor is not None:
             await survivor.kill()
     assert sorted(m.chat_id for m in telegram.sent) == sorted(groups)  # each digest once
     assert telegram.duplicates() == []
