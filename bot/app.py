@@ -19,6 +19,7 @@ import socket
 import uuid
 from contextlib import suppress
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -236,6 +237,7 @@ class LoaApp:
                 Housekeeping(self.database, self.clock, Retention()),
                 self.evidence,
             ],
+            reachable=self._reachable,
         )
         self.web.add_health("database", self.database.ping)
         self.web.add_health("scheduler", self._scheduler_health)
@@ -243,7 +245,7 @@ class LoaApp:
         for name, channel in self.channels.items():
             self._first_attempts[name] = asyncio.Event()
             self._status[name] = {"running": False, "state": "starting"}
-            self.web.add_health(name, lambda name=name: self._channel_health(name))
+            self.web.add_health(name, partial(self._channel_health, name))
             self._tasks.append(asyncio.create_task(self._bring_up(name, channel)))
         # The first attempt of each channel decides what the log says; those that fail
         # go on trying in the background.
@@ -345,6 +347,11 @@ class LoaApp:
             await self._alert_admins(text, f"{key}/{self.clock.now():%Y-%m-%dT%H:%M}", skip_channel)
         except Exception:  # the database may be what fails: the log still says it
             log.exception("could not tell the admins: %s", text)
+
+    def _reachable(self, channel: str, chat_id: str) -> bool:
+        """Messages are planned for the channels configured, also while one is still
+        starting (they wait in the outbox); not for one that is off."""
+        return channel in self.channels and self._status.get(channel, {}).get("state") != "off"
 
     def _channel_health(self, name: str) -> dict[str, Any]:
         if name in self._started:

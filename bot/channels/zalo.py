@@ -552,14 +552,13 @@ class ZaloChannel:
 
     async def _send(self, chat_id: str, part: Part, alert: bool) -> str:
         """One send call through the quota and the limiter; its message id."""
+        failure: ZaloApiError | None = None
         async with self.quota.sending(alert):
             async with self.limiter.slot(chat_id, is_group=True):
                 try:
                     result = await self.call(part.method, part.body)
                 except ZaloApiError as error:
                     failure = error
-                else:
-                    failure = None
             if failure is None:
                 await self.quota.delivered()  # counted before the next check can pass
         if failure is not None:
