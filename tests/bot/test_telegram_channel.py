@@ -4,6 +4,7 @@ platform failures reach the outbox, and what the handlers get from users' update
 from __future__ import annotations
 
 import io
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -21,10 +22,10 @@ from bot.channels.telegram_updates import update_to_event
 from bot.logging_setup import REDACTED
 from bot.storage import updates
 from bot.storage.db import Database
-from bot.storage.models import InboundEvent
+from bot.storage.models import InboundEvent, OutboxMessage
 from content.banner import CHAT_SIZE, BannerSpec
 from content.buttons import Button
-from handlers.events import Event, Reply
+from handlers.events import Event, FileUpload, Reply
 from scheduler.delivery import (
     ChannelDown,
     ChatGone,
@@ -490,6 +491,34 @@ async def test_replies_in_private_to_another_chat_and_notices_outside_buttons(
         ("sendMessage", "Tin từ quản trị")
     ]
     assert all(s.reply_to_message_id is None for s in sent)
+
+
+async def test_replies_are_outbox_rows_and_a_file_made_on_request_goes_direct(
+    tg: FakeTelegram, channel: TelegramChannel, handlers: RecordingHandlers, database: Database
+) -> None:
+    export = FileUpload("du-lieu-cua-toi.json", b'{"ten": "Nguyen Van A"}')
+    handlers.respond = lambda event: [
+        Reply(text="Loa đang giữ những dữ liệu này về bạn.", file=export),
+        Reply(text="Gõ /xoadulieu để xoá."),
+    ]
+    tg.message(PRIVATE, "/dulieucuatoi")
+    sent = await tg.wait_for_messages(2)
+    assert {(m.method, m.content) for m in sent} == {
+        ("sendDocument", "Loa đang giữ những dữ liệu này về bạn."),
+        ("sendMessage", "Gõ /xoadulieu để xoá."),
+    }
+
+    async def stored() -> list[tuple[str, str, str]]:
+        async with database.session() as session:
+            rows = (await session.exec(select(OutboxMessage))).all()
+        return [(row.kind, row.status, row.text) for row in rows]
+
+    for _ in range(100):  # the answer is committed right after Telegram's reply
+        if await stored() == [("reply", "sent", "Gõ /xoadulieu để xoá.")]:
+            break
+        await asyncio.sleep(0.02)
+    # The message is a row, and sent; the file is not kept in the database.
+    assert await stored() == [("reply", "sent", "Gõ /xoadulieu để xoá.")]
 
 
 async def test_a_button_press_is_answered_and_the_message_edited_in_place(
