@@ -3,8 +3,8 @@ platform failures reach the outbox, and what the handlers get from users' update
 
 from __future__ import annotations
 
-import io
 import asyncio
+import io
 import json
 import logging
 from collections.abc import AsyncIterator
