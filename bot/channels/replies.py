@@ -94,13 +94,15 @@ class TurnReplies:
         self._stored: list[OutboxMessage] = []
 
     async def finish(self, session: AsyncSession, replies: Sequence[Reply]) -> None:
-        await self._store(session, self.compose(replies), "")
+        # Only this call's rows: a finish whose transaction was rolled back (the router
+        # then runs it again with its apology) left nothing behind.
+        self._stored = await self._store(session, self.compose(replies), "")
         if self.mark is not None:
             await self.mark(session)
 
     async def _store(
         self, session: AsyncSession, messages: Sequence[ReplyMessage], tag: str
-    ) -> None:
+    ) -> list[OutboxMessage]:
         now = self.clock.now()
         due = [
             DueMessage(
@@ -115,13 +117,14 @@ class TurnReplies:
             )
             for number, message in enumerate(messages, 1)
         ]
-        self._stored += await outbox.enqueue_claimed(session, due, self.dispatcher.worker_id, now)
+        return await outbox.enqueue_claimed(session, due, self.dispatcher.worker_id, now)
 
     async def add(self, messages: Sequence[ReplyMessage], tag: str) -> None:
         """More messages after the turn (an edit that had to become a new message);
         `tag` keeps their keys apart from the turn's."""
         async with self.dispatcher.database.session() as session:
-            await self._store(session, messages, tag)
+            stored = await self._store(session, messages, tag)
+        self._stored += stored
 
     async def send(self) -> None:
         """Send what is stored and not sent yet (call after the turn is committed)."""
