@@ -393,10 +393,12 @@ class LoaApp:
         for name in self._started:
             with suppress(Exception):
                 await self.channels[name].stop()
-        with suppress(Exception):
-            await self.dispatcher.close()
+        if hasattr(self, "dispatcher"):  # start() may have failed before it was made
+            with suppress(Exception):
+                await self.dispatcher.close()
         await self.web.stop()
-        await self.database.close()
+        if hasattr(self, "database"):
+            await self.database.close()
 
 
 async def run_forever(config: Config) -> None:
