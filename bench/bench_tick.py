@@ -28,7 +28,7 @@ from bot.storage.plans import save_plan
 from content.clock import FixedClock
 from content.due import DueMessage
 from content.plan_loader import load_plan
-from scheduler.delivery import Outgoing
+from scheduler.delivery import Outgoing, PartHook
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
 
@@ -39,7 +39,7 @@ NOW = "2026-04-23T10:00:00+07:00"
 class InstantChannel:
     name = "telegram"
 
-    async def deliver(self, message: Outgoing) -> list[str]:
+    async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
         return ["1"]
 
 

@@ -1,5 +1,12 @@
 """`loa run`: wires the database, the channels, the handlers, the engine and the
-web server together, and stops them cleanly."""
+web server together, and stops them cleanly.
+
+A channel that cannot start because its platform fails (a 502 on getMe, a timeout) is
+retried in the background with a doubling wait; /healthz shows it "starting" (and the
+whole as degraded), and the admins are told through the other channels. Only a
+rejected token, or a setting the platform refuses, switches a channel off; `loa run`
+exits only when every channel is off.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +19,12 @@ import socket
 import uuid
 from contextlib import suppress
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.channels.startup import retry_with_backoff
 from bot.config import Config
 from bot.logging_setup import configure_logging
 from bot.reports.bao_cao import report_bytes, report_file_name
@@ -28,18 +37,24 @@ from bot.storage.plans import stored_plans
 from bot.storage.settings import get_or_create_secret
 from bot.web import WebServer
 from content.clock import Clock
+from content.due import ALERT
+from content.i18n import translator
 from handlers.broadcast import finished_broadcast_reports
 from handlers.commands import menu_entries
 from handlers.context import HandlerContext, TurnHook
 from handlers.events import Event, Reply
 from handlers.router import ALL_COMMANDS, handle
-from scheduler.delivery import Channel, ChannelDown, FileUpload
+from scheduler.delivery import Channel, ChannelDown, FileUpload, RetryLater
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
 from scheduler.evidence import EvidenceFetcher
 from scheduler.housekeeping import Housekeeping, Retention
 
 log = logging.getLogger("loa")
+
+FIRST_ATTEMPT_WAIT = 60.0  # seconds start() waits for each channel's first attempt
+NO_CHANNEL = "Không kênh nào khởi động được; xem các dòng log ở trên."
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 
 
 class LoaApp:
@@ -51,9 +66,15 @@ class LoaApp:
         self.web = WebServer()
         self.scheduler = AsyncIOScheduler(timezone="Asia/Ho_Chi_Minh")
         self._wake = asyncio.Event()
-        self._stopping = asyncio.Event()
+        self.stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._started: set[str] = set()  # channels whose start() succeeded
+        self._status: dict[str, dict[str, Any]] = {}  # /healthz of channels not started
+        self._first_attempts: dict[str, asyncio.Event] = {}
+        self._usernames: dict[str, str] = {}  # channel -> the bot's name there
+        self.failed: str | None = None  # why `loa run` must end (every channel is off)
         self.database: Database
+        self.dispatcher: Dispatcher
         self.engine: Engine
         self.context: HandlerContext
         self.evidence: EvidenceFetcher
@@ -83,11 +104,19 @@ class LoaApp:
             self.context,
         )
 
-    async def _alert_admins(self, text: str, key: str) -> None:
-        """A channel-level problem (Zalo quota): every plan's admins are told once."""
+    async def _alert_admins(self, text: str, key: str, skip_channel: str | None = None) -> None:
+        """A channel-level problem (Zalo quota, a channel down): every plan's admins are
+        told once, before anything else the outbox holds (except on `skip_channel`)."""
         async with self.database.session() as session:
             for plan in await stored_plans(session):
-                await self.context.notify_admins(session, plan, text, f"{key}/{plan.id}")
+                await self.context.notify_admins(
+                    session,
+                    plan,
+                    text,
+                    f"{key}/{plan.id}",
+                    kind=ALERT,
+                    skip_channels=(skip_channel,) if skip_channel else (),
+                )
         self.wake()
 
     async def _report_draft(self, described: dict[str, Any]) -> FileUpload | None:
@@ -123,13 +152,25 @@ class LoaApp:
             from bot.channels.telegram import TelegramChannel
 
             self.channels["telegram"] = TelegramChannel(
-                self.config, self.database, self.on_event, commands, self.clock, secret
+                self.config,
+                self.database,
+                self.on_event,
+                commands,
+                self.clock,
+                secret,
+                dispatcher=self.dispatcher,
             )
         if self.config.zalo_token:
             from bot.channels.zalo import ZaloChannel
 
             self.channels["zalo"] = ZaloChannel(
-                self.config, self.database, self.on_event, self.clock, secret, self._alert_admins
+                self.config,
+                self.database,
+                self.on_event,
+                self.clock,
+                secret,
+                self._alert_admins,
+                dispatcher=self.dispatcher,
             )
 
     async def start(self) -> None:
@@ -146,38 +187,39 @@ class LoaApp:
         secret = await self._webhook_secret() if self.config.uses_webhooks else None
         if secret:
             configure_logging([secret])
+        lease = timedelta(seconds=self.config.claim_lease_seconds)
+        self.dispatcher = Dispatcher(
+            self.database,
+            {},  # each channel joins once it has started
+            self.clock,
+            self.worker_id,
+            lease=lease,
+            on_chat_gone=self._on_chat_gone,
+            attach=self._report_draft,
+            wake=self.wake,
+        )
         self._build_channels(secret)
         if not self.channels:
             raise SystemExit("Chưa cấu hình kênh nào: đặt LOA_TELEGRAM_TOKEN hoặc LOA_ZALO_TOKEN.")
-        async with self.database.session() as session:
-            recovered = await outbox.recover(
-                session,
-                self.worker_id,
-                self.clock.now(),
-                timedelta(seconds=self.config.claim_lease_seconds),
-                immediate=self.database.is_sqlite,
-            )
-        if recovered:
-            log.warning("recovered %d message(s) left in flight by a stopped process", recovered)
-        dispatcher = Dispatcher(
-            self.database,
-            self.channels,
-            self.clock,
-            self.worker_id,
-            on_chat_gone=self._on_chat_gone,
-            attach=self._report_draft,
-        )
+        if self.database.is_sqlite:
+            # One process owns an SQLite file: whatever another left "sending" is abandoned.
+            async with self.database.session() as session:
+                recovered = await outbox.recover(
+                    session, self.worker_id, self.clock.now(), lease, immediate=True
+                )
+            if recovered:
+                log.warning("took back %d message(s) a stopped process left sending", recovered)
         self.context = HandlerContext(
             database=self.database,
             clock=self.clock,
             extra_admins=self.config.admins,
-            bot_usernames={},
+            bot_usernames=self._usernames,  # filled in as channels start
             wake=self.wake,
             evidence_store=FileStore(self.config.evidence_root),
         )
         self.evidence = EvidenceFetcher(
             self.database,
-            self.channels,
+            self.dispatcher.channels,  # the channels that have started
             FileStore(self.config.evidence_root),
             self.clock,
             self.worker_id,
@@ -188,31 +230,32 @@ class LoaApp:
         self.engine = Engine(
             self.database,
             self.clock,
-            dispatcher,
+            self.dispatcher,
             self.config.admins,
             hooks=[
                 lambda: finished_broadcast_reports(self.context),
                 Housekeeping(self.database, self.clock, Retention()),
                 self.evidence,
             ],
+            reachable=self._reachable,
         )
         self.web.add_health("database", self.database.ping)
         self.web.add_health("scheduler", self._scheduler_health)
-        for name, channel in list(self.channels.items()):
-            try:
-                await channel.start(self.web)
-            except ChannelDown as error:
-                log.error("%s disabled: %s", name, error)
-                del self.channels[name]
-                dispatcher.channels.pop(name, None)
-            else:
-                self.web.add_health(name, channel.health)
-        if not self.channels:
-            raise SystemExit("Không kênh nào khởi động được; xem các dòng log ở trên.")
-        self.context.bot_usernames = {
-            name: channel.username for name, channel in self.channels.items() if channel.username
-        }
         await self.web.start(self.config.listen_host, self.config.listen_port)
+        for name, channel in self.channels.items():
+            self._first_attempts[name] = asyncio.Event()
+            self._status[name] = {"running": False, "state": "starting"}
+            self.web.add_health(name, partial(self._channel_health, name))
+            self._tasks.append(asyncio.create_task(self._bring_up(name, channel)))
+        # The first attempt of each channel decides what the log says; those that fail
+        # go on trying in the background.
+        with suppress(TimeoutError):
+            await asyncio.wait_for(
+                asyncio.gather(*(event.wait() for event in self._first_attempts.values())),
+                FIRST_ATTEMPT_WAIT,
+            )
+        if self.failed:
+            raise SystemExit(self.failed)
         self.scheduler.add_job(
             self.wake,
             "interval",
@@ -222,16 +265,98 @@ class LoaApp:
             max_instances=1,
             misfire_grace_time=None,
         )
+        self.scheduler.add_job(
+            self.dispatcher.renew_leases,
+            "interval",
+            seconds=max(lease.total_seconds() / 3, 0.5),
+            id="lease-renewal",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
         self.scheduler.start()
         self._tasks.append(asyncio.create_task(self._engine_loop()))
         self.wake()
+        starting = [name for name in self.channels if name not in self._started]
         log.info(
-            "Loa is running: channels %s, %s, listening on %s:%s",
-            ", ".join(self.channels),
+            "Loa is running: channels %s%s, %s, listening on %s:%s",
+            ", ".join(sorted(self._started)) or "none yet",
+            f" (still starting: {', '.join(starting)})" if starting else "",
             "webhooks" if self.config.uses_webhooks else "polling",
             self.config.listen_host,
             self.config.listen_port,
         )
+
+    async def _bring_up(self, name: str, channel: Channel) -> None:
+        """Start a channel, again and again while its platform fails; join it to the
+        dispatcher once it works. The admins hear of a channel that does not start
+        through the other channels, and hear again when it does."""
+        told = False
+        label = CHANNEL_NAMES.get(name, name)
+        _ = translator("vi")
+
+        async def failed(error: Exception, wait: float) -> None:
+            nonlocal told
+            if not isinstance(error, RetryLater):  # not the platform: a bug, the database
+                log.error("starting %s failed unexpectedly", label, exc_info=error)
+            self._status[name] = {
+                "running": False,
+                "state": "starting",
+                "error": str(error),
+                "retry_in_seconds": wait,
+            }
+            self._first_attempts[name].set()
+            if not told:
+                told = True
+                text = _(
+                    "⚠️ Loa chưa kết nối được %(channel)s: máy chủ của %(channel)s không trả "
+                    "lời hoặc báo lỗi. Loa vẫn chạy và tự thử lại; các tin gửi qua "
+                    "%(channel)s được giữ lại và sẽ đi khi kết nối được."
+                ) % {"channel": label}
+                await self._alert_quietly(text, f"channel-down/{name}", skip_channel=name)
+
+        try:
+            await retry_with_backoff(
+                lambda: channel.start(self.web),
+                f"starting {label}",
+                final=lambda error: isinstance(error, ChannelDown),
+                on_failure=failed,
+            )
+        except Exception as error:
+            log.error("%s disabled: %s", name, error)
+            self._status[name] = {"running": False, "state": "off", "error": str(error)}
+            self._first_attempts[name].set()
+            if all(self._status.get(other, {}).get("state") == "off" for other in self.channels):
+                self.failed = NO_CHANNEL
+                self.stopping.set()
+            return
+        self._started.add(name)
+        self._status.pop(name, None)
+        self.dispatcher.add_channel(channel)
+        if channel.username:
+            self._usernames[name] = channel.username
+        self._first_attempts[name].set()
+        self.wake()
+        if told:
+            text = _("✅ Loa đã kết nối lại được %(channel)s.") % {"channel": label}
+            await self._alert_quietly(text, f"channel-up/{name}", skip_channel=name)
+
+    async def _alert_quietly(self, text: str, key: str, skip_channel: str) -> None:
+        """Tell the admins once per minute of this event (the key holds the minute)."""
+        try:
+            await self._alert_admins(text, f"{key}/{self.clock.now():%Y-%m-%dT%H:%M}", skip_channel)
+        except Exception:  # the database may be what fails: the log still says it
+            log.exception("could not tell the admins: %s", text)
+
+    def _reachable(self, channel: str, chat_id: str) -> bool:
+        """Messages are planned for the channels configured, also while one is still
+        starting (they wait in the outbox); not for one that is off."""
+        return channel in self.channels and self._status.get(channel, {}).get("state") != "off"
+
+    def _channel_health(self, name: str) -> dict[str, Any]:
+        if name in self._started:
+            return dict(self.channels[name].health())
+        return self._status[name]
 
     def _scheduler_health(self) -> dict[str, object]:
         last = self.engine.last_tick
@@ -245,7 +370,7 @@ class LoaApp:
 
     async def _engine_loop(self) -> None:
         # APScheduler only sets the wake flag; the tick itself runs here, one at a time.
-        while not self._stopping.is_set():
+        while not self.stopping.is_set():
             await self._wake.wait()
             self._wake.clear()
             try:
@@ -255,7 +380,7 @@ class LoaApp:
                 await asyncio.sleep(1)
 
     async def stop(self) -> None:
-        self._stopping.set()
+        self.stopping.set()
         self._wake.set()
         with suppress(Exception):
             self.scheduler.shutdown(wait=False)
@@ -265,23 +390,29 @@ class LoaApp:
                 await task
         if hasattr(self, "evidence"):
             await self.evidence.stop()
-        for channel in self.channels.values():
+        for name in self._started:
             with suppress(Exception):
-                await channel.stop()
+                await self.channels[name].stop()
+        if hasattr(self, "dispatcher"):  # start() may have failed before it was made
+            with suppress(Exception):
+                await self.dispatcher.close()
         await self.web.stop()
-        await self.database.close()
+        if hasattr(self, "database"):
+            await self.database.close()
 
 
 async def run_forever(config: Config) -> None:
     app = LoaApp(config)
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    await app.start()
+            loop.add_signal_handler(sig, app.stopping.set)
     try:
-        await stop.wait()
+        await app.start()
+        # Until a signal, or until every channel is off (a token rejected while retrying).
+        await app.stopping.wait()
     finally:
         log.info("stopping")
         await app.stop()
+    if app.failed:
+        raise SystemExit(app.failed)

@@ -40,7 +40,8 @@ class Config:
     now: datetime | None = None
     tick_seconds: float = 5.0
     zalo_monthly_quota: int = 3000
-    claim_lease_seconds: float = 120.0
+    zalo_quota_reserve: int = 20
+    claim_lease_seconds: float = 60.0
     evidence_dir: str | None = None  # None: evidence/ beside an SQLite database
     evidence_max_file_mb: float = 20.0
     evidence_max_plan_mb: float = 2048.0
@@ -168,6 +169,7 @@ def load_config(environ: Mapping[str, str] | None = None, cwd: Path | None = Non
         now=_parse_now(value) if (value := get("LOA_NOW")) else None,
         tick_seconds=float(get("LOA_TICK_SECONDS") or Config.tick_seconds),
         zalo_monthly_quota=int(get("LOA_ZALO_MONTHLY_QUOTA") or Config.zalo_monthly_quota),
+        zalo_quota_reserve=int(get("LOA_ZALO_QUOTA_RESERVE") or Config.zalo_quota_reserve),
         claim_lease_seconds=float(get("LOA_CLAIM_LEASE_SECONDS") or Config.claim_lease_seconds),
         evidence_dir=get("LOA_EVIDENCE_DIR"),
         evidence_max_file_mb=_positive(

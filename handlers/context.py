@@ -8,7 +8,7 @@ the bot, whose id on both platforms is the user's id.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -28,13 +28,15 @@ from content.i18n import Translator, translator
 from content.plan import Address, Plan, Unit, merge_admins
 from handlers.events import Event, Reply
 
-# Work the caller wants committed together with a turn (e.g. "this update is handled").
-TurnHook = Callable[[AsyncSession], Awaitable[None]]
+# The channel's end of a turn, run in the turn's transaction with the turn's replies:
+# it stores them as outbox messages and marks the update handled, so what the turn
+# changed, its answers and "handled" are committed together or not at all.
+TurnHook = Callable[[AsyncSession, Sequence[Reply]], Awaitable[None]]
 
 
 class EventHandler(Protocol):
-    """What a channel hands its events to (LoaApp.on_event). `finish` marks the update
-    handled in the handlers' transaction."""
+    """What a channel hands its events to (LoaApp.on_event). `finish` is run in the
+    handlers' transaction with the replies (see TurnHook)."""
 
     async def __call__(self, event: Event, finish: TurnHook | None = None) -> Sequence[Reply]: ...
 
@@ -98,8 +100,18 @@ class HandlerContext:
             found.append(ChatUnit(plan, unit, link))
         return found
 
-    async def notify_admins(self, session: AsyncSession, plan: Plan, text: str, key: str) -> int:
-        """Queue `text` for the private chat of every admin of `plan` (and LOA_ADMINS).
+    async def notify_admins(
+        self,
+        session: AsyncSession,
+        plan: Plan,
+        text: str,
+        key: str,
+        *,
+        kind: str = "notice",
+        skip_channels: Collection[str] = (),
+    ) -> int:
+        """Queue `text` for the private chat of every admin of `plan` (and LOA_ADMINS),
+        except on `skip_channels`. `kind` "alert" goes before every other message.
 
         `key` identifies the occasion: the same occasion never notifies twice."""
         now = self.clock.now()
@@ -108,13 +120,14 @@ class HandlerContext:
                 key=f"{key}/{admin}",
                 channel=admin.channel,
                 chat_id=admin.id,
-                kind="notice",
+                kind=kind,
                 text=text,
                 not_before=now,
                 expires_at=now + NOTICE_LIFETIME,
                 plan_id=plan.id,
             )
             for admin in merge_admins(plan, self.extra_admins)
+            if admin.channel not in skip_channels
         ]
         return await outbox.enqueue(session, messages, now)
 

@@ -98,29 +98,35 @@ async def _dispatch(turn: Turn) -> list[Reply]:
 async def handle(event: Event, ctx: HandlerContext, finish: TurnHook | None = None) -> list[Reply]:
     """What `event` does; the replies to show, in order.
 
-    `finish` (the channel's "this update is handled") is committed in the same
-    transaction as what the event changed, or on its own when handling failed."""
+    `finish` (the channel's: store the replies, mark the update handled) runs with the
+    replies in the same transaction as what the event changed; when handling failed,
+    on its own with the apology."""
     turn: Turn | None = None
     try:
         async with ctx.database.session() as session:
             turn = Turn(event=event, ctx=ctx, session=session, now=ctx.clock.now())
             replies = await _dispatch(turn)
             if finish is not None:
-                await finish(session)
+                await finish(session, replies)
     except Exception:
         log.exception(
             "handling %s %s in %s failed", event.kind, event.command or "", event.chat_address
         )
+        replies = _apology(event, ctx)
         if finish is not None:
             async with ctx.database.session() as session:
-                await finish(session)  # it would fail again: do not handle it twice
-        _ = ctx.translate
-        sorry = _("Xin lỗi, đã có lỗi nên Loa chưa làm được việc này. Hãy thử lại sau ít phút.")
-        if event.kind == "member":
-            return []  # the bot may no longer be in that chat
-        if event.kind == "button":
-            return [Reply(notice=sorry)]
-        return [Reply(text=sorry)]
+                await finish(session, replies)  # it would fail again: do not handle it twice
+        return replies
     if turn.wake_requested:
         ctx.wake()
     return replies
+
+
+def _apology(event: Event, ctx: HandlerContext) -> list[Reply]:
+    _ = ctx.translate
+    sorry = _("Xin lỗi, đã có lỗi nên Loa chưa làm được việc này. Hãy thử lại sau ít phút.")
+    if event.kind == "member":
+        return []  # the bot may no longer be in that chat
+    if event.kind == "button":
+        return [Reply(notice=sorry)]
+    return [Reply(text=sorry)]

@@ -39,6 +39,14 @@ class Outgoing:
     payload: dict[str, Any] = field(default_factory=dict)
     # Ids of the parts an earlier attempt delivered: the adapter sends only the rest.
     parts_sent: tuple[str, ...] = ()
+    reply_to: str | None = None  # the platform message this answers (quoted where it can be)
+    kind: str = ""  # the outbox row's kind: an "alert" may use a quota's reserve
+
+
+# Called by an adapter after each part of a split message but the last, with the ids
+# of every part delivered so far: the dispatcher records them before the next part
+# goes, so a process killed between two parts never sends the first ones again.
+PartHook = Callable[[list[str]], Awaitable[None]]
 
 
 class DeliveryError(Exception):
@@ -64,18 +72,6 @@ class ChatGone(DeliveryError):
 
 class Rejected(DeliveryError):
     """The platform refused this message for good (400): retrying cannot help."""
-
-
-class PartlyDelivered(DeliveryError):
-    """The first parts of a split message went out, then `cause` stopped the rest.
-
-    The dispatcher keeps `delivered` (all part ids so far) with the outbox row, so the
-    retry passes them back in Outgoing.parts_sent and no part is sent twice."""
-
-    def __init__(self, cause: DeliveryError, delivered: list[str]) -> None:
-        super().__init__(f"{len(delivered)} part(s) delivered, then: {cause}")
-        self.cause = cause
-        self.delivered = delivered
 
 
 class FileTooLarge(Rejected):
@@ -115,13 +111,17 @@ class Channel(Protocol):
 
     async def start(self, web: WebRoutes | None = None) -> None:
         """Connect, then poll or register the webhook route. Raises ChannelDown when
-        the channel cannot work at all (a rejected token)."""
+        the channel cannot work at all (a rejected token, a setting the platform
+        refuses), RetryLater when the platform could not be reached: the app tries
+        again later. A failed start leaves nothing running."""
         ...
 
     async def stop(self) -> None: ...
 
-    async def deliver(self, message: Outgoing) -> list[str]:
-        """Send one message (maybe split in parts); return the platform message ids.
+    async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
+        """Send one message (maybe split in parts, resuming after message.parts_sent);
+        return the platform message ids of all its parts. `on_part` is awaited after
+        each part but the last.
 
         Raises one of the DeliveryError subclasses."""
         ...

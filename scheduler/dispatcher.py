@@ -1,21 +1,33 @@
 """Hands claimed outbox rows to their channels.
 
 Each chat is served by its own task, in order, so a chat that is rate-limited (429)
-or slow waits alone while every other chat goes on. Every outcome is committed right
-after the platform answers, which keeps the window for a duplicate to one request.
+or slow waits alone while every other chat goes on. Every outcome is committed as soon
+as the platform answers, through one group commit (bot/storage/group_commit.py) so that
+sixty chats answered at once do not queue sixty commits; a split message records each
+part as it goes. That keeps the window for a duplicate to the instant between an
+answer and its commit.
+
+A claim is a lease (LOA_CLAIM_LEASE_SECONDS). While this worker sends a row it renews
+the lease (`renew_leases`, every third of it); every dispatch pass, at most once per
+quarter lease, takes back rows whose lease ran out: their worker died or stalled, on
+this machine or on another instance sharing the database. They go back to pending, or
+stale once their moment has passed, so nothing stays "sending" for ever.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.storage import outbox
 from bot.storage.db import Database
+from bot.storage.group_commit import GroupCommit
 from bot.storage.models import OutboxMessage
 from content.buttons import Button
 from content.clock import Clock
@@ -25,7 +37,7 @@ from scheduler.delivery import (
     ChatGone,
     FileUpload,
     Outgoing,
-    PartlyDelivered,
+    PartHook,
     Rejected,
     RetryLater,
 )
@@ -36,6 +48,8 @@ ChatGoneHook = Callable[[str, str, str], Awaitable[None]]
 # Makes the file a message carries from its payload's description (a report's draft).
 Attach = Callable[[dict[str, Any]], Awaitable[FileUpload | None]]
 ChannelDownHook = Callable[[str, str], Awaitable[None]]
+
+DEFAULT_LEASE = timedelta(seconds=60)
 
 
 @dataclass
@@ -52,7 +66,7 @@ class DispatchReport:
         self.stale += other.stale
 
 
-PARTS_SENT = "parts_sent"  # payload key: ids of the parts of a split text already delivered
+REPLY_TO = "reply_to"  # payload key: the platform message a reply answers
 
 
 def backoff(attempts: int) -> timedelta:
@@ -72,8 +86,17 @@ def to_outgoing(row: OutboxMessage) -> Outgoing:
         photo=row.payload.get("photo"),
         document=row.payload.get("document"),
         payload=row.payload,
-        parts_sent=tuple(row.payload.get(PARTS_SENT, ())),
+        parts_sent=tuple(row.payload.get(outbox.PARTS_SENT, ())),
+        reply_to=row.payload.get(REPLY_TO),
+        kind=row.kind,
     )
+
+
+def _by_chat(rows: Iterable[OutboxMessage]) -> list[list[OutboxMessage]]:
+    chats: dict[tuple[str, str], list[OutboxMessage]] = {}
+    for row in rows:
+        chats.setdefault((row.channel, row.chat_id), []).append(row)
+    return list(chats.values())
 
 
 class Dispatcher:
@@ -86,23 +109,39 @@ class Dispatcher:
         *,
         batch_size: int = 200,
         max_attempts: int = 30,
+        lease: timedelta = DEFAULT_LEASE,
         on_chat_gone: ChatGoneHook | None = None,
         on_channel_down: ChannelDownHook | None = None,
         chat_ids: Sequence[str] | None = None,
         attach: Attach | None = None,
+        wake: Callable[[], None] | None = None,
+        commits: GroupCommit | None = None,
     ) -> None:
+        """`wake()` asks for a dispatch pass: called when the earliest row postponed
+        (a reply after a 429, say) is due again, so it does not wait for the next tick.
+        `commits` writes the outcomes (bench/bench_outcomes.py measures others)."""
         self.database = database
         self.channels = dict(channels)
         self.clock = clock
         self.worker_id = worker_id
         self.batch_size = batch_size
         self.max_attempts = max_attempts
+        self.lease = lease
         self.on_chat_gone = on_chat_gone
         self.on_channel_down = on_channel_down
         self.chat_ids = chat_ids  # only these chats (`loa chat` serves one); None: all
         self.attach = attach
         self._paused_until: dict[str, datetime] = {}
         self._lock = asyncio.Lock()
+        self._commits = commits or GroupCommit(database)
+        self._in_flight: set[int] = set()  # rows this worker holds: their leases are renewed
+        self._recovered_at: datetime | None = None
+        self._wake = wake
+        self._wake_call: tuple[datetime, asyncio.TimerHandle] | None = None
+
+    def add_channel(self, channel: Channel) -> None:
+        """A channel that has started: its rows are claimed from now on."""
+        self.channels[channel.name] = channel
 
     def _live_channels(self, now: datetime) -> list[str]:
         return [name for name in self.channels if self._paused_until.get(name, now) <= now]
@@ -111,6 +150,7 @@ class Dispatcher:
         """Send everything that is ready now; return what happened."""
         report = DispatchReport()
         async with self._lock:
+            await self.recover_abandoned()
             while True:
                 now = self.clock.now()
                 async with self.database.session() as session:
@@ -130,29 +170,84 @@ class Dispatcher:
                     )
                 if not rows:
                     return report
-                by_chat: dict[tuple[str, str], list[OutboxMessage]] = {}
-                for row in rows:
-                    by_chat.setdefault((row.channel, row.chat_id), []).append(row)
-                results = await asyncio.gather(
-                    *(self._send_chat(chat_rows) for chat_rows in by_chat.values())
-                )
-                for result in results:
-                    report.add(result)
+                report.add(await self.send_claimed(rows))
                 if len(rows) < self.batch_size:
                     return report
 
-    async def _postpone(
-        self, rows: list[OutboxMessage], at: datetime, error: str, count_first: bool
-    ) -> None:
+    async def send_claimed(self, rows: Sequence[OutboxMessage]) -> DispatchReport:
+        """Send rows this worker has claimed (by `dispatch`, or stored claimed: the
+        replies to an update), each chat's in order, the chats side by side."""
+        self._in_flight.update(row.id for row in rows if row.id is not None)
+        report = DispatchReport()
+        for result in await asyncio.gather(*(self._send_chat(chat) for chat in _by_chat(rows))):
+            report.add(result)
+        return report
+
+    async def renew_leases(self) -> None:
+        """Keep the leases of the rows this worker is sending (run every third of one)."""
+        held = sorted(self._in_flight)
+        if held:
+            async with self.database.session() as session:
+                await outbox.renew(session, self.worker_id, held, self.clock.now())
+
+    async def recover_abandoned(self, *, force: bool = False) -> int:
+        """Take back rows whose lease ran out (at most once per quarter lease)."""
+        now = self.clock.now()
+        recent = self._recovered_at is not None and now - self._recovered_at < self.lease / 4
+        if recent and not force:
+            return 0
+        self._recovered_at = now
         async with self.database.session() as session:
+            recovered = await outbox.recover(
+                session, self.worker_id, now, self.lease, keep=sorted(self._in_flight)
+            )
+        if recovered:
+            log.warning("took back %d message(s) whose sender stopped or stalled", recovered)
+        return recovered
+
+    async def close(self) -> None:
+        """Let outcomes already handed in reach the database (at stop)."""
+        await self._commits.flush()
+
+    # --- one chat ------------------------------------------------------------------------------
+
+    async def _postpone(
+        self, rows: Sequence[OutboxMessage], at: datetime, error: str, count_first: bool
+    ) -> None:
+        async def write(session: AsyncSession) -> None:
             for index, row in enumerate(rows):
                 await outbox.retry_later(
-                    session, row.id, at, error, count_attempt=count_first and index == 0
+                    session,
+                    _id(row),
+                    self.worker_id,
+                    at,
+                    error,
+                    count_attempt=count_first and index == 0,
                 )
 
-    async def _keep_parts(self, row: OutboxMessage, delivered: list[str]) -> None:
-        async with self.database.session() as session:
-            await outbox.keep_parts(session, row.id, {**row.payload, PARTS_SENT: delivered})
+        await self._commits.write(write)
+        self._wake_at(at)
+
+    def _wake_at(self, at: datetime) -> None:
+        """One timer, for the earliest postponed row (the tick covers the others)."""
+        if self._wake is None:
+            return
+        if self._wake_call is not None:
+            if self._wake_call[0] <= at and not self._wake_call[1].cancelled():
+                return
+            self._wake_call[1].cancel()
+        delay = max((at - self.clock.now()).total_seconds(), 0.0)
+        self._wake_call = (at, asyncio.get_running_loop().call_later(delay, self._woken))
+
+    def _woken(self) -> None:
+        self._wake_call = None
+        if self._wake is not None:
+            self._wake()
+
+    async def _fail(self, row: OutboxMessage, error: str) -> None:
+        await self._commits.write(
+            lambda session: outbox.mark_failed(session, _id(row), self.worker_id, error)
+        )
 
     async def _outgoing(self, row: OutboxMessage) -> Outgoing:
         """The row as a message, with the file its payload describes (`"report"`) made
@@ -169,9 +264,22 @@ class Dispatcher:
         return replace(message, upload=upload) if upload is not None else message
 
     async def _send_chat(self, rows: list[OutboxMessage]) -> DispatchReport:
+        try:
+            return await self._send_rows(rows)
+        finally:
+            # Settled, or left "sending" when an outcome could not be written: then
+            # the lease runs out and the row is taken back like an abandoned one.
+            self._in_flight.difference_update(row.id for row in rows)
+
+    async def _send_rows(self, rows: list[OutboxMessage]) -> DispatchReport:
         report = DispatchReport()
         channel_name = rows[0].channel
-        channel = self.channels[channel_name]
+        channel = self.channels.get(channel_name)
+        if channel is None:  # stored for a channel that has not started (yet)
+            retry_at = self.clock.now() + backoff(0)
+            await self._postpone(rows, retry_at, f"{channel_name} is not running", False)
+            report.retried += len(rows)
+            return report
         for index, row in enumerate(rows):
             now = self.clock.now()
             paused = self._paused_until.get(channel_name)
@@ -180,11 +288,9 @@ class Dispatcher:
                 report.retried += len(rows) - index
                 return report
             try:
-                try:
-                    message_ids = await channel.deliver(await self._outgoing(row))
-                except PartlyDelivered as partial:
-                    await self._keep_parts(row, partial.delivered)
-                    raise partial.cause from None
+                message_ids = await channel.deliver(
+                    await self._outgoing(row), self._part_recorder(row)
+                )
             except RetryLater as error:
                 retry_at = now + (
                     timedelta(seconds=error.retry_after)
@@ -199,8 +305,7 @@ class Dispatcher:
                     and row.expires_at is None
                     and row.attempts + 1 >= self.max_attempts
                 ):
-                    async with self.database.session() as session:
-                        await outbox.mark_failed(session, row.id, f"gave up: {error}")
+                    await self._fail(row, f"gave up: {error}")
                     report.failed += 1
                     continue
                 if not error.per_chat:
@@ -213,17 +318,13 @@ class Dispatcher:
                 report.retried += len(rows) - index
                 return report
             except ChatGone as error:
-                async with self.database.session() as session:
-                    report.failed += await outbox.fail_chat(
-                        session, channel_name, row.chat_id, str(error)
-                    )
+                report.failed += await self._fail_chat(channel_name, row.chat_id, str(error))
                 if self.on_chat_gone:
                     await self.on_chat_gone(channel_name, row.chat_id, str(error))
                 return report
             except Rejected as error:
                 log.warning("%s rejected outbox row %s: %s", channel_name, row.id, error)
-                async with self.database.session() as session:
-                    await outbox.mark_failed(session, row.id, str(error))
+                await self._fail(row, str(error))
                 report.failed += 1
                 continue
             except ChannelDown as error:
@@ -242,7 +343,31 @@ class Dispatcher:
                 )
                 report.retried += len(rows) - index
                 return report
-            async with self.database.session() as session:
-                await outbox.mark_sent(session, row, message_ids, self.clock.now())
+            await self._sent(row, message_ids)
             report.sent += 1
         return report
+
+    async def _sent(self, row: OutboxMessage, message_ids: list[str]) -> None:
+        await self._commits.write(outbox.Delivered(row, message_ids, self.clock.now()))
+
+    def _part_recorder(self, row: OutboxMessage) -> PartHook:
+        async def record(delivered: list[str]) -> None:
+            parts, now = list(delivered), self.clock.now()
+            await self._commits.write(lambda session: outbox.record_parts(session, row, parts, now))
+
+        return record
+
+    async def _fail_chat(self, channel: str, chat_id: str, error: str) -> int:
+        failed = 0
+
+        async def write(session: AsyncSession) -> None:
+            nonlocal failed
+            failed = await outbox.fail_chat(session, channel, chat_id, error)
+
+        await self._commits.write(write)
+        return failed
+
+
+def _id(row: OutboxMessage) -> int:
+    assert row.id is not None, "a row is stored before it is sent"
+    return row.id

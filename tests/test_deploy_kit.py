@@ -47,5 +47,5 @@ def test_every_example_value_is_one_loa_accepts(tmp_path: Path):
 
     assert config.webhook_base_url == "https://loa.so-vidu.gov.vn"
     assert (config.listen_host, config.listen_port) == ("127.0.0.1", 8080)
-    assert config.tick_seconds == 5 and config.claim_lease_seconds == 120
+    assert config.tick_seconds == 5 and config.claim_lease_seconds == 60
     assert config.zalo_monthly_quota == 3000 and config.now is not None

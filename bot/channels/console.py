@@ -5,7 +5,8 @@ It is a channel like Telegram and Zalo (its traits are content.channels.CONSOLE)
 dispatcher delivers the chat's outbox rows through `deliver`, and every line typed is
 an Event for the handlers. The console has nothing to point at a message with, so each
 line answers the latest numbered message (a digest, a task list, a broadcast that asks
-to confirm), as a quoted reply would.
+to confirm), as a quoted reply would. The handlers' answers are printed at once: with
+no platform in between, there is nothing for the outbox to retry.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from content.clock import Clock
 from content.dates import format_datetime
 from handlers.context import EventHandler
 from handlers.events import Event, FileUpload, Reply
-from scheduler.delivery import Outgoing, Rejected, WebRoutes
+from scheduler.delivery import Outgoing, PartHook, Rejected, WebRoutes
 
 NAME = CONSOLE.name
 OutputFormat = Literal["text", "jsonl"]
@@ -72,7 +73,7 @@ class ConsoleChannel:
     async def stop(self) -> None:
         return None
 
-    async def deliver(self, message: Outgoing) -> list[str]:
+    async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
         message_id = self._next_id()
         saved = self._save(message.upload) if message.upload else None
         self._show(

@@ -24,7 +24,7 @@ import logging
 import re
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Literal, TypeVar
 
@@ -51,6 +51,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels import inbound
 from bot.channels.ratelimit import TELEGRAM_LIMITS, RateLimiter, RateLimits
+from bot.channels.replies import ReplyMessage, TurnReplies, own_dispatcher
+from bot.channels.startup import retry_with_backoff
 from bot.channels.telegram_request import AiohttpRequest, UpdatesRequest
 from bot.channels.telegram_updates import NAME, update_to_event
 from bot.channels.text import split_text, utf16_length
@@ -71,11 +73,12 @@ from scheduler.delivery import (
     DeliveryError,
     FileTooLarge,
     Outgoing,
-    PartlyDelivered,
+    PartHook,
     Rejected,
     RetryLater,
     WebRoutes,
 )
+from scheduler.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +90,8 @@ WEBHOOK_PATH = "/webhook/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates call open
 MAX_POLL_BACKOFF = 60.0
-REPLY_RETRIES = 2  # in-place retries of a reply (or of a later part of a split message)
-MAX_IN_PLACE_WAIT = 60.0  # longer waits are left to the outbox (or the reply is dropped)
+DIRECT_RETRIES = 2  # in-place retries of an edit or a file (messages: the outbox retries)
+MAX_IN_PLACE_WAIT = 60.0  # an edit or a file that must wait longer is given up
 STOP_GRACE = 5.0  # seconds in-flight updates get to finish at stop()
 ERROR_TEXT = "Xin lỗi, Loa gặp lỗi khi xử lý yêu cầu này. Vui lòng thử lại sau."
 LIMITS_VARIABLE = "LOA_TELEGRAM_LIMITS"
@@ -161,6 +164,15 @@ def map_error(error: TelegramError) -> DeliveryError:
 # --- Outgoing content ----------------------------------------------------------------------
 
 
+@dataclass
+class _Answer:
+    """What a turn's replies become besides messages: the pop-up, the edits, files."""
+
+    popup: str | None = None
+    edits: list[tuple[str, Reply]] = field(default_factory=list)
+    files: list[tuple[str, Reply, str | None]] = field(default_factory=list)  # + reply_to
+
+
 @dataclass(frozen=True)
 class _Part:
     """One API call: a text message, or a photo or document with an optional caption."""
@@ -213,10 +225,13 @@ class TelegramChannel:
         webhook_secret: str | None = None,
         *,
         limiter: RateLimiter | None = None,
+        dispatcher: Dispatcher | None = None,
     ) -> None:
         """`commands`: (command, Vietnamese description, English description), for the
         menu. `webhook_secret`: the secret in use (generated and stored when
-        LOA_WEBHOOK_SECRET is unset); defaults to the configured one."""
+        LOA_WEBHOOK_SECRET is unset); defaults to the configured one. `dispatcher`
+        sends the replies (the app's, shared with the engine; by default one of its
+        own)."""
         if not config.telegram_token:
             raise ValueError("LOA_TELEGRAM_TOKEN is not set")
         for command, vietnamese, english in commands:
@@ -249,7 +264,9 @@ class TelegramChannel:
         )
         self._running = False
         self._poller: asyncio.Task[None] | None = None
+        self._menu: asyncio.Task[None] | None = None
         self._updates = inbound.ChatOrderedHandler(database, self.clock, NAME)
+        self.dispatcher = dispatcher or own_dispatcher(database, self.clock, self)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -279,52 +296,60 @@ class TelegramChannel:
         return {"running": self.running, "mode": self.mode}
 
     async def start(self, web: WebRoutes | None = None) -> None:
-        """Check the token (getMe), register the commands, then receive updates."""
+        """Check the token (getMe), then receive updates; the command menu is
+        registered in the background. Raises ChannelDown for a rejected token or an
+        unusable webhook setting, RetryLater when Telegram could not be reached (the
+        app tries again); a failed start leaves nothing running."""
         if self.config.uses_webhooks:
             self._check_webhook_config(web)
-        failure = None
+        failure: DeliveryError | None = None
         try:
             await self._application.initialize()
-        except InvalidToken:
-            # PTB's message quotes the token: it is dropped here, not chained.
-            failure = "Telegram rejected the bot token (LOA_TELEGRAM_TOKEN)"
-            log.error(
-                "Telegram rejected the bot token: check LOA_TELEGRAM_TOKEN "
-                "(and LOA_TELEGRAM_API_URL); the Telegram channel is off"
-            )
-        except TelegramError as error:
-            failure = f"cannot reach the Telegram Bot API: {redact(str(error))}"
-        if failure is not None:
-            await self.bot.shutdown()
-            raise ChannelDown(failure)
-        log.info("Telegram bot @%s connected (%s)", self.username, self.mode)
-        await self._register_commands()
-        for row in await updates.unprocessed(self.database, NAME):
-            assert row.id is not None
-            self._schedule(row.id, row.payload)  # stored before a crash, never handled
-        try:
+            log.info("Telegram bot @%s connected (%s)", self.username, self.mode)
             if web is not None and self.config.uses_webhooks:
                 await self._start_webhook(web)
             else:
                 await self.bot.delete_webhook(drop_pending_updates=False)
-                self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
+        except InvalidToken:
+            log.error(
+                "Telegram rejected the bot token: check LOA_TELEGRAM_TOKEN "
+                "(and LOA_TELEGRAM_API_URL); the Telegram channel is off"
+            )
+            failure = ChannelDown("Telegram rejected the bot token (LOA_TELEGRAM_TOKEN)")
         except TelegramError as error:
-            failure = f"Telegram set-up failed: {redact(str(error))}"
+            failure = RetryLater(f"Telegram start-up failed: {redact(str(error))}")
         if failure is not None:
-            await self.stop()
-            raise ChannelDown(failure)
+            # Raised outside the except block: PTB's message quotes the token, so it must
+            # not be chained, not even as __context__.
+            await self._application.shutdown()
+            await self.bot.shutdown()  # the HTTP clients, when getMe itself failed
+            raise failure
+        for row in await updates.unprocessed(self.database, NAME):
+            assert row.id is not None
+            self._schedule(row.id, row.event_key, row.payload)  # stored, never handled
+        if not self.config.uses_webhooks:
+            self._poller = asyncio.create_task(self._poll(), name="telegram-polling")
+        if self.commands:
+            self._menu = asyncio.create_task(self._register_commands(), name="telegram-menu")
         self._running = True
 
     async def _register_commands(self) -> None:
-        if not self.commands:
-            return
-        try:
+        """setMyCommands (Vietnamese, then English), retried until Telegram takes it:
+        the menu is a convenience, so the bot works meanwhile."""
+
+        async def register() -> None:
             await self.bot.set_my_commands([BotCommand(c, vi) for c, vi, _ in self.commands])
             await self.bot.set_my_commands(
                 [BotCommand(c, en) for c, _, en in self.commands], language_code="en"
             )
-        except TelegramError as error:  # the menu is a convenience: run without it
-            log.error("Telegram: could not register the command menu: %s", error)
+
+        def final(error: Exception) -> bool:
+            return isinstance(error, InvalidToken | BadRequest)
+
+        try:
+            await retry_with_backoff(register, "Telegram command menu", final=final)
+        except TelegramError as error:
+            log.error("Telegram: could not register the command menu: %s", redact(str(error)))
 
     def _check_webhook_config(self, web: WebRoutes | None) -> None:
         if web is None:
@@ -351,10 +376,11 @@ class TelegramChannel:
         The webhook stays registered: Telegram keeps the updates until Loa is back.
         Updates cut short stay unprocessed in the store and are handled at next start."""
         self._running = False
-        if self._poller is not None:
-            self._poller.cancel()
-            await asyncio.gather(self._poller, return_exceptions=True)
-            self._poller = None
+        for task in (self._poller, self._menu):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._poller = self._menu = None
         await self._updates.drain(STOP_GRACE)
         await self._application.shutdown()
 
@@ -434,9 +460,11 @@ class TelegramChannel:
             if row_id is None:
                 log.debug("Telegram update %s seen before: dropped", key)
                 continue
-            self._schedule(row_id, payload, parsed[index] if parsed else None)
+            self._schedule(row_id, key, payload, parsed[index] if parsed else None)
 
-    def _schedule(self, row_id: int, payload: dict[str, Any], update: Update | None = None) -> None:
+    def _schedule(
+        self, row_id: int, key: str, payload: dict[str, Any], update: Update | None = None
+    ) -> None:
         if update is None:
             try:
                 update = Update.de_json(payload, self.bot)
@@ -446,7 +474,7 @@ class TelegramChannel:
 
         async def handle(mark: updates.HandledMark) -> None:
             if update is not None:
-                await self._handle(update, mark)
+                await self._handle(update, key, mark)
 
         self._updates.schedule(row_id, str(chat.id) if chat else "", handle)
 
@@ -455,31 +483,82 @@ class TelegramChannel:
             update, bot_id=self.bot.id, bot_username=self.username, now=self.clock.now()
         )
 
-    async def _handle(self, update: Update, mark: updates.HandledMark | None = None) -> None:
+    async def _handle(
+        self, update: Update, key: str, mark: updates.HandledMark | None = None
+    ) -> None:
+        """Have the handlers answer an update: the pop-up and edits go direct, every
+        message through the outbox (bot/channels/replies.py)."""
         event = self.to_event(update)
-        replies: list[Reply] = []
+        answer = _Answer()
+        turn = TurnReplies(
+            self.dispatcher,
+            self.clock,
+            NAME,
+            key,
+            lambda replies: self._compose(event, replies, answer) if event else [],
+            mark,
+        )
         failed = False
         if event is not None:
             try:
-                replies = list(await self.on_event(event, mark))
+                await self.on_event(event, turn.finish)
             except Exception:
                 log.exception("the handlers failed on a Telegram %s event", event.kind)
                 failed = True
-        answered = False
         if update.callback_query is not None:
             # Always answered, or the user's client keeps spinning.
-            notice = ERROR_TEXT if failed else self._notice_for(event, replies)
-            await self._answer(update.callback_query.id, notice)
-            answered = notice is not None
+            await self._answer(update.callback_query.id, ERROR_TEXT if failed else answer.popup)
         if event is None:
             return
         if failed and event.kind in ("command", "message"):
-            replies = [Reply(text=ERROR_TEXT)]
-        for reply in replies:
             try:
-                await self._send_reply(event, reply, notice_answered=answered)
+                await turn.add(self._compose(event, [Reply(text=ERROR_TEXT)], answer), "error-")
+            except Exception:
+                log.exception("Telegram: could not store the apology for chat %s", event.chat_id)
+        for chat_id, reply in answer.edits:
+            try:
+                await self._edit(chat_id, reply, turn)
             except DeliveryError as error:
-                log.warning("Telegram reply to chat %s not sent: %s", event.chat_id, error)
+                log.info("Telegram: edit in chat %s not made: %s", chat_id, error)
+        await turn.send()
+        for chat_id, reply, reply_to in answer.files:
+            try:
+                await self._send_file(chat_id, reply, reply_to)
+            except DeliveryError as error:
+                log.warning("Telegram: file for chat %s not sent: %s", chat_id, error)
+
+    def _compose(
+        self, event: Event, replies: Sequence[Reply], answer: _Answer
+    ) -> list[ReplyMessage]:
+        """What the replies become on Telegram: the pop-up of a button press (when the
+        notice fits one), edits in place, and the messages (the outbox's)."""
+        answer.popup = self._notice_for(event, replies) if event.kind == "button" else None
+        answer.edits, answer.files = [], []
+        messages = []
+        for reply in replies:
+            chat_id = reply.chat_id or event.chat_id
+            same_chat = chat_id == event.chat_id
+            reply_to = (
+                event.message_id
+                if same_chat
+                and event.chat_type == "group"
+                and event.kind in ("command", "message")
+                and event.message_id
+                else None
+            )
+            if reply.notice and not (answer.popup is not None and same_chat):
+                messages.append(ReplyMessage(chat_id, reply.notice, reply_to=reply_to))
+            if reply.edit_message_id and not (reply.photo or reply.document):
+                answer.edits.append((chat_id, reply))
+            elif reply.file is not None:
+                answer.files.append((chat_id, reply, reply_to))
+            elif reply.text.strip() or reply.photo or reply.document:
+                messages.append(
+                    ReplyMessage(
+                        chat_id, reply.text, reply.buttons, reply.photo, reply.document, reply_to
+                    )
+                )
+        return messages
 
     @staticmethod
     def _notice_for(event: Event | None, replies: Sequence[Reply]) -> str | None:
@@ -497,7 +576,7 @@ class TelegramChannel:
 
     # --- sending -----------------------------------------------------------------------------
 
-    async def deliver(self, message: Outgoing) -> list[str]:
+    async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
         photo: str | InputFile | None = message.photo
         document: str | InputFile | None = message.document
         if message.upload is not None:
@@ -508,19 +587,25 @@ class TelegramChannel:
                 document = upload
         if photo is None and message.payload.get("banner"):
             photo = await self._banner(message.payload["banner"])
-        parts = plan_parts(message.text, message.buttons, photo, document)
+        reply_to = message.reply_to
+        parts = plan_parts(
+            message.text,
+            message.buttons,
+            photo,
+            document,
+            int(reply_to) if reply_to and reply_to.isdigit() else None,
+        )
         if not parts:
             raise Rejected("nothing to send: the message is empty")
-        # Parts an earlier attempt delivered are skipped; a failure after some parts went
-        # out tells the outbox which, so its retry sends only the rest.
+        # Parts an earlier attempt delivered (and recorded) are skipped.
         done = len(message.parts_sent) if len(message.parts_sent) < len(parts) else 0
         ids = list(message.parts_sent[:done])
-        try:
-            return await self._send_parts(message.chat_id, parts[done:], ids=ids, retries=0)
-        except DeliveryError as error:
-            if ids:
-                raise PartlyDelivered(error, ids) from None
-            raise
+        for index in range(done, len(parts)):
+            send = self._sender(message.chat_id, parts[index])
+            ids.append(await self._request(message.chat_id, send))
+            if on_part is not None and index < len(parts) - 1:
+                await on_part(ids)
+        return ids
 
     async def fetch_file(self, file_ref: str, max_bytes: int) -> bytes:
         """A file someone sent, by file id: getFile, then the download from the file URL
@@ -559,32 +644,18 @@ class TelegramChannel:
             return None
         return InputFile(image, filename="pa-no.png")
 
-    async def _send_reply(self, event: Event, reply: Reply, *, notice_answered: bool) -> None:
-        chat_id = reply.chat_id or event.chat_id
-        same_chat = chat_id == event.chat_id
-        reply_to = (
-            int(event.message_id)
-            if same_chat
-            and event.chat_type == "group"
-            and event.kind in ("command", "message")
-            and event.message_id
-            else None
-        )
-        if reply.notice and not (notice_answered and same_chat):
-            await self._send_parts(chat_id, plan_parts(reply.notice, (), reply_to=reply_to))
-        if reply.edit_message_id and not (reply.photo or reply.document):
-            await self._edit(chat_id, reply)
-        elif reply.file is not None:
-            upload = InputFile(reply.file.data, filename=reply.file.name)
-            photo, document = (upload, None) if reply.file.kind == "photo" else (None, upload)
-            await self._send_parts(
-                chat_id, plan_parts(reply.text, reply.buttons, photo, document, reply_to)
-            )
-        elif reply.text.strip() or reply.photo or reply.document:
-            parts = plan_parts(reply.text, reply.buttons, reply.photo, reply.document, reply_to)
-            await self._send_parts(chat_id, parts)
+    async def _send_file(self, chat_id: str, reply: Reply, reply_to: str | None) -> None:
+        """A file Loa made on request (a personal-data export), with its text: direct,
+        as docs/architecture.md explains."""
+        assert reply.file is not None
+        upload = InputFile(reply.file.data, filename=reply.file.name)
+        photo, document = (upload, None) if reply.file.kind == "photo" else (None, upload)
+        quoted = int(reply_to) if reply_to and reply_to.isdigit() else None
+        for part in plan_parts(reply.text, reply.buttons, photo, document, quoted):
+            await self._request(chat_id, self._sender(chat_id, part), retries=DIRECT_RETRIES)
 
-    async def _edit(self, chat_id: str, reply: Reply) -> None:
+    async def _edit(self, chat_id: str, reply: Reply, turn: TurnReplies) -> None:
+        """Edit a message in place; what cannot be an edit becomes a new message."""
         assert reply.edit_message_id is not None
         chunks = split_text(reply.text, TEXT_LIMIT, measure=utf16_length)
         markup = keyboard(reply.buttons)
@@ -604,32 +675,17 @@ class TelegramChannel:
             )
 
         try:
-            await self._request(chat_id, edit, retries=REPLY_RETRIES)
+            await self._request(chat_id, edit, retries=DIRECT_RETRIES)
         except Rejected as error:
             if "message is not modified" in str(error).lower():
                 return  # pressed twice: the message already shows this
             log.info("Telegram: could not edit message %s (%s); sending anew", message_id, error)
-            await self._send_parts(chat_id, plan_parts(reply.text, reply.buttons))
+            anew = ReplyMessage(chat_id, reply.text, reply.buttons)
+            await turn.add([anew], f"anew-{message_id}-")
             return
-        if len(chunks) > 1:
-            rest = [_Part("text", text=chunk) for chunk in chunks[1:]]
-            rest[-1] = replace(rest[-1], markup=markup)
-            await self._send_parts(chat_id, rest)
-
-    async def _send_parts(
-        self,
-        chat_id: str,
-        parts: Sequence[_Part],
-        *,
-        ids: list[str] | None = None,
-        retries: int = REPLY_RETRIES,
-    ) -> list[str]:
-        """Send parts in order, appending each id to `ids` (the caller's list, so it sees
-        how far a failed call got)."""
-        ids = [] if ids is None else ids
-        for part in parts:
-            ids.append(await self._request(chat_id, self._sender(chat_id, part), retries=retries))
-        return ids
+        if len(chunks) > 1:  # the rest goes as a new message, the buttons on its last part
+            rest = ReplyMessage(chat_id, "\n\n".join(chunks[1:]), reply.buttons)
+            await turn.add([rest], f"rest-{message_id}-")
 
     def _sender(self, chat_id: str, part: _Part) -> Callable[[], Awaitable[str]]:
         target = _chat_ref(chat_id)
@@ -655,7 +711,9 @@ class TelegramChannel:
 
         return send
 
-    async def _request(self, chat_id: str, call: Callable[[], Awaitable[T]], *, retries: int) -> T:
+    async def _request(
+        self, chat_id: str, call: Callable[[], Awaitable[T]], *, retries: int = 0
+    ) -> T:
         """One API call for a chat, through the limiter, with errors mapped for the outbox.
 
         A passing failure is retried here up to `retries` times when the wait is short;

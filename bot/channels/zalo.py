@@ -7,9 +7,10 @@ buttons and no edits, texts stop at 2,000 characters, and in groups the bot only
 messages that quote or mention it. The token sits in the URL path, so no URL and no
 library error text is ever logged or raised: errors name only the type of failure.
 
-A message longer than 2,000 characters goes out in parts. When a later part fails, the
-parts already delivered are written into the outbox row's payload (PROGRESS_KEY) and the
-outbox's retry resumes at the failed part: nothing is lost and nothing is sent twice.
+A message longer than 2,000 characters goes out in parts; each part delivered is
+recorded with the outbox row before the next goes, so a retry, or a restart after a
+kill, resumes at the first part not delivered: nothing is lost and nothing is sent twice.
+Every send keeps to the monthly quota (zalo_quota.py).
 """
 
 from __future__ import annotations
@@ -19,26 +20,27 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels import inbound
 from bot.channels.ratelimit import RateLimiter
+from bot.channels.replies import ReplyMessage, TurnReplies, own_dispatcher
 from bot.channels.text import extract_links, split_text
 from bot.channels.update_schemas import ZaloUpdate, shape_problem
 from bot.channels.webhook import read_json, secret_matches
+from bot.channels.zalo_quota import AdminAlert, ZaloQuota
 from bot.config import Config
 from bot.logging_setup import register_secrets
 from bot.storage import updates
 from bot.storage.db import Database
-from bot.storage.send_counts import count_sent
 from content.clock import Clock
+from content.due import ALERT
 from handlers.context import EventHandler
 from handlers.events import Attachment, Event, Reply
 from scheduler.delivery import (
@@ -47,11 +49,12 @@ from scheduler.delivery import (
     DeliveryError,
     FileTooLarge,
     Outgoing,
-    PartlyDelivered,
+    PartHook,
     Rejected,
     RetryLater,
     WebRoutes,
 )
+from scheduler.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +66,6 @@ SECRET_LENGTH = (8, 256)  # what setWebhook accepts
 POLL_TIMEOUT_SECONDS = 30
 MIN_POLL_INTERVAL = 1.0  # Zalo asks for no more than one getUpdates a second
 MAX_POLL_BACKOFF = 60.0
-QUOTA_PAUSE = (60.0, 3600.0)  # channel-wide pause after a 429: first, doubling up to
-REPLY_RETRIES = 2  # in-place retries of a reply part (replies have no outbox row)
-MAX_IN_PLACE_WAIT = 60.0
 STOP_GRACE = 5.0  # seconds in-flight updates get to finish at stop()
 
 PHOTO_NOTE = (
@@ -80,23 +80,6 @@ FILE_NOT_SENT = (
     "📎 Loa đã tạo tệp «{name}» nhưng Zalo không nhận tệp do Loa gửi lên. Hãy lấy tệp "
     "qua Telegram hoặc nhờ quản trị viên."
 )
-QUOTA_429_ALERT = (
-    "⚠️ Zalo từ chối gửi tin vì vượt hạn mức (lỗi 429). Loa tạm dừng gửi qua Zalo "
-    "{minutes} phút rồi thử lại; các tin chưa gửi vẫn được giữ. Hãy kiểm tra hạn mức "
-    "của Zalo Bot."
-)
-QUOTA_WARNING = (
-    "⚠️ Loa đã gửi {count}/{quota} tin Zalo trong tháng {month} ({percent}% hạn mức). "
-    "Khi hết hạn mức, Zalo sẽ ngừng nhận tin cho tới tháng sau."
-)
-QUOTA_EXHAUSTED = (
-    "⚠️ Loa đã gửi {count}/{quota} tin Zalo trong tháng {month}: đã hết hạn mức. Zalo có "
-    "thể từ chối các tin tiếp theo cho tới tháng sau; hãy nâng hạn mức hoặc để các đơn vị "
-    "theo dõi qua Telegram."
-)
-
-AdminAlert = Callable[[str, str], Awaitable[Any]]
-
 _URL = re.compile(r"https?://\S+$", re.IGNORECASE)
 # A command may follow a mention: "@Loa /tiendo" (Zalo puts mentions in the text).
 _COMMAND = re.compile(r"^(?:@\S+\s+)?/(?P<name>[A-Za-z0-9_]{1,32})(?:@\S+)?(?P<rest>(?:\s.*)?)$")
@@ -239,10 +222,6 @@ def plan_parts(message: Outgoing) -> list[Part]:
     return parts
 
 
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")  # Vietnamese: 3.000
-
-
 def _delivery_error(error: ZaloApiError) -> DeliveryError:
     """What the outbox does about a failed send (the 401 and 429 cases are the channel's)."""
     if error.status == 0:
@@ -256,6 +235,24 @@ def _delivery_error(error: ZaloApiError) -> DeliveryError:
     if error.code == 404 and "chat" in error.description.lower():
         return ChatGone(f"Zalo {error.code}: {error.description}")
     return Rejected(f"Zalo {error.code}: {error.description}")
+
+
+def compose_replies(event: Event, replies: Sequence[Reply]) -> list[ReplyMessage]:
+    """What the handlers' replies become on Zalo: messages only (no pop-ups, no edits:
+    a notice is a message of its own, an edit is sent as a new message)."""
+    messages = []
+    for reply in replies:
+        chat_id = reply.chat_id or event.chat_id
+        notice = (reply.notice or "").strip()
+        if notice and notice != reply.text.strip():
+            messages.append(ReplyMessage(chat_id, notice))
+        text = reply.text
+        if reply.file is not None:
+            # Zalo takes photos by URL only: a file Loa made cannot be sent here.
+            text += "\n\n" + FILE_NOT_SENT.format(name=reply.file.name)
+        if text.strip() or reply.photo or reply.document:
+            messages.append(ReplyMessage(chat_id, text, photo=reply.photo, document=reply.document))
+    return messages
 
 
 # --- the channel -----------------------------------------------------------------------------
@@ -274,21 +271,29 @@ class ZaloChannel:
         secret: str | None,
         alert_admins: AdminAlert | None = None,
         limiter: RateLimiter | None = None,
+        dispatcher: Dispatcher | None = None,
     ) -> None:
         """`secret`: the webhook secret in use (configured, or generated and stored).
-        `alert_admins(text, key)`: tells the plan admins; the key de-duplicates."""
+        `alert_admins(text, key)`: tells the plan admins; the key de-duplicates.
+        `dispatcher` sends the replies (the app's; by default one of its own)."""
         if not config.zalo_token:
             raise ValueError("ZaloChannel needs LOA_ZALO_TOKEN")
         self._token = config.zalo_token
         self._api = config.zalo_api_url.rstrip("/")
         self._webhook_base = config.webhook_base_url
-        self._quota = config.zalo_monthly_quota
         self._secret = secret
         register_secrets([self._token, secret])  # also covers other libraries' log lines
         self.database = database
         self.on_event = on_event
         self.clock = clock
-        self.alert_admins = alert_admins
+        self.quota = ZaloQuota(
+            database,
+            clock,
+            NAME,
+            config.zalo_monthly_quota,
+            config.zalo_quota_reserve,
+            alert_admins,
+        )
         # Zalo publishes no rate limits; these stay well under what a chat app allows.
         self.limiter = limiter or RateLimiter(
             global_per_second=10, group_per_minute=20, chat_per_second=1
@@ -296,11 +301,9 @@ class ZaloChannel:
         self._session: aiohttp.ClientSession | None = None
         self._poller: asyncio.Task[None] | None = None
         self._updates = inbound.ChatOrderedHandler(database, clock, NAME)
-        self._paused_until = 0.0  # loop time; set after a 429
-        self._quota_pause = QUOTA_PAUSE[0]
-        self._alerted: set[str] = set()  # alert keys already given to alert_admins
         self.account_name = ""
         self.running = False
+        self.dispatcher = dispatcher or own_dispatcher(database, self.clock, self)
 
     @property
     def mode(self) -> str:
@@ -344,9 +347,12 @@ class ZaloChannel:
     # --- lifecycle -----------------------------------------------------------------------------
 
     async def start(self, web_server: WebRoutes | None = None) -> None:
-        """Check the token, recover stored updates, then poll or register the webhook.
+        """Check the token, poll or register the webhook, then handle the updates stored
+        before a stop and never handled.
 
-        Raises ChannelDown with a clear reason when the channel cannot work."""
+        Raises ChannelDown with a clear reason when the channel cannot work (a rejected
+        token, a webhook setting Zalo would refuse), RetryLater when Zalo could not be
+        reached or failed (the app tries again); a failed start leaves nothing running."""
         if self._webhook_base:
             if web_server is None:
                 raise ChannelDown("Zalo webhooks need Loa's web server")
@@ -358,18 +364,7 @@ class ZaloChannel:
         self._session = aiohttp.ClientSession()
         try:
             me = await self.call("getMe")
-        except ZaloApiError as error:
-            await self._close_session()
-            if error.code == 401:
-                raise ChannelDown(
-                    "Zalo rejected the bot token (401): check LOA_ZALO_TOKEN"
-                ) from None
-            raise ChannelDown(f"cannot reach the Zalo Bot API: {error}") from None
-        self.account_name = str((me or {}).get("account_name", ""))
-        for row in await updates.unprocessed(self.database, NAME):
-            assert row.id is not None
-            self._schedule(row.id, row.payload)  # stored before a crash, never handled
-        try:
+            self.account_name = str((me or {}).get("account_name", ""))
             if web_server is not None and self._webhook_base:
                 # The route exists before Zalo learns the URL, so no early update is refused.
                 web_server.add_post_route(WEBHOOK_PATH, self._webhook)
@@ -380,8 +375,15 @@ class ZaloChannel:
             else:
                 await self.call("deleteWebhook")  # getUpdates answers nothing while one is set
         except ZaloApiError as error:
-            await self.stop()
-            raise ChannelDown(f"Zalo {self.mode} set-up failed: {error}") from None
+            await self._close_session()
+            if error.code == 401:
+                raise ChannelDown(
+                    "Zalo rejected the bot token (401): check LOA_ZALO_TOKEN"
+                ) from None
+            raise RetryLater(f"Zalo {self.mode} start-up failed: {error}") from None
+        for row in await updates.unprocessed(self.database, NAME):
+            assert row.id is not None
+            self._schedule(row.id, row.payload)  # stored before a crash, never handled
         if not self._webhook_base:
             self._poller = asyncio.create_task(self._poll(), name="zalo-polling")
         self.running = True
@@ -433,7 +435,7 @@ class ZaloChannel:
                     self.running = False
                     return
                 if error.code == 429:
-                    await asyncio.sleep(await self._quota_exceeded())
+                    await asyncio.sleep(await self.quota.exceeded())
                 elif error.code != 408:  # 408: nothing new, the normal end of a long poll
                     log.warning("Zalo getUpdates failed (%s); retrying in %.0f s", error, backoff)
                     await asyncio.sleep(backoff)
@@ -476,39 +478,28 @@ class ZaloChannel:
 
         async def handle(mark: updates.HandledMark) -> None:
             event = to_event(update, self.clock.now())
-            if event is not None:
-                await self._send_replies(event, list(await self.on_event(event, mark)))
+            if event is None:
+                return
+            turn = TurnReplies(
+                self.dispatcher,
+                self.clock,
+                NAME,
+                update_key(update),
+                lambda replies: compose_replies(event, replies),
+                mark,
+            )
+            await self.on_event(event, turn.finish)
+            await turn.send()
 
         self._updates.schedule(row_id, str(chat.get("id") or ""), handle)
 
-    async def _send_replies(self, event: Event, replies: Sequence[Reply]) -> None:
-        for reply in replies:
-            chat_id = reply.chat_id or event.chat_id
-            contents = []
-            notice = (reply.notice or "").strip()
-            if notice and notice != reply.text.strip():
-                contents.append(Outgoing(chat_id, notice))  # Zalo has no pop-ups: a message
-            text = reply.text
-            if reply.file is not None:
-                # Zalo takes photos by URL only: a file Loa made cannot be sent here.
-                text += "\n\n" + FILE_NOT_SENT.format(name=reply.file.name)
-            contents.append(Outgoing(chat_id, text, photo=reply.photo, document=reply.document))
-            for content in contents:
-                parts = plan_parts(content)
-                if not parts:
-                    continue
-                try:
-                    await self._send_parts(chat_id, parts, retries=REPLY_RETRIES)
-                except DeliveryError as error:
-                    log.warning("Zalo reply to chat %s not sent: %s", chat_id, error)
-
     # --- sending -------------------------------------------------------------------------------
 
-    async def deliver(self, message: Outgoing) -> list[str]:
+    async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
         """Send an outbox row; the ids of all its parts. Raises a DeliveryError.
 
         A retry of a split text starts after the parts an earlier attempt delivered
-        (message.parts_sent); a failure after some parts raises PartlyDelivered."""
+        (message.parts_sent); `on_part` records each part but the last as it goes."""
         parts = plan_parts(message)
         if not parts:
             raise Rejected("nothing to send: the message is empty")
@@ -521,12 +512,11 @@ class ZaloChannel:
                 len(parts),
             )
         ids = list(message.parts_sent[:done])
-        try:
-            return await self._send_parts(message.chat_id, parts, done=done, ids=ids)
-        except DeliveryError as error:
-            if ids:
-                raise PartlyDelivered(error, ids) from None
-            raise
+        for index in range(done, len(parts)):
+            ids.append(await self._send(message.chat_id, parts[index], message.kind == ALERT))
+            if on_part is not None and index < len(parts) - 1:
+                await on_part(ids)
+        return ids
 
     async def fetch_file(self, file_ref: str, max_bytes: int) -> bytes:
         """A photo someone sent: Zalo gives its URL on its image servers (no token in it).
@@ -560,50 +550,19 @@ class ZaloChannel:
             raise FileTooLarge(f"more than {max_bytes} bytes")
         return data
 
-    async def _send_parts(
-        self,
-        chat_id: str,
-        parts: Sequence[Part],
-        *,
-        done: int = 0,
-        ids: list[str] | None = None,
-        retries: int = 0,
-    ) -> list[str]:
-        """Send parts[done:] in order, appending each id to `ids` (the caller's list, so
-        it sees how far a failed call got); a failed part is retried in place up to
-        `retries` times when the wait is short, so a reply resumes where it failed."""
-        ids = [] if ids is None else ids
-        for index in range(done, len(parts)):
-            attempt = 0
-            while True:
+    async def _send(self, chat_id: str, part: Part, alert: bool) -> str:
+        """One send call through the quota and the limiter; its message id."""
+        failure: ZaloApiError | None = None
+        async with self.quota.sending(alert):
+            async with self.limiter.slot(chat_id, is_group=True):
                 try:
-                    ids.append(await self._send(chat_id, parts[index]))
-                    break
-                except RetryLater as error:
-                    wait = error.retry_after if error.retry_after is not None else 2.0**attempt
-                    if attempt >= retries or wait > MAX_IN_PLACE_WAIT:
-                        raise
-                    attempt += 1
-                    log.info("Zalo chat %s: %s; retrying in %.0f s", chat_id, error, wait)
-                    await asyncio.sleep(wait)
-        return ids
-
-    async def _send(self, chat_id: str, part: Part) -> str:
-        """One send call through the limiter; its message id. Counts it against the quota."""
-        remaining = self._paused_until - asyncio.get_running_loop().time()
-        if remaining > 0:
-            raise RetryLater("Zalo sending paused after a quota error (429)", remaining, False)
-        async with self.limiter.slot(chat_id, is_group=True):
-            try:
-                result = await self.call(part.method, part.body)
-            except ZaloApiError as error:
-                failure = error
-            else:
-                failure = None
+                    result = await self.call(part.method, part.body)
+                except ZaloApiError as error:
+                    failure = error
+            if failure is None:
+                await self.quota.delivered()  # counted before the next check can pass
         if failure is not None:
             raise await self._send_failed(failure)
-        self._quota_pause = QUOTA_PAUSE[0]
-        await self._count_sent(1)
         return str((result or {}).get("message_id", "")) if isinstance(result, dict) else ""
 
     async def _send_failed(self, error: ZaloApiError) -> DeliveryError:
@@ -614,53 +573,6 @@ class ZaloChannel:
             )
             self.running = False
         if error.code == 429:
-            pause = await self._quota_exceeded()
+            pause = await self.quota.exceeded()
             return RetryLater(f"Zalo quota exceeded (429): {error.description}", pause, False)
         return _delivery_error(error)
-
-    async def _quota_exceeded(self) -> float:
-        """After a 429: pause all sending (doubling each time), tell the admins once a day."""
-        now = asyncio.get_running_loop().time()
-        if self._paused_until > now:
-            # Other chats' requests in flight meet the same 429: one pause, not several.
-            return self._paused_until - now
-        pause = self._quota_pause
-        self._quota_pause = min(pause * 2, QUOTA_PAUSE[1])
-        self._paused_until = now + pause
-        log.warning("Zalo answered 429 (quota exceeded): sending paused for %.0f s", pause)
-        key = f"zalo-429/{self.clock.now():%Y-%m-%d}"
-        if key not in self._alerted:
-            await self._alert(QUOTA_429_ALERT.format(minutes=max(1, round(pause / 60))), key)
-        return pause
-
-    async def _count_sent(self, sent: int) -> None:
-        """Count a delivered message against the monthly quota; warn at 80 % and 100 %."""
-        try:
-            count, crossed = await count_sent(
-                self.database, NAME, sent, self.clock.now(), self._quota
-            )
-        except SQLAlchemyError:
-            log.exception("Zalo: could not count a sent message")
-            return
-        if crossed is None:
-            return
-        now = self.clock.now()
-        template = QUOTA_EXHAUSTED if crossed >= 1.0 else QUOTA_WARNING
-        text = template.format(
-            count=_thousands(count),
-            quota=_thousands(self._quota),
-            month=f"{now:%m/%Y}",
-            percent=round(crossed * 100),
-        )
-        await self._alert(text, f"zalo-quota/{now:%Y-%m}/{round(crossed * 100)}")
-
-    async def _alert(self, text: str, key: str) -> None:
-        if self.alert_admins is None:
-            log.warning("Zalo: no admin alert hook; not sent: %s", text)
-            return
-        try:
-            await self.alert_admins(text, key)
-        except Exception:  # an alert must never fail a delivery
-            log.exception("Zalo: could not alert the admins (%s)", key)
-        else:
-            self._alerted.add(key)

@@ -108,7 +108,7 @@ class OutboxMessage(SQLModel, table=True):
     plan_id: str | None = Field(default=None, index=True)
     channel: str
     chat_id: str = Field(index=True)
-    kind: str  # digest | post | escalation | broadcast | notice
+    kind: str  # digest | post | escalation | broadcast | notice | alert | reply
     text: str
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     not_before: datetime = _when()

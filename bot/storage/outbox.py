@@ -2,9 +2,11 @@
 channel exactly once.
 
 Life of a row: pending -> sending (claimed by one worker) -> sent, or back to pending
-with a later next_attempt_at, or failed / stale. A worker that dies leaves rows in
-"sending"; `recover` returns them to pending (at once for SQLite, which one process
-owns; after the claim lease for PostgreSQL, which several instances may share).
+with a later next_attempt_at, or failed / stale. A claim is a lease: the worker renews
+`claimed_at` while it holds the row (`renew`), and a row whose lease ran out was
+abandoned by a worker that died or stalled: `recover` takes it back (pending again, or
+stale once its moment has passed). At start-up SQLite takes back every row another
+worker left, at once: one process owns an SQLite file.
 The only duplicate this design allows is a request the platform accepted in the
 instant between its answer and our commit: nothing else is resent.
 """
@@ -12,19 +14,23 @@ instant between its answer and our commit: nothing else is resent.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.dialect import insert_for
 from bot.storage.models import OutboxMessage, SentMessage
-from content.due import DueMessage
+from content.due import ALERT, REPLY, DueMessage
 
 _OUTBOX = OutboxMessage.__table__
 _SENT_MESSAGES = SentMessage.__table__
 
 PENDING, SENDING, SENT, FAILED, STALE = "pending", "sending", "sent", "failed", "stale"
+PARTS_SENT = "parts_sent"  # payload key: ids of the parts of a split text already delivered
+# Claimed first: alerts, then replies (see content/due.py), then the rest.
+_PRIORITY = case((OutboxMessage.kind == ALERT, 0), (OutboxMessage.kind == REPLY, 1), else_=2)
 
 
 async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: datetime) -> int:
@@ -32,25 +38,7 @@ async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: da
 
     Returns how many were new (another instance racing on the same keys may make
     this an over-count; the table itself never holds a key twice)."""
-    rows = [
-        {
-            "key": message.key,
-            "plan_id": message.plan_id,
-            "channel": message.channel,
-            "chat_id": message.chat_id,
-            "kind": message.kind,
-            "text": message.text,
-            "payload": message.payload,
-            "not_before": message.not_before,
-            "expires_at": message.expires_at,
-            "status": PENDING,
-            "attempts": 0,
-            "next_attempt_at": message.not_before,
-            "message_ids": [],
-            "created_at": now,
-        }
-        for message in messages
-    ]
+    rows = [_row(message, now) for message in messages]
     if not rows:
         return 0
     insert = insert_for(session)
@@ -61,6 +49,49 @@ async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: da
         statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
         await session.execute(statement, fresh)
     return len(fresh)
+
+
+def _row(message: DueMessage, now: datetime) -> dict[str, object]:
+    return {
+        "key": message.key,
+        "plan_id": message.plan_id,
+        "channel": message.channel,
+        "chat_id": message.chat_id,
+        "kind": message.kind,
+        "text": message.text,
+        "payload": message.payload,
+        "not_before": message.not_before,
+        "expires_at": message.expires_at,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": message.not_before,
+        "message_ids": [],
+        "created_at": now,
+    }
+
+
+async def enqueue_claimed(
+    session: AsyncSession, messages: Sequence[DueMessage], worker: str, now: datetime
+) -> list[OutboxMessage]:
+    """Store messages already claimed by `worker`, to be sent by it at once (replies);
+    the rows stored, in order. A key stored before is not stored or returned again."""
+    if not messages:
+        return []
+    rows = [
+        {**_row(message, now), "status": SENDING, "claimed_by": worker, "claimed_at": now}
+        for message in messages
+    ]
+    statement = (
+        insert_for(session)(_OUTBOX)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(_OUTBOX.c.id, _OUTBOX.c.key)
+    )
+    stored = {key: row_id for row_id, key in (await session.execute(statement, rows)).all()}
+    return [
+        OutboxMessage(id=stored[row["key"]], **row)  # type: ignore[arg-type]
+        for row in rows
+        if row["key"] in stored
+    ]
 
 
 async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
@@ -99,7 +130,7 @@ async def claim(
         select(OutboxMessage.id)
         .where(OutboxMessage.status == PENDING)
         .where(OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .order_by(_PRIORITY, OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -121,51 +152,119 @@ async def claim(
         .where(OutboxMessage.id.in_(ids))
         .where(OutboxMessage.claimed_by == worker)
         .where(OutboxMessage.status == SENDING)
-        .order_by(OutboxMessage.id)
     )
-    return list(rows.scalars())
+    claimed = {row.id: row for row in rows.scalars()}
+    return [claimed[row_id] for row_id in ids if row_id in claimed]  # in priority order
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A delivery to record, as a write for the group commit (bot/storage/group_commit.py),
+    which merges the ones that arrive together: one UPDATE and one INSERT for all."""
+
+    row: OutboxMessage
+    message_ids: Sequence[str]
+    at: datetime
+
+    async def __call__(self, session: AsyncSession) -> None:
+        await record_deliveries(session, [self])
+
+    @staticmethod
+    async def write_all(session: AsyncSession, writes: Sequence[Delivered]) -> None:
+        await record_deliveries(session, writes)
+
+
+# On the tables, not the models: this runs for every message delivered, and the ORM's
+# bulk layer would double its cost (see bot/storage/updates.py).
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"))
+    .values(status=SENT, message_ids=bindparam("ids"), sent_at=bindparam("at"), last_error=None)
+)
+
+
+async def record_deliveries(session: AsyncSession, deliveries: Sequence[Delivered]) -> None:
+    """Mark rows sent with their platform message ids."""
+    if not deliveries:
+        return
+    await session.execute(
+        _MARK_SENT,
+        [
+            {"row_id": done.row.id, "ids": list(done.message_ids), "at": done.at}
+            for done in deliveries
+        ],
+    )
+    await _link_messages(session, [(done.row, done.message_ids) for done in deliveries])
+
+
+async def _link_messages(
+    session: AsyncSession, sent: Sequence[tuple[OutboxMessage, Sequence[str]]]
+) -> None:
+    """Remember which row each platform message came from (replies and buttons name it).
+    A platform reusing an id must not make recording the send fail (the row would then
+    be sent again): the newest message owns the id."""
+    links = {
+        (row.channel, row.chat_id, message_id): row.id
+        for row, message_ids in sent
+        for message_id in message_ids
+        if message_id
+    }
+    if not links:
+        return
+    statement = insert_for(session)(_SENT_MESSAGES)
+    statement = statement.on_conflict_do_update(
+        index_elements=["channel", "chat_id", "message_id"],
+        set_={"outbox_id": statement.excluded.outbox_id},
+    )
+    await session.execute(
+        statement,
+        [
+            {"channel": channel, "chat_id": chat, "message_id": message, "outbox_id": row_id}
+            for (channel, chat, message), row_id in links.items()
+        ],
+    )
 
 
 async def mark_sent(
     session: AsyncSession, row: OutboxMessage, message_ids: Sequence[str], now: datetime
 ) -> None:
-    # On the tables, not the models: this runs for every message delivered, and the
-    # ORM's bulk layer would double its cost (see bot/inbound.py).
+    await record_deliveries(session, [Delivered(row, message_ids, now)])
+
+
+async def record_parts(
+    session: AsyncSession, row: OutboxMessage, delivered: Sequence[str], now: datetime
+) -> None:
+    """Remember which parts of a split message went out, as each one does (whoever
+    holds the row now: a part delivered is delivered). From its first part on the
+    message counts as sent for what people answer: a "xong" may quote part one while
+    the others are still on their way."""
     await session.execute(
         update(_OUTBOX)
         .where(_OUTBOX.c.id == row.id)
-        .values(status=SENT, message_ids=list(message_ids), sent_at=now, last_error=None)
-    )
-    links = [
-        {
-            "channel": row.channel,
-            "chat_id": row.chat_id,
-            "message_id": message_id,
-            "outbox_id": row.id,
-        }
-        for message_id in message_ids
-        if message_id
-    ]
-    if links:
-        # A platform reusing an id must not make recording the send fail (the row
-        # would then be sent again): the newest message owns the id.
-        statement = insert_for(session)(_SENT_MESSAGES)
-        statement = statement.on_conflict_do_update(
-            index_elements=["channel", "chat_id", "message_id"],
-            set_={"outbox_id": statement.excluded.outbox_id},
+        .values(
+            payload={**row.payload, PARTS_SENT: list(delivered)},
+            sent_at=func.coalesce(_OUTBOX.c.sent_at, now),
         )
-        await session.execute(statement, links)
+    )
+    await _link_messages(session, [(row, delivered)])
 
 
-async def keep_parts(session: AsyncSession, row_id: int, payload: dict[str, object]) -> None:
-    """Remember what part of a split message went out (see PartlyDelivered)."""
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id).values(payload=payload)
+def _held_by(worker: str) -> object:
+    """This worker's claim, or nobody's: a row another worker took over (after this one
+    stalled past its lease) or already settled is not handed back or failed."""
+    return or_(
+        OutboxMessage.status == PENDING,
+        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_by == worker),
     )
 
 
 async def retry_later(
-    session: AsyncSession, row_id: int, at: datetime, error: str, count_attempt: bool = True
+    session: AsyncSession,
+    row_id: int,
+    worker: str,
+    at: datetime,
+    error: str,
+    count_attempt: bool = True,
 ) -> None:
     values: dict[str, object] = {
         "status": PENDING,
@@ -175,13 +274,15 @@ async def retry_later(
     }
     if count_attempt:
         values["attempts"] = OutboxMessage.attempts + 1
-    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(values))
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id, _held_by(worker)).values(values)
+    )
 
 
-async def mark_failed(session: AsyncSession, row_id: int, error: str) -> None:
+async def mark_failed(session: AsyncSession, row_id: int, worker: str, error: str) -> None:
     await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
+        .where(OutboxMessage.id == row_id, _held_by(worker))
         .values(status=FAILED, last_error=error, attempts=OutboxMessage.attempts + 1)
     )
 
@@ -198,20 +299,51 @@ async def fail_chat(session: AsyncSession, channel: str, chat_id: str, error: st
     return result.rowcount or 0
 
 
+async def renew(session: AsyncSession, worker: str, row_ids: Sequence[int], now: datetime) -> None:
+    """Extend this worker's lease on rows it is still sending."""
+    for start in range(0, len(row_ids), 500):
+        await session.execute(
+            update(_OUTBOX)
+            .where(
+                _OUTBOX.c.id.in_(row_ids[start : start + 500]),
+                _OUTBOX.c.status == SENDING,
+                _OUTBOX.c.claimed_by == worker,
+            )
+            .values(claimed_at=now)
+        )
+
+
 async def recover(
-    session: AsyncSession, worker: str, now: datetime, lease: timedelta, immediate: bool
+    session: AsyncSession,
+    worker: str,
+    now: datetime,
+    lease: timedelta,
+    immediate: bool = False,
+    keep: Sequence[int] = (),
 ) -> int:
-    """Return rows abandoned by a dead worker to pending."""
-    abandoned = and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_by != worker)
-    if not immediate:
+    """Take back rows whose worker is gone: those whose lease ran out (any worker's,
+    but not the rows in `keep`, which this worker is still sending) or, `immediate`,
+    every row another worker left. Each goes back to pending, or stale when its
+    moment has passed; returns how many went back to pending."""
+    if immediate:
+        abandoned = and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_by != worker)
+    else:
         abandoned = and_(
-            abandoned,
+            OutboxMessage.status == SENDING,
             or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at <= now - lease),
         )
+        if keep:
+            abandoned = and_(abandoned, OutboxMessage.id.not_in(list(keep)))
+    expired = and_(OutboxMessage.expires_at.is_not(None), OutboxMessage.expires_at <= now)
+    await session.execute(
+        update(OutboxMessage)
+        .where(abandoned, expired)
+        .values(status=STALE, claimed_by=None, last_error="abandoned, then expired")
+    )
     result = await session.execute(
         update(OutboxMessage)
         .where(abandoned)
-        .values(status=PENDING, claimed_by=None, last_error="recovered after a restart")
+        .values(status=PENDING, claimed_by=None, last_error="taken back from a stopped worker")
     )
     return result.rowcount or 0
 
@@ -219,13 +351,14 @@ async def recover(
 async def latest_sent(
     session: AsyncSession, channel: str, chat_id: str, kinds: Sequence[str] = ("digest",)
 ) -> OutboxMessage | None:
-    """The last message of these kinds sent to a chat: "xong 2" counts against it."""
+    """The last message of these kinds sent to a chat, or its first parts: "xong 2"
+    counts against it."""
     result = await session.execute(
         select(OutboxMessage)
         .where(OutboxMessage.channel == channel)
         .where(OutboxMessage.chat_id == chat_id)
         .where(OutboxMessage.kind.in_(kinds))
-        .where(OutboxMessage.status == SENT)
+        .where(OutboxMessage.sent_at.is_not(None))
         .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
         .limit(1)
     )

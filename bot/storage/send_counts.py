@@ -2,11 +2,13 @@
 
 Zalo's free Bot Platform plan allows a few thousand outbound messages a month; a
 department that hits the cap in the last week of a campaign loses its reminders, so
-the admins are told at 80 % and again at 100 %. Months are local (Asia/Ho_Chi_Minh).
+the admins are told as it runs low (the Zalo channel picks the thresholds). Months are
+local (Asia/Ho_Chi_Minh).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
@@ -17,28 +19,25 @@ from bot.storage.dialect import insert_for
 from bot.storage.models import SendCounter
 from content.clock import LOCAL_TZ
 
-WARN_AT = (0.8, 1.0)
-
 
 def month_of(moment: datetime) -> str:
     return moment.astimezone(LOCAL_TZ).strftime("%Y-%m")
 
 
-def crossed_threshold(before: int, after: int, quota: int) -> float | None:
-    """The highest warning threshold passed going from `before` to `after` sent messages."""
-    if quota <= 0:
-        return None  # no quota configured: nothing to warn about
+def crossed_threshold(before: int, after: int, thresholds: Sequence[int]) -> int | None:
+    """The highest of `thresholds` passed going from `before` to `after` sent messages."""
     crossed = None
-    for threshold in WARN_AT:
-        if before < threshold * quota <= after:
-            crossed = threshold
+    for threshold in thresholds:
+        if threshold > 0 and before < threshold <= after:
+            crossed = max(threshold, crossed or 0)
     return crossed
 
 
 async def count_sent(
-    database: Database, channel: str, sent: int, now: datetime, quota: int
-) -> tuple[int, float | None]:
-    """Add `sent` to this month's count; return (new count, threshold just crossed).
+    database: Database, channel: str, sent: int, now: datetime, thresholds: Sequence[int] = ()
+) -> tuple[int, int | None]:
+    """Add `sent` to this month's count; return (new count, the highest of `thresholds`
+    it just reached, if any).
 
     The count is raised by one atomic UPDATE ... RETURNING, so concurrent senders (the
     dispatcher sends to many chats at once, several processes may share PostgreSQL)
@@ -56,7 +55,7 @@ async def count_sent(
             )
             after = await _raise(session, channel, month, sent)
             assert after is not None
-    return after, crossed_threshold(after - sent, after, quota)
+    return after, crossed_threshold(after - sent, after, thresholds)
 
 
 async def _raise(session: AsyncSession, channel: str, month: str, sent: int) -> int | None:

@@ -75,8 +75,8 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-def handlers() -> RecordingHandlers:
-    return RecordingHandlers()
+def handlers(database: Database) -> RecordingHandlers:
+    return RecordingHandlers(database)
 
 
 @pytest.fixture

@@ -28,15 +28,21 @@ FAST_LIMITS = {"LOA_TELEGRAM_LIMITS": "10000,10000,10000"}
 
 
 class RecordingHandlers:
-    """Records every Event and answers with `respond(event)` (no replies by default)."""
+    """Records every Event and answers with `respond(event)` (no replies by default),
+    committing the channel's `finish` with the replies as the real handlers do."""
 
-    def __init__(self) -> None:
+    def __init__(self, database: Database) -> None:
+        self.database = database
         self.events: list[Event] = []
         self.respond: Callable[[Event], Sequence[Reply]] = lambda event: []
 
     async def __call__(self, event: Event, finish: TurnHook | None = None) -> list[Reply]:
         self.events.append(event)
-        return list(self.respond(event))
+        replies = list(self.respond(event))
+        if finish is not None:
+            async with self.database.session() as session:
+                await finish(session, replies)
+        return replies
 
     async def wait_for(self, count: int, within: float = 5.0) -> list[Event]:
         """The first `count` events, once they have arrived (fails after `within` s)."""

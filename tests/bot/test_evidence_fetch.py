@@ -54,7 +54,7 @@ async def tg():
 
 @pytest.fixture
 async def telegram(tg: FakeTelegram, database: Database):
-    channel = TelegramChannel(telegram_config(tg), database, RecordingHandlers(), COMMANDS)
+    channel = TelegramChannel(telegram_config(tg), database, RecordingHandlers(database), COMMANDS)
     await channel.start()
     yield channel
     await channel.stop()
@@ -248,7 +248,7 @@ async def test_a_zalo_photo_is_fetched_from_its_url_through_a_failing_image_serv
     await store(PLAN_V1)
     async with FakeZalo() as zalo:
         config = replace(Config(), zalo_token=zalo.token, zalo_api_url=zalo.url)
-        channel = ZaloChannel(config, database, RecordingHandlers(), FixedClock(NOW), None)
+        channel = ZaloChannel(config, database, RecordingHandlers(database), FixedClock(NOW), None)
         await channel.start()
         try:
             data = jpeg()

@@ -127,7 +127,7 @@ async def test_delivery_report_reads_the_outbox(database, store, plans, now):
         )
         rows = {row.chat_id: row for row in found.all()}
         await outbox.mark_sent(session, rows["-1001"], ["77"], now)
-        await outbox.mark_failed(session, rows["abc123"].id, "403 bot bị chặn")
+        await outbox.mark_failed(session, rows["abc123"].id, "w", "403 bot bị chặn")
 
     async with database.session() as session:
         report = await delivery_report(session, sent.id)

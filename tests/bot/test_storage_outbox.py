@@ -118,3 +118,87 @@ async def test_a_reused_platform_id_never_stops_a_send_being_recorded(database) 
     async with database.session() as session:
         owner = await outbox.by_message_id(session, "telegram", "-100", "7")
     assert owner is not None and owner.key == "second"
+
+
+async def test_alerts_then_replies_are_claimed_before_posts_that_waited_longer(database) -> None:
+    async with database.session() as session:
+        await outbox.enqueue(session, [due(f"post-{n}", kind="broadcast") for n in range(3)], NOW)
+        later = NOW + timedelta(seconds=5)
+        await outbox.enqueue(
+            session,
+            [
+                due("reply", kind="reply", not_before=later),
+                due("quota-alert", kind="alert", not_before=later),
+            ],
+            later,
+        )
+    async with database.session() as session:
+        claimed = await outbox.claim(session, "w", later, limit=3)
+    assert [row.key for row in claimed] == ["quota-alert", "reply", "post-0"]
+
+
+async def test_recover_makes_abandoned_rows_stale_once_their_moment_has_passed(database) -> None:
+    async with database.session() as session:
+        await outbox.enqueue(
+            session,
+            [
+                due("digest", expires_at=NOW + timedelta(minutes=5)),
+                due("broadcast", expires_at=None),
+            ],
+            NOW,
+        )
+        await outbox.claim(session, "dead", NOW)
+    async with database.session() as session:
+        back = await outbox.recover(
+            session, "live", NOW + timedelta(minutes=10), timedelta(minutes=1)
+        )
+    assert back == 1
+    assert await statuses(database) == {"digest": "stale", "broadcast": "pending"}
+
+
+async def test_recover_leaves_what_this_worker_is_still_sending(database) -> None:
+    async with database.session() as session:
+        await outbox.enqueue(session, [due("held"), due("dropped")], NOW)
+        held, _ = await outbox.claim(session, "me", NOW)
+    async with database.session() as session:
+        later = NOW + timedelta(minutes=5)
+        assert await outbox.recover(session, "me", later, timedelta(minutes=1), keep=[held.id]) == 1
+    assert await statuses(database) == {"held": "sending", "dropped": "pending"}
+
+
+async def test_deliveries_recorded_together_each_get_their_ids(database) -> None:
+    async with database.session() as session:
+        await outbox.enqueue(session, [due("a", chat="-1"), due("b", chat="-2"), due("c")], NOW)
+        a, b, c = await outbox.claim(session, "w", NOW)
+    async with database.session() as session:
+        await outbox.record_deliveries(
+            session,
+            [
+                outbox.Delivered(a, ["11", "12"], NOW),
+                outbox.Delivered(b, ["11"], NOW),  # another chat: the same id is no clash
+                outbox.Delivered(c, [], NOW),
+            ],
+        )
+    assert await statuses(database) == {"a": "sent", "b": "sent", "c": "sent"}
+    async with database.session() as session:
+        first = await outbox.by_message_id(session, "telegram", "-1", "12")
+        second = await outbox.by_message_id(session, "telegram", "-2", "11")
+    assert (first and first.key, second and second.key) == ("a", "b")
+    assert first is not None and first.message_ids == ["11", "12"]
+
+
+async def test_a_digest_half_delivered_already_answers_for_its_first_parts(database) -> None:
+    """A member may answer "xong 1" to part one while the other parts are on their way
+    (Zalo sends one message a second to a chat): the digest is found all the same."""
+    async with database.session() as session:
+        await outbox.enqueue(session, [due("long", payload={"entries": [{"n": 1}]})], NOW)
+        [row] = await outbox.claim(session, "w", NOW)
+        assert await outbox.latest_sent(session, "telegram", "-100") is None
+    async with database.session() as session:
+        await outbox.record_parts(session, row, ["501"], NOW)
+    async with database.session() as session:
+        latest = await outbox.latest_sent(session, "telegram", "-100")
+        quoted = await outbox.by_message_id(session, "telegram", "-100", "501")
+    assert latest is not None and quoted is not None
+    assert latest.key == quoted.key == "long"
+    assert (quoted.status, quoted.payload["parts_sent"]) == ("sending", ["501"])

@@ -3,6 +3,7 @@ platform failures reach the outbox, and what the handlers get from users' update
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -21,15 +22,14 @@ from bot.channels.telegram_updates import update_to_event
 from bot.logging_setup import REDACTED
 from bot.storage import updates
 from bot.storage.db import Database
-from bot.storage.models import InboundEvent
+from bot.storage.models import InboundEvent, OutboxMessage
 from content.banner import CHAT_SIZE, BannerSpec
 from content.buttons import Button
-from handlers.events import Event, Reply
+from handlers.events import Event, FileUpload, Reply
 from scheduler.delivery import (
     ChannelDown,
     ChatGone,
     Outgoing,
-    PartlyDelivered,
     Rejected,
     RetryLater,
 )
@@ -62,6 +62,7 @@ async def test_start_learns_the_username_and_registers_the_commands(
 ) -> None:
     assert channel.username == "loa_test_bot"
     assert channel.health() == {"running": True, "mode": "polling"}
+    await tg.wait_for_request("setMyCommands", 2)  # in the background: the bot works meanwhile
     assert tg.commands[("default", "")] == [
         {"command": "xong", "description": "Báo đã hoàn thành một việc"},
         {"command": "tiendo", "description": "Xem tiến độ thực hiện"},
@@ -76,7 +77,7 @@ async def test_a_rejected_token_stops_the_channel_without_showing_the_token(
     caplog.set_level(logging.DEBUG)
     wrong = "987654321:AAHwrongTokenThatTelegramRefuses_xyz"
     channel = TelegramChannel(
-        telegram_config(tg, telegram_token=wrong), database, RecordingHandlers(), COMMANDS
+        telegram_config(tg, telegram_token=wrong), database, RecordingHandlers(database), COMMANDS
     )
     with pytest.raises(ChannelDown) as raised:
         await channel.start()
@@ -88,12 +89,43 @@ async def test_a_rejected_token_stops_the_channel_without_showing_the_token(
     assert not channel.running
 
 
+async def test_a_failing_start_up_call_is_for_trying_again_and_leaves_nothing_running(
+    tg: FakeTelegram, database: Database, handlers: RecordingHandlers
+) -> None:
+    channel = TelegramChannel(telegram_config(tg), database, handlers, COMMANDS)
+    tg.fail_next(1, status=502, methods=["getMe"])
+    with pytest.raises(RetryLater, match=r"502|Bad Gateway"):
+        await channel.start()
+    tg.fail_next(1, status=502, methods=["deleteWebhook"])
+    with pytest.raises(RetryLater):
+        await channel.start()
+    assert not channel.running
+    await channel.start()  # the app's next try
+    try:
+        assert channel.running and channel.username == "loa_test_bot"
+        tg.message(PRIVATE, "/tiendo")
+        await handlers.wait_for(1)  # polling works after the retries
+    finally:
+        await channel.stop()
+
+
+async def test_the_command_menu_is_registered_once_telegram_takes_it(
+    tg: FakeTelegram, database: Database, handlers: RecordingHandlers
+) -> None:
+    tg.fail_next(2, status=502, methods=["setMyCommands"])
+    async with running_channel(tg, database, handlers) as channel:
+        assert channel.running  # the bot works while the menu waits
+        await tg.wait_for_request("setMyCommands", 2, timeout=10)
+    assert tg.command_names() == ["xong", "tiendo"]
+    assert tg.command_names(language_code="en") == ["xong", "tiendo"]
+
+
 def test_commands_that_telegram_would_refuse_are_caught_early(
     tg: FakeTelegram, database: Database
 ) -> None:
     with pytest.raises(ValueError, match="a-z0-9_"):
         TelegramChannel(
-            telegram_config(tg), database, RecordingHandlers(), [("Xong", "Xong", "Done")]
+            telegram_config(tg), database, RecordingHandlers(database), [("Xong", "Xong", "Done")]
         )
 
 
@@ -102,7 +134,7 @@ def test_benchmark_limits_come_from_loa_telegram_limits(
 ) -> None:
     def limits(value: str) -> RateLimits:
         config = telegram_config(tg, extra={"LOA_TELEGRAM_LIMITS": value})
-        return TelegramChannel(config, database, RecordingHandlers()).limiter.limits
+        return TelegramChannel(config, database, RecordingHandlers(database)).limiter.limits
 
     assert limits("300,20,1") == RateLimits(300.0, 20, 1.0)
     assert limits("") == RateLimits(30.0, 20, 1.0)  # unset: Telegram's own
@@ -190,7 +222,7 @@ async def test_429_becomes_retry_later_and_penalises_only_that_chat(
 ) -> None:
     limiter = RecordingLimiter()
     channel = TelegramChannel(
-        telegram_config(tg), database, RecordingHandlers(), COMMANDS, limiter=limiter
+        telegram_config(tg), database, RecordingHandlers(database), COMMANDS, limiter=limiter
     )
     await channel.start()
     try:
@@ -236,15 +268,19 @@ async def test_a_429_on_a_later_part_resumes_there_so_no_part_is_sent_twice(
 ) -> None:
     paragraph = ("Đoạn dài. " * 300).strip()
     message = Outgoing(str(GROUP), f"{paragraph}\n\n{paragraph}")
+    recorded: list[list[str]] = []
+
+    async def record(ids: list[str]) -> None:
+        recorded.append(list(ids))
+
     tg.storm(retry_after=1, every=2, chat_ids=[GROUP])  # the second send gets a 429
-    with pytest.raises(PartlyDelivered) as partly:
-        await channel.deliver(message)
+    with pytest.raises(RetryLater):
+        await channel.deliver(message, record)
     tg.calm()
-    assert isinstance(partly.value.cause, RetryLater)
-    assert partly.value.delivered == [str(tg.sent[0].message_id)]
+    assert recorded == [[str(tg.sent[0].message_id)]]  # told before the second part went
     # The outbox's retry carries the delivered part: only the rest goes out.
-    retry = Outgoing(message.chat_id, message.text, parts_sent=tuple(partly.value.delivered))
-    ids = await channel.deliver(retry)
+    retry = Outgoing(message.chat_id, message.text, parts_sent=tuple(recorded[-1]))
+    ids = await channel.deliver(retry, record)
     assert [sent.text for sent in tg.sent] == [paragraph, paragraph]
     assert ids == [str(sent.message_id) for sent in tg.sent]
     assert tg.stats()["rate_limited"] == 1
@@ -445,13 +481,44 @@ async def test_replies_in_private_to_another_chat_and_notices_outside_buttons(
     ]
     tg.message(PRIVATE, "/guitin")
     sent = await tg.wait_for_messages(4)
-    assert [(s.chat_id, s.method, s.content) for s in sent] == [
-        (PRIVATE, "sendMessage", "Đã nhận"),
-        (PRIVATE, "sendMessage", "Đã gửi tới nhóm"),
-        (GROUP, "sendMessage", "Tin từ quản trị"),
-        (PRIVATE, "sendPhoto", "Ảnh mẫu"),
+    # In order within each chat; the chats side by side.
+    assert [(s.method, s.content) for s in sent if s.chat_id == PRIVATE] == [
+        ("sendMessage", "Đã nhận"),
+        ("sendMessage", "Đã gửi tới nhóm"),
+        ("sendPhoto", "Ảnh mẫu"),
+    ]
+    assert [(s.method, s.content) for s in sent if s.chat_id == GROUP] == [
+        ("sendMessage", "Tin từ quản trị")
     ]
     assert all(s.reply_to_message_id is None for s in sent)
+
+
+async def test_replies_are_outbox_rows_and_a_file_made_on_request_goes_direct(
+    tg: FakeTelegram, channel: TelegramChannel, handlers: RecordingHandlers, database: Database
+) -> None:
+    export = FileUpload("du-lieu-cua-toi.json", b'{"ten": "Nguyen Van A"}')
+    handlers.respond = lambda event: [
+        Reply(text="Loa đang giữ những dữ liệu này về bạn.", file=export),
+        Reply(text="Gõ /xoadulieu để xoá."),
+    ]
+    tg.message(PRIVATE, "/dulieucuatoi")
+    sent = await tg.wait_for_messages(2)
+    assert {(m.method, m.content) for m in sent} == {
+        ("sendDocument", "Loa đang giữ những dữ liệu này về bạn."),
+        ("sendMessage", "Gõ /xoadulieu để xoá."),
+    }
+
+    async def stored() -> list[tuple[str, str, str]]:
+        async with database.session() as session:
+            rows = (await session.exec(select(OutboxMessage))).all()
+        return [(row.kind, row.status, row.text) for row in rows]
+
+    for _ in range(100):  # the answer is committed right after Telegram's reply
+        if await stored() == [("reply", "sent", "Gõ /xoadulieu để xoá.")]:
+            break
+        await asyncio.sleep(0.02)
+    # The message is a row, and sent; the file is not kept in the database.
+    assert await stored() == [("reply", "sent", "Gõ /xoadulieu để xoá.")]
 
 
 async def test_a_button_press_is_answered_and_the_message_edited_in_place(

@@ -258,7 +258,7 @@ async def test_webhooks_without_a_usable_secret_do_not_start(
                 tg, webhook_base_url=f"http://127.0.0.1:{server.port}", webhook_secret=secret
             ),
             database,
-            RecordingHandlers(),
+            RecordingHandlers(database),
         )
         with pytest.raises(ChannelDown, match="LOA_WEBHOOK_SECRET"):
             await channel.start(server)

@@ -8,6 +8,7 @@ import asyncio
 import itertools
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -20,6 +21,7 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
+from bot.channels import zalo_quota
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.zalo import (
     DOCUMENT_NOTE,
@@ -539,8 +541,12 @@ async def test_a_split_text_failing_half_way_resumes_without_repeating_a_part(
     assert row.message_ids == [record.message_id for record in zalo.sent]
 
 
-async def test_a_long_reply_resumes_at_the_part_that_failed(
-    zalo: FakeZalo, channel: ZaloChannel, handlers: RecordingHandlers, database: Database
+async def test_a_long_reply_goes_through_the_outbox_and_resumes_at_the_part_that_failed(
+    zalo: FakeZalo,
+    channel: ZaloChannel,
+    handlers: RecordingHandlers,
+    database: Database,
+    clock: FixedClock,
 ) -> None:
     text = paragraphs(5, 900)
     handlers.respond = lambda event: [Reply(text=text)]
@@ -549,8 +555,21 @@ async def test_a_long_reply_resumes_at_the_part_that_failed(
     await wait_until(lambda: zalo.gate.waiting == 1, within=5, describe=zalo.describe_requests)
     zalo.fail_next(1, status=500)
     zalo.release()
-    await zalo.wait_for_messages(3, USER)
     await processed(database, 1)
+
+    async def waiting_reply() -> OutboxMessage | None:
+        async with database.session() as session:
+            row = (await session.execute(select(OutboxMessage))).scalar_one()
+            return row if row.status == "pending" else None
+
+    row = None
+    while row is None:
+        row = await waiting_reply()
+        await asyncio.sleep(0.02)
+    assert row.kind == "reply" and re.fullmatch(r"reply/zalo/[^/]+/1", row.key)
+    assert row.payload["parts_sent"] == [zalo.sent[0].message_id]
+    clock.advance(timedelta(seconds=2))  # the outbox's retry time: the channel wakes then
+    await zalo.wait_for_messages(3, USER)
     assert "\n\n".join(record.text or "" for record in zalo.sent) == text
     assert zalo.duplicates() == []
 
@@ -651,11 +670,12 @@ async def test_replies_go_back_to_the_chat_and_a_notice_becomes_a_message(
     ]
     zalo.text_message(GROUP, "xong 2", user_id=MEMBER, chat_type="GROUP")
     await zalo.wait_for_messages(3)
-    assert [(record.chat_id, record.text) for record in zalo.sent] == [
-        (GROUP, "Đã ghi nhận."),
-        (GROUP, "✅ Đã ghi nhận việc 2 của Phòng Người có công"),
-        (USER, "Thông báo cho quản trị viên"),
+    # In order within each chat; the chats side by side.
+    assert [record.text for record in zalo.sent_to(GROUP)] == [
+        "Đã ghi nhận.",
+        "✅ Đã ghi nhận việc 2 của Phòng Người có công",
     ]
+    assert [record.text for record in zalo.sent_to(USER)] == ["Thông báo cho quản trị viên"]
 
 
 async def test_withheld_content_gets_a_polite_answer_and_records_nothing(
@@ -760,7 +780,7 @@ async def test_a_webhook_update_is_stored_before_the_200(
 # --- the monthly quota ---------------------------------------------------------------------------
 
 
-async def test_admins_are_warned_at_80_and_100_percent_of_the_monthly_quota(
+async def test_admins_are_warned_at_80_percent_and_when_only_the_reserve_is_left(
     zalo: FakeZalo,
     make_channel: Callable[..., ZaloChannel],
     alerts: Alerts,
@@ -768,29 +788,106 @@ async def test_admins_are_warned_at_80_and_100_percent_of_the_monthly_quota(
     clock: FixedClock,
     handlers: RecordingHandlers,
 ) -> None:
-    async with started(make_channel(zalo_monthly_quota=5)) as channel:
-        for n in range(3):
+    async with started(make_channel(zalo_monthly_quota=20, zalo_quota_reserve=2)) as channel:
+        for n in range(15):
             await channel.deliver(Outgoing(GROUP, f"Tin {n}"))
         assert alerts.calls == []
         handlers.respond = lambda event: [Reply(text="Tiến độ: 2/5 việc")]
         zalo.text_message(USER, "/tiendo")  # replies count too
-        await zalo.wait_for_messages(4)
+        await zalo.wait_for_messages(16)
         await wait_until(lambda: alerts.calls, within=5, describe=lambda: "no alert")
         [(text, key)] = alerts.calls
-        assert text.startswith("⚠️ Loa đã gửi 4/5 tin Zalo trong tháng 02/2026 (80% hạn mức)")
+        assert text.startswith("⚠️ Loa đã gửi 16/20 tin Zalo trong tháng 02/2026 (80% hạn mức)")
         assert key == "zalo-quota/2026-02/80"
-        await channel.deliver(Outgoing(GROUP, "Tin 5"))
-        assert len(alerts.calls) == 2
+        for n in (16, 17):
+            await channel.deliver(Outgoing(GROUP, f"Tin {n}"))
         text, key = alerts.calls[1]
-        assert "5/5 tin Zalo trong tháng 02/2026: đã hết hạn mức" in text
+        assert "18/20 tin Zalo trong tháng 02/2026: đã hết hạn mức. Loa giữ 2 tin cuối" in text
         assert key == "zalo-quota/2026-02/100"
-        await channel.deliver(Outgoing(GROUP, "Tin 6"))
+
+        # The reserve: posts wait (no request made), alerts still go.
+        requests = len(zalo.requests)
+        with pytest.raises(RetryLater, match="kept for alerts") as held:
+            await channel.deliver(Outgoing(GROUP, "Tin 18"))
+        assert held.value.per_chat and held.value.retry_after == 3600
+        assert [call.method for call in zalo.requests[requests:]] in ([], ["getUpdates"])
+        await channel.deliver(Outgoing(USER, "⚠️ cảnh báo", kind="alert"))
+        assert zalo.sent[-1].text == "⚠️ cảnh báo"
         assert len(alerts.calls) == 2  # each threshold is told once
-        assert await sent_in_month(database, "zalo", clock.now()) == 6
+        assert await sent_in_month(database, "zalo", clock.now()) == 19
+
         clock.set(datetime(2026, 3, 1, 0, 5, tzinfo=LOCAL))  # a new month starts at zero
         await channel.deliver(Outgoing(GROUP, "Tin tháng 3"))
         assert await sent_in_month(database, "zalo", clock.now()) == 1
         assert len(alerts.calls) == 2
+
+
+async def test_a_quota_warning_goes_before_the_posts_that_wait_and_uses_the_reserve(
+    zalo: FakeZalo,
+    make_channel: Callable[..., ZaloChannel],
+    database: Database,
+    clock: FixedClock,
+) -> None:
+    """An admin only on Zalo learns of the quota on Zalo, at once: the warning is an
+    alert, claimed before the broadcast rows still waiting, and sent from the reserve."""
+    admin = "ad0000000000000000a1"
+
+    async def alert_admins(text: str, key: str) -> None:  # as LoaApp does, for one admin
+        due = DueMessage(key, "zalo", admin, "alert", text, clock.now())
+        async with database.session() as session:
+            await outbox.enqueue(session, [due], clock.now())
+
+    chats = [f"0b{n:018d}" for n in range(30)]
+    async with database.session() as session:
+        await outbox.enqueue(
+            session,
+            [DueMessage(f"post/{chat}", "zalo", chat, "broadcast", "Tin", NOW) for chat in chats],
+            NOW,
+        )
+    channel = make_channel(zalo_monthly_quota=20, zalo_quota_reserve=2)
+    channel.quota.alert_admins = alert_admins
+    async with started(channel):
+        dispatcher = Dispatcher(database, {"zalo": channel}, clock, "worker", batch_size=10)
+        report = await dispatcher.dispatch()
+    assert report.sent == 18 + 2  # the budget (20 less the reserve), then both warnings
+    sent = [(record.chat_id, record.text or "") for record in zalo.sent]
+    assert sorted(chat for chat, _ in sent[:18]) == chats[:18]  # chats go side by side
+    # Claimed before the ten posts that were still waiting, sent from the reserve:
+    assert [chat for chat, _ in sent[18:]] == [admin, admin]
+    assert "16/20 tin Zalo" in sent[18][1] and "18/20 tin Zalo" in sent[19][1]
+    async with database.session() as session:
+        waiting = (
+            await session.execute(select(OutboxMessage).where(OutboxMessage.status == "pending"))
+        ).scalars()
+        assert sorted(row.chat_id for row in waiting) == chats[18:]
+
+
+def sends_asked(zalo: FakeZalo) -> int:
+    return sum(1 for call in zalo.requests if call.method in zalo.send_methods)
+
+
+async def test_after_a_429_pause_one_message_finds_out_before_the_rest_are_sent(
+    zalo: FakeZalo,
+    make_channel: Callable[..., ZaloChannel],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(zalo_quota, "QUOTA_PAUSE", (0.2, 0.4))
+    chats = [f"0c{n:018d}" for n in range(5)]
+    zalo.monthly_quota = 0  # every send meets a 429
+    async with started(make_channel()) as channel:
+        with pytest.raises(RetryLater):
+            await channel.deliver(Outgoing(GROUP, "Tin"))
+        await asyncio.sleep(0.25)  # the pause is over, the quota is not back
+        sends = sends_asked(zalo)
+        results = await asyncio.gather(
+            *(channel.deliver(Outgoing(chat, "Tin")) for chat in chats), return_exceptions=True
+        )
+        assert all(isinstance(result, RetryLater) for result in results)
+        assert sends_asked(zalo) == sends + 1  # one probe, not a burst of five 429s
+        zalo.monthly_quota = None  # the quota is back
+        await asyncio.sleep(0.45)
+        await asyncio.gather(*(channel.deliver(Outgoing(chat, "Tin")) for chat in chats))
+    assert sorted(record.chat_id for record in zalo.sent) == chats
 
 
 async def test_the_quota_counts_every_part_of_a_split_message(
@@ -803,9 +900,11 @@ async def test_the_quota_counts_every_part_of_a_split_message(
 async def test_concurrent_senders_lose_no_count_and_cross_each_threshold_once(
     database: Database,
 ) -> None:
-    results = await asyncio.gather(*(count_sent(database, "zalo", 1, NOW, 10) for _ in range(25)))
+    results = await asyncio.gather(
+        *(count_sent(database, "zalo", 1, NOW, (8, 10)) for _ in range(25))
+    )
     assert sorted(count for count, _ in results) == list(range(1, 26))
     crossings = sorted(crossed for _, crossed in results if crossed is not None)
-    assert crossings == [0.8, 1.0]
+    assert crossings == [8, 10]
     assert await sent_in_month(database, "zalo", NOW) == 25
     assert await sent_in_month(database, "telegram", NOW) == 0

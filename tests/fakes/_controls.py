@@ -7,6 +7,7 @@ Routes common to both fakes are added here; each fake adds its own with `control
     POST /_fake/hold      {"methods"?: "send" | "all" | [names]}
     POST /_fake/release
     POST /_fake/fail      {"count"?: 1, "status"?: 502, "methods"?: ...}
+    POST /_fake/fail_rate {"rate": 0.15, "status"?: 502, "methods"?: ..., "seed"?: 1}
     POST /_fake/lose      {"count"?: 1, "methods"?: ...}
     POST /_fake/reset
     GET  /_fake/stats
@@ -74,6 +75,17 @@ def add_common_controls(app: web.Application, fake: FakeServer) -> None:
         control(
             lambda b, q: fake.fail_next(
                 int(b.get("count", 1)), status=int(b.get("status", 502)), methods=methods(b)
+            )
+        ),
+    )
+    routes.add_post(
+        "/_fake/fail_rate",
+        control(
+            lambda b, q: fake.fail_randomly(
+                float(b["rate"]),
+                status=int(b.get("status", 502)),
+                methods=methods(b),
+                seed=b.get("seed"),
             )
         ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,11 +18,22 @@ class Fault:
     methods: frozenset[str] | None = None
 
 
+@dataclass
+class RandomFailures:
+    """Each request to `methods` (None: any) fails with probability `rate`."""
+
+    rate: float
+    status: int
+    methods: frozenset[str] | None
+    rng: random.Random
+
+
 class FaultPlan:
-    """Queued faults, consumed in the order they were added."""
+    """Queued faults, consumed in the order they were added; then random failures."""
 
     def __init__(self) -> None:
         self._faults: list[Fault] = []
+        self.random: RandomFailures | None = None
 
     def add(self, fault: Fault) -> None:
         if fault.count > 0:
@@ -35,10 +47,19 @@ class FaultPlan:
                 if fault.count <= 0:
                     self._faults.remove(fault)
                 return fault
+        chance = self.random
+        if (
+            kind == "fail"
+            and chance is not None
+            and (chance.methods is None or method in chance.methods)
+            and chance.rng.random() < chance.rate
+        ):
+            return Fault("fail", 1, chance.status, chance.methods)
         return None
 
     def clear(self) -> None:
         self._faults.clear()
+        self.random = None
 
 
 class HoldGate:

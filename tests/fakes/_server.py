@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import inspect
+import random
 import signal
 import time
 from collections import Counter
@@ -31,7 +32,7 @@ from ._common import (
     find_duplicates,
     wait_until,
 )
-from ._faults import Fault, FaultPlan, HoldGate
+from ._faults import Fault, FaultPlan, HoldGate, RandomFailures
 
 MethodsArg = Literal["send", "all"] | Iterable[str]
 MethodHandler = Callable[..., Any]
@@ -249,6 +250,24 @@ class FakeServer:
         `methods`: "send" (the methods that deliver messages), "all", or method names.
         """
         self.faults.add(Fault("fail", count, status, self._methods_arg(methods)))
+
+    def fail_randomly(
+        self,
+        rate: float,
+        *,
+        status: int = 502,
+        methods: MethodsArg = "send",
+        seed: int | None = None,
+    ) -> None:
+        """From now on each request to `methods` fails with HTTP `status` (unprocessed)
+        with probability `rate`, until faults.clear() or a rate of 0."""
+        if not 0 <= rate <= 1:
+            raise ValueError("rate must be between 0 and 1")
+        self.faults.random = (
+            RandomFailures(rate, status, self._methods_arg(methods), random.Random(seed))
+            if rate
+            else None
+        )
 
     def lose_next(self, count: int = 1, *, methods: MethodsArg = "send") -> None:
         """The next `count` requests are processed (delivered) but the connection is cut

@@ -195,3 +195,23 @@ async def test_delete_webhook_returns_to_polling(
     tg.message(700000001, "xong")
     assert [u.message.text for u in await bot.get_updates()] == ["xong"]
     assert receiver.received == []
+
+
+async def test_random_failures_fail_about_the_rate_given_and_deliver_nothing_for_them(
+    bot: telegram.Bot, tg: FakeTelegram
+) -> None:
+    tg.set_limits(enabled=False)
+    tg.add_chat(GROUP, "supergroup")
+    tg.fail_randomly(0.3, status=502, seed=7)
+    failed = 0
+    for n in range(200):
+        try:
+            await bot.send_message(GROUP, f"Tin {n}")
+        except NetworkError:
+            failed += 1
+    assert 40 <= failed <= 80  # 30 % of 200, give or take
+    assert len(tg.sent) == 200 - failed
+    assert (await bot.get_me()).is_bot  # only the send methods, by default
+    tg.faults.clear()
+    await bot.send_message(GROUP, "Sau khi hết lỗi")
+    assert tg.sent[-1].text == "Sau khi hết lỗi"

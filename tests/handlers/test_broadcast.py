@@ -120,7 +120,7 @@ async def test_full_dialogue_queues_one_row_per_chat_and_reports(loa: Loa) -> No
     for row in rows:
         async with loa.database.session() as session:
             if row.chat_id == NGUOI_CO_CONG_ZALO:
-                await outbox.mark_failed(session, row.id, "Zalo: quota exceeded (429)")
+                await outbox.mark_failed(session, row.id, "w", "Zalo: quota exceeded (429)")
             else:
                 await outbox.mark_sent(session, row, [f"b-{row.chat_id}"], loa.clock.now())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -11,6 +12,7 @@ import handlers.confirm
 from bot.storage.db import Database
 from bot.storage.settings import get_setting, set_setting
 from handlers.commands import menu_entries
+from handlers.events import Reply
 from handlers.router import ALL_COMMANDS, find_command
 from tests.handlers.support import BULLETIN_VP, DICH_VU_ZALO, VAN_PHONG, Loa, texts
 
@@ -72,13 +74,16 @@ async def test_a_failing_handler_leaves_nothing_half_done(
 
 
 class Finish:
-    """A channel's "update handled" hook: writes a marker row in the turn's session."""
+    """A channel's end of a turn: writes a marker row in the turn's session and keeps
+    the replies it was given (a channel stores them as outbox rows)."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self.replies: list[Reply] = []
 
-    async def __call__(self, session: AsyncSession) -> None:
+    async def __call__(self, session: AsyncSession, replies: Sequence[Reply]) -> None:
         await set_setting(session, "handled", "yes")
+        self.replies = list(replies)
 
     async def committed(self) -> bool:
         async with self.database.session() as session:
@@ -93,6 +98,7 @@ async def test_the_finish_hook_is_committed_with_the_turn(loa: Loa) -> None:
 
     assert BULLETIN_VP in await loa.active()
     assert await finish.committed()
+    assert finish.replies and finish.replies[-1].notice  # what the channel will show
 
 
 async def test_a_failing_turn_commits_the_finish_hook_alone(
@@ -112,3 +118,4 @@ async def test_a_failing_turn_commits_the_finish_hook_alone(
     assert [reply.notice for reply in replies] == [SORRY]
     assert await loa.confirmations() == []
     assert await finish.committed()
+    assert finish.replies == replies  # the apology is what the channel stores and sends

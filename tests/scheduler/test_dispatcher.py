@@ -1,8 +1,9 @@
 """The dispatcher delivers each row once and keeps one troubled chat from
-holding up the others."""
+holding up the others; rows a worker abandoned are taken back by a live one."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -10,10 +11,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.storage import outbox
+from bot.storage.db import open_database
 from bot.storage.models import OutboxMessage
 from content.clock import LOCAL_TZ, FixedClock
 from content.due import DueMessage
-from scheduler.delivery import ChatGone, Outgoing, PartlyDelivered, Rejected, RetryLater
+from scheduler.delivery import ChatGone, Outgoing, PartHook, Rejected, RetryLater
 from scheduler.dispatcher import Dispatcher
 
 NOW = datetime(2026, 2, 2, 7, 30, tzinfo=LOCAL_TZ)
@@ -33,7 +35,7 @@ class ScriptedChannel:
         self.failures: dict[str, list[Exception]] = {}
         self.hook: Callable[[Outgoing], None] | None = None
 
-    async def deliver(self, message: Outgoing) -> list[str]:
+    async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
         pending = self.failures.get(message.chat_id)
         if pending:
             raise pending.pop(0)
@@ -179,21 +181,189 @@ async def test_a_crash_mid_send_is_recovered_without_doubles(database) -> None:
     assert [text for _, text in channel.delivered] == ["a1", "a2", "a3"]
 
 
-async def test_a_split_message_cut_short_is_resumed_not_repeated(database) -> None:
-    dispatcher, channel, clock, _ = await setup(database, {"-1": ["long"]})
-    seen: list[tuple[str, ...]] = []
+class SplitChannel(ScriptedChannel):
+    """Sends each message as `parts` parts; `die_before` kills the process before the
+    request of that part (1-based) of the first message, `fail_before` fails it."""
 
-    async def deliver(message: Outgoing) -> list[str]:
-        seen.append(message.parts_sent)
-        if not message.parts_sent:
-            raise PartlyDelivered(RetryLater("429", retry_after=5), ["p1"])
-        return [*message.parts_sent, "p2"]
+    def __init__(self, parts: int) -> None:
+        super().__init__()
+        self.parts = parts
+        self.die_before: int | None = None
+        self.fail_before: tuple[int, Exception] | None = None
+        self.resumed_at: list[int] = []
 
-    channel.deliver = deliver  # type: ignore[method-assign]
-    await dispatcher.dispatch()
-    assert (await rows(database))["long"].payload["parts_sent"] == ["p1"]
-    clock.advance(timedelta(seconds=5))
+    async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
+        ids = list(message.parts_sent)
+        self.resumed_at.append(len(ids) + 1)
+        for number in range(len(ids) + 1, self.parts + 1):
+            if number == self.die_before:
+                self.die_before = None
+                raise SimulatedCrash
+            if self.fail_before and self.fail_before[0] == number:
+                failure, self.fail_before = self.fail_before[1], None
+                raise failure
+            self.delivered.append((message.chat_id, f"{message.text} part {number}"))
+            ids.append(f"{message.text}-{number}")
+            if on_part is not None and number < self.parts:
+                await on_part(ids)
+        return ids
+
+
+async def test_a_kill_between_parts_of_a_split_message_resends_no_part(database) -> None:
+    """Each part is recorded as it goes, not only when a later part fails: the
+    process killed before part 3 resumes there after the restart."""
+    await setup(database, {"-1": ["long"]})
+    channel = SplitChannel(parts=4)
+    channel.die_before = 3
+    first = Dispatcher(database, {"telegram": channel}, FixedClock(NOW), "first")
+    with contextlib.suppress(SimulatedCrash):
+        await first.dispatch()
+    assert (await rows(database))["long"].payload["parts_sent"] == ["long-1", "long-2"]
+    async with database.session() as session:
+        await outbox.recover(session, "restarted", NOW, timedelta(minutes=1), immediate=True)
+    restarted = Dispatcher(database, {"telegram": channel}, FixedClock(NOW), "restarted")
+    await restarted.dispatch()
+    assert channel.delivered == [("-1", f"long part {n}") for n in (1, 2, 3, 4)]
+    assert channel.resumed_at == [1, 3]
+    row = (await rows(database))["long"]
+    assert (row.status, row.message_ids) == ("sent", [f"long-{n}" for n in (1, 2, 3, 4)])
+
+
+async def test_a_split_message_cut_short_by_a_429_resumes_after_the_parts_delivered(
+    database,
+) -> None:
+    dispatcher, _, clock, _ = await setup(database, {"-1": ["long"]})
+    channel = SplitChannel(parts=3)
+    channel.fail_before = (2, RetryLater("429", retry_after=5))
+    dispatcher.channels["telegram"] = channel
     await dispatcher.dispatch()
     row = (await rows(database))["long"]
-    assert seen == [(), ("p1",)]
-    assert (row.status, row.message_ids) == ("sent", ["p1", "p2"])
+    assert (row.status, row.payload["parts_sent"]) == ("pending", ["long-1"])
+    clock.advance(timedelta(seconds=5))
+    await dispatcher.dispatch()
+    assert channel.resumed_at == [1, 2]
+    assert [text for _, text in channel.delivered] == [f"long part {n}" for n in (1, 2, 3)]
+    assert (await rows(database))["long"].status == "sent"
+
+
+# --- leases: a live worker takes over what a dead one held ---------------------------------------
+
+LEASE = timedelta(seconds=30)
+
+
+async def crash_mid_send(database, keys_by_chat: dict[str, list[str]], worker: str = "dead"):  # type: ignore[no-untyped-def]
+    """A worker claims every row and dies on the first request: all stay "sending"."""
+    _, channel, _, _ = await setup(database, keys_by_chat)
+
+    def die(message: Outgoing) -> None:
+        raise SimulatedCrash
+
+    channel.hook = die
+    dead = Dispatcher(database, {"telegram": channel}, FixedClock(NOW), worker, lease=LEASE)
+    with contextlib.suppress(SimulatedCrash):
+        await dead.dispatch()
+    channel.hook = None
+    return channel
+
+
+async def test_a_live_worker_takes_over_rows_whose_lease_ran_out_without_a_restart(
+    database, database_url
+) -> None:
+    """Two instances on one database (two engines): one dies holding rows; the other,
+    running all along, sends them once the dead one's lease has run out."""
+    await crash_mid_send(database, {"-1": ["a1", "a2"], "-2": ["b1"]})
+    assert {row.status for row in (await rows(database)).values()} == {"sending"}
+    other = await open_database(database_url)
+    try:
+        clock = FixedClock(NOW)
+        survivor = ScriptedChannel()
+        live = Dispatcher(other, {"telegram": survivor}, clock, "live", lease=LEASE)
+        assert (await live.dispatch()).sent == 0  # within the lease: maybe still being sent
+        clock.advance(LEASE)
+        report = await live.dispatch()
+    finally:
+        await other.close()
+    assert report.sent == 3
+    assert sorted(survivor.delivered) == [("-1", "a1"), ("-1", "a2"), ("-2", "b1")]
+    assert {row.status for row in (await rows(database)).values()} == {"sent"}
+
+
+async def test_an_abandoned_row_whose_moment_passed_goes_stale_instead_of_hanging(
+    database,
+) -> None:
+    await crash_mid_send(database, {"-1": ["morning"]})
+    clock = FixedClock(NOW + timedelta(hours=13))  # past the 12 h expiry, and the lease
+    channel = ScriptedChannel()
+    await Dispatcher(database, {"telegram": channel}, clock, "live", lease=LEASE).dispatch()
+    row = (await rows(database))["morning"]
+    assert (row.status, channel.delivered) == ("stale", [])
+
+
+async def test_a_long_send_keeps_its_lease_so_no_other_worker_takes_it(database) -> None:
+    await setup(database, {"-1": ["slow"]})
+    clock = FixedClock(NOW)
+    entered, finish = asyncio.Event(), asyncio.Event()
+
+    class SlowChannel(ScriptedChannel):
+        async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
+            entered.set()
+            await finish.wait()
+            return await super().deliver(message, on_part)
+
+    slow = SlowChannel()
+    holder = Dispatcher(database, {"telegram": slow}, clock, "holder", lease=LEASE)
+    sending = asyncio.create_task(holder.dispatch())
+    await entered.wait()
+    other = ScriptedChannel()
+    thief = Dispatcher(database, {"telegram": other}, clock, "other", lease=LEASE)
+    for _ in range(4):  # two minutes of a send that takes long, renewed as it goes
+        clock.advance(LEASE / 2)
+        await holder.renew_leases()
+        await thief.dispatch()
+    finish.set()
+    await sending
+    assert other.delivered == []
+    assert slow.delivered == [("-1", "slow")]
+    clock.advance(LEASE * 2)  # settled: nothing is held, nothing taken back
+    assert await thief.recover_abandoned(force=True) == 0
+
+
+async def test_a_worker_that_lost_its_claim_never_hands_the_row_back(database) -> None:
+    """A worker stalled past its lease: another took the row and sent it. The stalled
+    one's late failure must not make the row pending again (a third send)."""
+    await setup(database, {"-1": ["a1"]})
+    async with database.session() as session:
+        [row] = await outbox.claim(session, "stalled", NOW)
+        await outbox.recover(session, "other", NOW + LEASE, LEASE)
+        [again] = await outbox.claim(session, "other", NOW + LEASE)
+        await outbox.mark_sent(session, again, ["9"], NOW + LEASE)
+    async with database.session() as session:
+        await outbox.retry_later(session, row.id, "stalled", NOW + LEASE, "502")
+        await outbox.mark_failed(session, row.id, "stalled", "400")
+    assert (await rows(database))["a1"].status == "sent"
+
+
+async def test_rows_stored_claimed_are_sent_at_once_without_a_claim(database, now) -> None:
+    """Replies are stored already claimed by the worker that answers, and sent by it."""
+    channel = ScriptedChannel()
+    dispatcher = Dispatcher(database, {"telegram": channel}, FixedClock(NOW), "w")
+    async with database.session() as session:
+        stored = await outbox.enqueue_claimed(
+            session,
+            [message("reply/telegram/41/1", "-5"), message("reply/telegram/41/2", "-6")],
+            "w",
+            NOW,
+        )
+    async with database.session() as session:
+        assert await outbox.claim(session, "another", NOW) == []  # nobody else may take them
+    report = await dispatcher.send_claimed(stored)
+    assert report.sent == 2
+    assert sorted(channel.delivered) == [
+        ("-5", "reply/telegram/41/1"),
+        ("-6", "reply/telegram/41/2"),
+    ]
+    async with database.session() as session:
+        assert (
+            await outbox.enqueue_claimed(session, [message("reply/telegram/41/1", "-5")], "w", NOW)
+            == []
+        )

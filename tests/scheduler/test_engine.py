@@ -11,7 +11,7 @@ from bot.storage.models import OutboxMessage
 from bot.storage.plans import save_plan
 from content.clock import LOCAL_TZ, FixedClock
 from content.plan_loader import load_plan
-from scheduler.delivery import Outgoing
+from scheduler.delivery import Outgoing, PartHook
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
 from tests.conftest import SAMPLE_PLAN
@@ -24,7 +24,7 @@ class RecordingChannel:
         self.name = name
         self.sent: list[Outgoing] = []
 
-    async def deliver(self, message: Outgoing) -> list[str]:
+    async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
         self.sent.append(message)
         return [str(len(self.sent))]
 

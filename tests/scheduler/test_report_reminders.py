@@ -10,7 +10,7 @@ from content.clock import FixedClock
 from content.plan import Address
 from content.plan_loader import parse_plan
 from content.workdays import is_working_day, working_days_before
-from scheduler.delivery import FileUpload, Outgoing
+from scheduler.delivery import FileUpload, Outgoing, PartHook
 from scheduler.dispatcher import Dispatcher
 from scheduler.planner import messages_between
 from scheduler.state import PlanState
@@ -85,7 +85,7 @@ class Recording:
     def __init__(self) -> None:
         self.sent: list[Outgoing] = []
 
-    async def deliver(self, message: Outgoing) -> list[str]:
+    async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
         self.sent.append(message)
         return [str(len(self.sent))]
 
