@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from content.buttons import confirm_button
 from content.channels import traits
+from content.contacts import with_contacts
 from content.dates import (
     format_date_long,
     format_day_month,
@@ -336,9 +337,10 @@ def render_digest_from_payload(
     for entry in payload["entries"]:
         done = confirmations.get(entry["key"]) if entry["n"] is not None else None
         builder.add_entry(entry, done)
-    return builder.text(
+    text = builder.text(
         payload["unit_name"], payload["date"], payload.get("overdue_more", 0), channel
     )
+    return with_contacts(text, payload.get("contacts", ()), locale)
 
 
 def render_digest(payload: DigestPayload, channel: str | None, locale: str = "vi") -> str:
