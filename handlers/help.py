@@ -101,17 +101,10 @@ async def welcome_text(turn: Turn) -> str:
 def group_greeting(turn: Turn) -> str:
     _ = turn._
     lines = [_("Xin chào! Mình là Loa, trợ lý nhắc việc công tác tuyên truyền.")]
-    if turn.traits.group_commands == "mention":
-        lines.append(
-            _(
-                "Để nhóm nhận nhắc việc của đơn vị, nhắc tới @Loa kèm nội dung /lienket MÃ "
-                "(mã do quản trị viên cấp)."
-            )
-        )
-    else:
-        lines.append(
-            _("Để nhóm nhận nhắc việc của đơn vị, gửi /lienket MÃ (mã do quản trị viên cấp).")
-        )
+    lines.append(
+        _("Để nhóm nhận nhắc việc của đơn vị, gửi %(link)s MÃ (mã do quản trị viên cấp).")
+        % {"link": turn.command("/lienket")}
+    )
     lines.append(_("Gõ %(help)s để xem hướng dẫn.") % {"help": turn.command("/huongdan")})
     return "\n".join(lines)
 
