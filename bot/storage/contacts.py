@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,21 +42,20 @@ async def add_contact(
             added_in=added_in,
         )
         .on_conflict_do_nothing(index_elements=["plan_id", "unit_id", "address"])
+        .returning(UnitContact.id)  # type: ignore[arg-type]
     )
-    result = await session.exec(statement)  # type: ignore[call-overload]
-    if result.rowcount:
+    # RETURNING says whether the row is new; rowcount is not reliable across drivers.
+    if (await session.exec(statement)).first() is not None:  # type: ignore[call-overload]
         return True
-    row = (
-        await session.exec(
-            select(UnitContact).where(
-                UnitContact.plan_id == plan_id,
-                UnitContact.unit_id == unit_id,
-                UnitContact.address == address,
-            )
+    await session.exec(  # type: ignore[call-overload]
+        update(UnitContact)
+        .where(
+            UnitContact.plan_id == plan_id,  # type: ignore[arg-type]
+            UnitContact.unit_id == unit_id,  # type: ignore[arg-type]
+            UnitContact.address == address,  # type: ignore[arg-type]
         )
-    ).one()
-    row.name = name
-    session.add(row)
+        .values(name=name)
+    )
     return False
 
 

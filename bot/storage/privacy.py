@@ -538,6 +538,8 @@ def export(found: Holdings, now: datetime) -> dict[str, Any]:
         "dialogues": [_plain(row) for row in found.conversations],
         "messages_sent_to_them": [_plain(row) for row in found.private_messages],
         "messages_naming_them": [_plain(row) for row in found.naming_messages],
+        "unit_contacts": [_plain(row) for row in found.contacts],
+        "private_chats": [_plain(row) for row in found.private_chats],
     }
 
 
