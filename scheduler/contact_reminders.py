@@ -40,6 +40,15 @@ def digest_contacts(
     return with_contacts(text, contacts, state.locale), payload
 
 
+def _group_channel(state: PlanState, unit_id: str, channel: str) -> str:
+    """The channel of the unit's chat the contact confirms in: one on the contact's own
+    channel if there is one, else the unit's first chat's (its hint differs)."""
+    chats = [address.channel for address in state.links.get(unit_id, ())]
+    if channel in chats or not chats:
+        return channel
+    return chats[0]
+
+
 def contact_reminders(
     state: PlanState,
     day: date,
@@ -62,7 +71,7 @@ def contact_reminders(
                 names.get(item.unit_id, item.unit_id),
                 item.title,
                 item.due,
-                traits(channel),
+                traits(_group_channel(state, item.unit_id, channel)),
                 state.locale,
             )
             yield DueMessage(

@@ -60,8 +60,11 @@ def test_a_contact_with_a_private_chat_hears_once_the_first_day_an_item_is_overd
     assert (reminder.channel, reminder.chat_id) == ("telegram", "701")
     assert reminder.not_before.date() == date(2026, 3, 3)
     assert reminder.text.startswith("⏰ Việc của Phòng A đã quá hạn (hạn 02/03):\nBáo cáo tháng 2")
-    # The contact's channel has buttons: the hint says to press ✅ in the unit's chat.
-    assert "bấm ✅" in reminder.text
+    # The unit's chat is on Zalo: the hint says to quote the reminder there.
+    assert "trả lời (trích dẫn) tin nhắc việc trong nhóm của đơn vị" in reminder.text
+    on_telegram = state(links={"phong-a": [Address("telegram", "-9")]})
+    [reminder] = private(messages_for_day(on_telegram, date(2026, 3, 3)))
+    assert "bấm ✅ dưới tin nhắc việc" in reminder.text
 
 
 def test_the_engine_of_the_first_overdue_day_alone_finds_the_reminder() -> None:
