@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.dialect import insert_for
+from bot.storage.dialect import insert_for, rows_affected
 from bot.storage.models import PrivateChat, UnitContact
 from content.plan import Address, Contact, Plan
 
@@ -42,17 +42,17 @@ async def add_contact(
             added_in=added_in,
         )
         .on_conflict_do_nothing(index_elements=["plan_id", "unit_id", "address"])
-        .returning(UnitContact.id)  # type: ignore[arg-type]
+        .returning(col(UnitContact.id))
     )
     # RETURNING says whether the row is new; rowcount is not reliable across drivers.
-    if (await session.exec(statement)).first() is not None:  # type: ignore[call-overload]
+    if (await session.execute(statement)).first() is not None:
         return True
-    await session.exec(  # type: ignore[call-overload]
+    await session.execute(
         update(UnitContact)
         .where(
-            UnitContact.plan_id == plan_id,  # type: ignore[arg-type]
-            UnitContact.unit_id == unit_id,  # type: ignore[arg-type]
-            UnitContact.address == address,  # type: ignore[arg-type]
+            col(UnitContact.plan_id) == plan_id,
+            col(UnitContact.unit_id) == unit_id,
+            col(UnitContact.address) == address,
         )
         .values(name=name)
     )
@@ -63,14 +63,14 @@ async def remove_contact(
     session: AsyncSession, plan_id: str, unit_ids: Iterable[str], address: str
 ) -> int:
     """Remove a registered contact from these units; the number of rows removed."""
-    result = await session.exec(  # type: ignore[call-overload]
+    result = await session.execute(
         delete(UnitContact).where(
-            UnitContact.plan_id == plan_id,
-            UnitContact.unit_id.in_(list(unit_ids)),  # type: ignore[attr-defined]
-            UnitContact.address == address,
+            col(UnitContact.plan_id) == plan_id,
+            col(UnitContact.unit_id).in_(list(unit_ids)),
+            col(UnitContact.address) == address,
         )
     )
-    return int(result.rowcount or 0)
+    return rows_affected(result)
 
 
 async def unit_contacts(session: AsyncSession, plan: Plan) -> dict[str, tuple[Contact, ...]]:
@@ -79,7 +79,7 @@ async def unit_contacts(session: AsyncSession, plan: Plan) -> dict[str, tuple[Co
     rows = await session.exec(
         select(UnitContact)
         .where(UnitContact.plan_id == plan.id)
-        .order_by(UnitContact.added_at, UnitContact.id)  # type: ignore[arg-type]
+        .order_by(col(UnitContact.added_at), col(UnitContact.id))
     )
     for row in rows:
         contacts = found.get(row.unit_id)
@@ -97,7 +97,7 @@ async def unit_contacts(session: AsyncSession, plan: Plan) -> dict[str, tuple[Co
 async def note_private_chat(session: AsyncSession, address: str, now: datetime) -> None:
     """The person wrote to the bot privately: from now on Loa may write to them."""
     insert = insert_for(session)
-    await session.exec(  # type: ignore[call-overload]
+    await session.execute(
         insert(PrivateChat)
         .values(address=address, opened_at=now)
         .on_conflict_do_nothing(index_elements=["address"])
@@ -110,6 +110,6 @@ async def private_chats(session: AsyncSession, addresses: Iterable[str]) -> froz
     if not wanted:
         return frozenset()
     rows = await session.exec(
-        select(PrivateChat.address).where(PrivateChat.address.in_(wanted))  # type: ignore[attr-defined]
+        select(PrivateChat.address).where(col(PrivateChat.address).in_(wanted))
     )
     return frozenset(rows.all())

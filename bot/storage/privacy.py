@@ -235,7 +235,7 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
     found.contacts = list(
         await session.scalars(
             select(UnitContact).where(
-                UnitContact.address == address, _before(UnitContact.added_at, before)
+                col(UnitContact.address) == address, _before(col(UnitContact.added_at), before)
             )
         )
     )
@@ -243,7 +243,7 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
     found.private_chats = list(
         await session.scalars(
             select(PrivateChat).where(
-                PrivateChat.address == address, _before(PrivateChat.opened_at, before)
+                col(PrivateChat.address) == address, _before(col(PrivateChat.opened_at), before)
             )
         )
     )
@@ -335,8 +335,8 @@ async def erase(
             broadcast.created_by = ERASED
         if broadcast.origin == person.address:
             broadcast.origin = ERASED
-    for row in (*found.conversations, *found.contacts, *found.private_chats):
-        await session.delete(row)
+    for held in (*found.conversations, *found.contacts, *found.private_chats):
+        await session.delete(held)
     private = [*found.private_messages, *await private_digests(session, person)]
     private_ids = [row.id for row in private if row.id is not None]
     if private_ids:
