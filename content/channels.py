@@ -108,6 +108,16 @@ _UNKNOWN = ChannelTraits(
 )
 
 
+def command_text(
+    channel: ChannelTraits, command: str, *, group: bool = True, bot_name: str = "Loa"
+) -> str:
+    """How to type `command` ("/nhiemvu") so it reaches the bot: as is, or in a group of
+    a channel that only hears messages mentioning the bot, "@Loa /nhiemvu"."""
+    if group and channel.group_commands == "mention":
+        return f"@{bot_name.lstrip('@')} {command}"
+    return command
+
+
 def traits(channel: str | None) -> ChannelTraits:
     """The traits of a channel by name; cautious defaults for None or an unknown name."""
     if channel is None:

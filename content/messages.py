@@ -19,7 +19,8 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from content.buttons import confirm_button
-from content.channels import traits
+from content.channels import command_text, traits
+from content.contacts import with_contacts
 from content.dates import (
     format_date_long,
     format_day_month,
@@ -177,7 +178,7 @@ def _owners_phrase(names: tuple[str, ...], total: int, locale: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _more_overdue(count: int, first: int, locale: str) -> str:
+def _more_overdue(count: int, first: int, locale: str, channel: str | None) -> str:
     """ "… và 3 việc quá hạn khác (số 6 đến 8)": counted items keep numbers after the
     listed ones, so a reply "xong 7" confirms one of them (scheduler/planner.py)."""
     _ = translator(locale)
@@ -188,10 +189,10 @@ def _more_overdue(count: int, first: int, locale: str) -> str:
     else:
         numbers = _("%(first)d đến %(last)d") % {"first": first, "last": first + count - 1}
     return _.ngettext(
-        "… và %(n)d việc quá hạn khác (số %(numbers)s): xem bằng lệnh /nhiemvu",
-        "… và %(n)d việc quá hạn khác (số %(numbers)s): xem bằng lệnh /nhiemvu",
+        "… và %(n)d việc quá hạn khác (số %(numbers)s): xem bằng lệnh %(command)s",
+        "… và %(n)d việc quá hạn khác (số %(numbers)s): xem bằng lệnh %(command)s",
         count,
-    ) % {"n": count, "numbers": numbers}
+    ) % {"n": count, "numbers": numbers, "command": command_text(traits(channel), "/nhiemvu")}
 
 
 @lru_cache(maxsize=1024)
@@ -213,6 +214,8 @@ def _footer(channel: str | None, first: int, second: int | None, locale: str) ->
         if second is None:
             return _("Trả lời (trích dẫn) tin này: xong %(n)d") % values
         return _("Trả lời (trích dẫn) tin này: xong %(n)d — nhiều việc: xong %(n)d %(m)d") % values
+    if how.group_commands == "mention":
+        return _("Trả lời tin này: xong %(n)d (kèm link/ảnh minh chứng)") % values
     return _("Trả lời tin này: xong %(n)d (kèm link/ảnh minh chứng), hoặc gõ /xong %(n)d") % values
 
 
@@ -309,7 +312,9 @@ class DigestBuilder:
                 lines.append(words[section])
                 lines += section_lines
                 if section == "overdue" and overdue_more:
-                    lines.append(_more_overdue(overdue_more, self.highest + 1, self.locale))
+                    lines.append(
+                        _more_overdue(overdue_more, self.highest + 1, self.locale, channel)
+                    )
         lines.append("")
         numbers = self.open_numbers
         if numbers:
@@ -336,9 +341,10 @@ def render_digest_from_payload(
     for entry in payload["entries"]:
         done = confirmations.get(entry["key"]) if entry["n"] is not None else None
         builder.add_entry(entry, done)
-    return builder.text(
+    text = builder.text(
         payload["unit_name"], payload["date"], payload.get("overdue_more", 0), channel
     )
+    return with_contacts(text, payload.get("contacts", ()), locale)
 
 
 def render_digest(payload: DigestPayload, channel: str | None, locale: str = "vi") -> str:

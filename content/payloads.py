@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict
 
+from content.contacts import ContactEntry
+
 Section = Literal["overdue", "today", "upcoming", "cooperating"]
 # Buttons as stored: rows of [label, packed data] (content.buttons.pack).
 ButtonRows = list[list[list[str]]]
@@ -62,6 +64,8 @@ class DigestPayload(DeliveryState):
     # Their item keys, oldest first (only when overdue_more > 0): they are numbered after
     # the highest listed number, so a reply "xong 7" to the digest confirms one of them.
     more_keys: NotRequired[list[str]]
+    # The unit's contacts, named on a line of the text (scheduler/contact_reminders.py).
+    contacts: NotRequired[list[ContactEntry]]
 
 
 class BannerPayload(TypedDict):

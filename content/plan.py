@@ -128,6 +128,8 @@ class Settings:
     quiet_hours: tuple[time, time] | None = (time(21, 0), time(7, 0))
     # Suggested posts come with a banner image where the channel can upload one.
     post_banners: bool = True
+    # The first day an item is overdue, the unit's contacts get a private message.
+    contact_reminders: bool = True
     # When reports are due (`report_deadlines:`): "units" report to the office, the
     # "office" reports up; each is reminded a few working days before, draft attached.
     report_deadlines: Mapping[str, tuple[date, ...]] = field(
@@ -158,12 +160,22 @@ class PostOverride:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """A unit's contact person (cán bộ đầu mối): a user address (a person, not a group:
+    `telegram:123456789`) and the name digests mention."""
+
+    address: Address
+    name: str
+
+
+@dataclass(frozen=True)
 class Unit:
     id: str
     name: str
     tags: tuple[str, ...] = ()
     channels: tuple[Address, ...] = ()
     note: str = ""
+    contacts: tuple[Contact, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -115,6 +115,9 @@ def _settings_changes(old: Settings, new: Settings) -> list[str]:
         changes.append(f"giờ yên lặng: {_quiet(old.quiet_hours)} → {_quiet(new.quiet_hours)}")
     if old.post_banners != new.post_banners:
         changes.append(f"gửi kèm pa nô với bài gợi ý: {'bật' if new.post_banners else 'tắt'}")
+    if old.contact_reminders != new.contact_reminders:
+        state = "bật" if new.contact_reminders else "tắt"
+        changes.append(f"nhắn riêng đầu mối khi việc quá hạn: {state}")
     return changes
 
 
@@ -155,6 +158,12 @@ def _unit_changes(old: Plan, new: Plan, diff: PlanDiff) -> None:
         if set(old_chats) != set(new_chats):
             diff.changed.append(
                 f"đơn vị {unit.id}: nhóm chat {_plus_minus(old_chats, new_chats, str)}"
+            )
+        old_people = [f"{c.name} ({c.address})" for c in previous.contacts]
+        new_people = [f"{c.name} ({c.address})" for c in unit.contacts]
+        if set(old_people) != set(new_people):
+            diff.changed.append(
+                f"đơn vị {unit.id}: đầu mối {_plus_minus(old_people, new_people, str)}"
             )
 
 

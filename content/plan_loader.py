@@ -26,6 +26,7 @@ from content.catalogues import available_provinces, catalogue
 from content.plan import (
     TIERS,
     Address,
+    Contact,
     Plan,
     PostOverride,
     Settings,
@@ -243,6 +244,7 @@ class _PlanLoader(Reader):
                 "escalate_after_days",
                 "quiet_hours",
                 "post_banners",
+                "contact_reminders",
                 "report_deadlines",
             ),
         )
@@ -273,6 +275,7 @@ class _PlanLoader(Reader):
         if "quiet_hours" in node.data:
             quiet = self._quiet_hours(node)
         post_banners = self.boolean(node, "post_banners", "settings.post_banners")
+        contact_reminders = self.boolean(node, "contact_reminders", "settings.contact_reminders")
         deadlines = self._report_deadlines(node)
         if len(self.problems) > before:
             return None
@@ -282,6 +285,9 @@ class _PlanLoader(Reader):
             escalate_after_days=defaults.escalate_after_days if escalate is None else escalate,
             quiet_hours=quiet,
             post_banners=defaults.post_banners if post_banners is None else post_banners,
+            contact_reminders=(
+                defaults.contact_reminders if contact_reminders is None else contact_reminders
+            ),
             report_deadlines=MappingProxyType(deadlines),
         )
         if settings.in_quiet_hours(digest):
@@ -381,7 +387,7 @@ class _PlanLoader(Reader):
             raw_id = value.get("id")
             where = f"đơn vị '{show(raw_id)}'" if raw_id is not None else "đơn vị"
             node = Node(value, where, line)
-            self.keys(node, ("id", "name", "tags", "channels", "note"), ("id", "name"))
+            self.keys(node, ("id", "name", "tags", "channels", "note", "contacts"), ("id", "name"))
             unit_id = None
             if raw_id is not None:
                 unit_id = self.identifier(raw_id, node.value_line("id"), "mã đơn vị")
@@ -409,13 +415,43 @@ class _PlanLoader(Reader):
                 if address is not None and address not in channels:
                     channels.append(address)
             note = self.text(node, "note") or ""
+            contacts = self._contacts(node, where)
             if unit_id is not None:
                 # Kept even when other fields are wrong, so tasks naming it are not
                 # reported a second time as naming an unknown unit.
                 self.unit_lines[unit_id] = node.value_line("id")
                 self.units.append(
-                    Unit(unit_id, name or unit_id, tuple(tags), tuple(channels), note)
+                    Unit(unit_id, name or unit_id, tuple(tags), tuple(channels), note, contacts)
                 )
+
+    def _contacts(self, unit: Node, where: str) -> tuple[Contact, ...]:
+        """`contacts:` of a unit: [{address: telegram:123456789, name: Nguyễn Thị Lan}]."""
+        contacts: list[Contact] = []
+        for value, line in self.items(unit, "contacts"):
+            if not isinstance(value, CommentedMap):
+                self.report(
+                    line,
+                    f"{where}, contacts: mỗi đầu mối là một bảng có address và name, ví dụ "
+                    f"{{address: telegram:123456789, name: Nguyễn Thị Lan}}, "
+                    f"không phải '{show(value)}'",
+                )
+                continue
+            node = Node(value, f"{where}, contacts", line)
+            self.keys(node, ("address", "name"), ("address", "name"))
+            name = self.text(node, "name")
+            raw = node.get("address")
+            address = (
+                None
+                if raw is None
+                else self.address(raw, node.value_line("address"), f"{where}, contacts")
+            )
+            if address is None or name is None:
+                continue
+            if any(contact.address == address for contact in contacts):
+                self.report(line, f"{where}, contacts: đầu mối {address} bị trùng")
+                continue
+            contacts.append(Contact(address, name.strip()))
+        return tuple(contacts)
 
     def _anniversaries(self, root: Node, province: str | None) -> tuple[Tier, ...] | None:
         node = self.mapping(root, "anniversaries", "anniversaries")

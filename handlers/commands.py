@@ -47,15 +47,18 @@ class Command:
                 raise ValueError(f"a command name must match [a-z0-9_]{{1,32}}: {name!r}")
 
 
-def help_lines(commands: Iterable[Command], _: Translator, *, admin: bool) -> list[str]:
-    """ "/nhiemvu — việc đang mở của đơn vị" lines; in English, under the English names."""
+def help_lines(
+    commands: Iterable[Command], _: Translator, *, admin: bool, prefix: str = ""
+) -> list[str]:
+    """ "/nhiemvu — việc đang mở của đơn vị" lines; in English, under the English names.
+    `prefix` goes before each command ("@Loa " where commands must mention the bot)."""
     lines = []
     for command in commands:
         line = command.admin_help if admin else command.staff_help
         if line is not None:
             name = command.alias if command.alias and _.locale == "en" else command.name
             usage = f" {_(line.usage)}" if line.usage else ""
-            lines.append(f"/{name}{usage} — {_(line.text)}")
+            lines.append(f"{prefix}/{name}{usage} — {_(line.text)}")
     return lines
 
 

@@ -235,7 +235,8 @@ async def undo_numbers(turn: Turn, target: Target, numbers: Sequence[int]) -> li
     if not numbers:
         done = [n for n in sorted(target.entries) if target.entries[n]["key"] in active]
         if len(done) != 1:
-            return [say(turn, _("Hãy ghi số việc cần hoàn tác, ví dụ: /hoantac 2"))]
+            example = {"undo": turn.command("/hoantac")}
+            return [say(turn, _("Hãy ghi số việc cần hoàn tác, ví dụ: %(undo)s 2") % example)]
         numbers = done
     problem = unknown_numbers(turn, target, numbers)
     if problem is not None:
@@ -326,7 +327,12 @@ async def on_done_command(turn: Turn) -> list[Reply]:
     args = " ".join(arg for arg in turn.event.args if not links_in(arg))
     numbers = read_numbers(args)
     if numbers is None:
-        return [Reply(text=_("Số việc không hợp lệ. Ví dụ: /xong 2 hoặc /xong 1 3"))]
+        done = turn.command("/xong")
+        return [
+            Reply(
+                text=_("Số việc không hợp lệ. Ví dụ: %(done)s 2 hoặc %(done)s 1 3") % {"done": done}
+            )
+        ]
     target = await resolve(turn, turn.event.reply_to_message_id)
     if isinstance(target, Reply):
         return [target]
@@ -344,7 +350,8 @@ async def on_undo_command(turn: Turn) -> list[Reply]:
     _ = turn._
     numbers = read_numbers(" ".join(turn.event.args))
     if numbers is None:
-        return [Reply(text=_("Số việc không hợp lệ. Ví dụ: /hoantac 2"))]
+        example = {"undo": turn.command("/hoantac")}
+        return [Reply(text=_("Số việc không hợp lệ. Ví dụ: %(undo)s 2") % example)]
     target = await resolve(turn, turn.event.reply_to_message_id)
     if isinstance(target, Reply):
         return [target]

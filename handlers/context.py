@@ -21,7 +21,7 @@ from bot.storage.files import FileStore
 from bot.storage.links import active_links_with_plans
 from bot.storage.models import ChatLink
 from bot.storage.plan_cache import stored_plans
-from content.channels import ChannelTraits, traits
+from content.channels import ChannelTraits, command_text, traits
 from content.clock import Clock
 from content.due import DueMessage
 from content.i18n import Translator, translator
@@ -155,6 +155,15 @@ class Turn:
     def traits(self) -> ChannelTraits:
         """What the chat's channel can do (buttons, edits, how replies point)."""
         return traits(self.event.channel)
+
+    @property
+    def bot_name(self) -> str:
+        return self.ctx.bot_usernames.get(self.event.channel) or "Loa"
+
+    def command(self, text: str) -> str:
+        """How to type the command `text` here: "/nhiemvu", or "@Loa /nhiemvu" in a
+        group that hears only messages mentioning the bot (content/channels.py)."""
+        return command_text(self.traits, text, group=not self.private, bot_name=self.bot_name)
 
     def request_wake(self) -> None:
         """New outbox rows: wake the dispatcher once the session is committed."""

@@ -12,6 +12,7 @@ from handlers.context import Turn
 
 def _confirm_lines(turn: Turn) -> list[str]:
     _ = turn._
+    undo = {"undo": turn.command("/hoantac")}
     common = [
         _(
             "  Viết thế nào cũng được, có dấu hay không: «Dạ em xong 2 rồi ạ», «việc 1 và 3 "
@@ -27,7 +28,7 @@ def _confirm_lines(turn: Turn) -> list[str]:
                 "(nhiều việc: «xong 1 3»)."
             ),
             *common,
-            _("• Bấm nhầm: bấm ↩️, gõ /hoantac 2 hoặc trả lời «bấm nhầm việc 2»."),
+            _("• Bấm nhầm: bấm ↩️, gõ %(undo)s 2 hoặc trả lời «bấm nhầm việc 2».") % undo,
         ]
     how = {
         "quote": _(
@@ -39,7 +40,7 @@ def _confirm_lines(turn: Turn) -> list[str]:
             "• Báo xong: gõ «xong 2» (nhiều việc: «xong 1 3»). Số việc tính theo tin nhắc mới nhất."
         ),
     }[turn.traits.reply_reference]
-    lines = [how, *common, _("• Báo nhầm: gõ /hoantac 2 hoặc trả lời «báo nhầm việc 2».")]
+    lines = [how, *common, _("• Báo nhầm: gõ %(undo)s 2 hoặc trả lời «báo nhầm việc 2».") % undo]
     if turn.traits.group_commands == "mention":
         lines.append(
             _("• Trong nhóm, Loa chỉ đọc tin trích dẫn tin của Loa hoặc có nhắc tới @Loa.")
@@ -57,7 +58,8 @@ async def help_text(turn: Turn, commands: Sequence[Command]) -> str:
         ),
         *_confirm_lines(turn),
         "",
-        *help_lines(commands, _, admin=False),
+        # In a group that hears only mentions, every command is shown as "@Loa /…".
+        *help_lines(commands, _, admin=False, prefix=turn.command("")),
     ]
     if await turn.is_admin():
         lines += [
@@ -99,18 +101,11 @@ async def welcome_text(turn: Turn) -> str:
 def group_greeting(turn: Turn) -> str:
     _ = turn._
     lines = [_("Xin chào! Mình là Loa, trợ lý nhắc việc công tác tuyên truyền.")]
-    if turn.traits.group_commands == "mention":
-        lines.append(
-            _(
-                "Để nhóm nhận nhắc việc của đơn vị, nhắc tới @Loa kèm nội dung /lienket MÃ "
-                "(mã do quản trị viên cấp)."
-            )
-        )
-    else:
-        lines.append(
-            _("Để nhóm nhận nhắc việc của đơn vị, gửi /lienket MÃ (mã do quản trị viên cấp).")
-        )
-    lines.append(_("Gõ /huongdan để xem hướng dẫn."))
+    lines.append(
+        _("Để nhóm nhận nhắc việc của đơn vị, gửi %(link)s MÃ (mã do quản trị viên cấp).")
+        % {"link": turn.command("/lienket")}
+    )
+    lines.append(_("Gõ %(help)s để xem hướng dẫn.") % {"help": turn.command("/huongdan")})
     return "\n".join(lines)
 
 
@@ -121,7 +116,9 @@ def private_hint(turn: Turn) -> str:
 
 def unknown_command(turn: Turn) -> str:
     _ = turn._
-    return _("Loa không có lệnh này. Gõ /huongdan để xem các lệnh.")
+    return _("Loa không có lệnh này. Gõ %(help)s để xem các lệnh.") % {
+        "help": turn.command("/huongdan")
+    }
 
 
 def unsupported(turn: Turn) -> str:

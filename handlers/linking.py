@@ -71,7 +71,10 @@ def _linked_text(turn: Turn, plan: Plan, unit: Unit) -> str:
         lines.append(_("Việc nào xong, bấm nút ✅ dưới tin nhắc hoặc trả lời tin đó «xong N»."))
     else:
         lines.append(_("Việc nào xong, trả lời (trích dẫn) tin nhắc «xong N»."))
-    lines.append(_("Gõ /nhiemvu để xem việc đang mở, /huongdan để xem hướng dẫn."))
+    lines.append(
+        _("Gõ %(tasks)s để xem việc đang mở, %(help)s để xem hướng dẫn.")
+        % {"tasks": turn.command("/nhiemvu"), "help": turn.command("/huongdan")}
+    )
     return "\n".join(lines)
 
 

@@ -7,12 +7,15 @@ behind first; `/tiendo UNIT_ID` shows one unit in detail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bot.storage.confirmations import active_confirmations
+from bot.storage.contacts import unit_contacts
+from content.contacts import ContactEntry, contacts_line
 from content.dates import format_date_long
 from content.messages import format_item_line
-from content.plan import Plan, Unit
+from content.plan import Contact, Plan, Unit
 from handlers.commands import N_, Command, HelpLine
 from handlers.context import Turn
 from handlers.events import Reply
@@ -56,11 +59,22 @@ def _more_line(turn: Turn, more: int) -> list[str]:
     return [_.ngettext("… và %(n)d việc khác", "… và %(n)d việc khác", more) % {"n": more}]
 
 
-def unit_block(turn: Turn, plan: Plan, unit: Unit, rows: list[ProgressRow]) -> str:
+def unit_block(
+    turn: Turn,
+    plan: Plan,
+    unit: Unit,
+    rows: list[ProgressRow],
+    contacts: Sequence[Contact] = (),
+) -> str:
     _ = turn._
     today = plan_today(turn, plan)
     locale = turn.ctx.locale
     lines = [_("📊 Tiến độ — %(unit)s") % {"unit": unit.name}, plan.title]
+    if contacts:
+        entries: list[ContactEntry] = [
+            {"address": str(contact.address), "name": contact.name} for contact in contacts
+        ]
+        lines.append(contacts_line(entries, locale))
     if not rows:
         lines.append(_("Đơn vị chưa có việc nào phải làm trong kế hoạch."))
         return "\n".join(lines)
@@ -114,6 +128,11 @@ def plan_block(turn: Turn, plan: Plan, rows: list[ProgressRow]) -> str:
     return "\n".join(lines)
 
 
+async def _unit_progress(turn: Turn, plan: Plan, unit: Unit) -> str:
+    contacts = (await unit_contacts(turn.session, plan)).get(unit.id, ())
+    return unit_block(turn, plan, unit, await plan_rows(turn, plan, unit.id), contacts)
+
+
 async def on_progress(turn: Turn) -> list[Reply]:
     _ = turn._
     admin_plans = await turn.admin_plans() if turn.private else []
@@ -128,7 +147,7 @@ async def on_progress(turn: Turn) -> list[Reply]:
                 unit = plan.unit(unit_id)
             except KeyError:
                 continue
-            blocks.append(unit_block(turn, plan, unit, await plan_rows(turn, plan, unit.id)))
+            blocks.append(await _unit_progress(turn, plan, unit))
         if not blocks:
             return [
                 Reply(
@@ -145,15 +164,13 @@ async def on_progress(turn: Turn) -> list[Reply]:
         return [
             Reply(
                 text=_(
-                    "Nơi này chưa liên kết với đơn vị nào. Gửi /lienket MÃ với mã do "
+                    "Nơi này chưa liên kết với đơn vị nào. Gửi %(link)s MÃ với mã do "
                     "quản trị viên cấp."
                 )
+                % {"link": turn.command("/lienket")}
             )
         ]
-    blocks = [
-        unit_block(turn, cu.plan, cu.unit, await plan_rows(turn, cu.plan, cu.unit.id))
-        for cu in units
-    ]
+    blocks = [await _unit_progress(turn, cu.plan, cu.unit) for cu in units]
     return [Reply(text="\n\n".join(blocks))]
 
 

@@ -67,8 +67,9 @@ async def on_report(turn: Turn) -> list[Reply]:
             Reply(
                 text=_(
                     "Báo cáo dành cho quản trị viên kế hoạch và các đơn vị. Nơi này chưa liên "
-                    "kết với đơn vị nào: gửi /lienket MÃ với mã do quản trị viên cấp."
+                    "kết với đơn vị nào: gửi %(link)s MÃ với mã do quản trị viên cấp."
                 )
+                % {"link": turn.command("/lienket")}
             )
         ]
     replies = []

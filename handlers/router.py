@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 
+from bot.storage.contacts import note_private_chat
 from content.buttons import unpack
 from handlers import (
     broadcast,
     calendar,
     confirm,
+    contacts,
     linking,
     privacy,
     progress,
@@ -42,6 +44,7 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *reports.COMMANDS,
     *calendar.COMMANDS,
     *linking.COMMANDS,
+    *contacts.COMMANDS,
     *broadcast.COMMANDS,
     *privacy.COMMANDS,
     Command("huongdan", "help", _on_help, menu=N_("Hướng dẫn sử dụng")),
@@ -78,6 +81,10 @@ async def _on_message(turn: Turn) -> list[Reply]:
 
 async def _dispatch(turn: Turn) -> list[Reply]:
     event = turn.event
+    if turn.private and event.user_id:
+        # Platforms refuse a bot's first message to a person: note who wrote first, so
+        # contact reminders go only to them (scheduler/contact_reminders.py).
+        await note_private_chat(turn.session, event.user_address, turn.now)
     if event.kind == "member":
         return await linking.on_member(turn)
     if event.kind == "unsupported":

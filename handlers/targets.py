@@ -125,7 +125,10 @@ async def resolve(
             if turn.private
             else _("Nhóm này chưa liên kết với đơn vị nào nên chưa ghi nhận được.")
         )
-        return say(turn, where + " " + _("Hãy gửi /lienket MÃ với mã do quản trị viên cấp."))
+        how = _("Hãy gửi %(link)s MÃ với mã do quản trị viên cấp.") % {
+            "link": turn.command("/lienket")
+        }
+        return say(turn, f"{where} {how}")
     row = await find_list(turn, message_id, row_id)
     if row is None and turn.event.kind == "button":
         return say(turn, _("Nút này không còn hiệu lực."))

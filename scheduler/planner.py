@@ -38,7 +38,9 @@ midnight, so a day's digest never slides into the next day). `expires_at` is the
 of the next quiet window or the end of the day, whichever comes first: a digest that
 could not go out in time is dropped, and the next day's digest lists what is still open.
 
-And the reminders of report deadlines (scheduler/report_reminders.py).
+And the reminders of report deadlines (scheduler/report_reminders.py); the contacts
+named in digests and their private message the first day an item is overdue
+(scheduler/contact_reminders.py).
 
 Payloads (stored with the outbox row) are typed in content/payloads.py.
 A suggested post's text speaks for the unit it is sent to (content/posts.py).
@@ -63,6 +65,7 @@ from content.messages import OWNERS_SHOWN, DigestBuilder, digest_buttons, render
 from content.payloads import DigestPayload, EscalationPayload, PostPayload, Section
 from content.plan import Plan, Settings
 from content.posts import render_post
+from scheduler.contact_reminders import contact_reminders, digest_contacts
 from scheduler.report_reminders import report_reminders
 from scheduler.state import PlanState
 
@@ -311,8 +314,17 @@ class _Planner:
                     yield self._digest_message(digest, chat, not_before, expires_at, last)
                 for occurrence, keys in unit_posts or ():
                     yield self._post(occurrence, keys, unit, chat, iso, not_before, expires_at)
+        fresh = self._newly_overdue(number)
+        yield from contact_reminders(self.state, day, fresh, not_before, expires_at)
         yield from self._escalations(day, overdue, not_before, expires_at)
         yield from report_reminders(self.state, day, not_before, expires_at)
+
+    def _newly_overdue(self, number: int) -> list[Item]:
+        """The owner items whose first overdue day is day `number`, still open."""
+        ranks = list(self.overdue_from.get(number, ()))
+        if number == self.start.toordinal():
+            ranks += [rank for rank in self.initial_overdue if self.static[rank][4] == number - 1]
+        return [self.items[rank] for rank in ranks if number < self.hidden[rank]]
 
     # --- digests ----------------------------------------------------------------------------
 
@@ -378,12 +390,14 @@ class _Planner:
         payload["channel"] = channel or None
         if traits(channel).buttons:
             payload["buttons"] = digest_buttons(base["entries"])
+        text = builder.text(base["unit_name"], base["date"], base["overdue_more"], channel)
+        text, payload = digest_contacts(self.state, text, payload)
         return DueMessage(
             key=f"digest/{self.plan.id}/{base['unit_id']}/{where}/{base['date']}",
             channel=channel,
             chat_id=chat_id,
             kind="digest",
-            text=builder.text(base["unit_name"], base["date"], base["overdue_more"], channel),
+            text=text,
             not_before=not_before,
             expires_at=expires_at,
             plan_id=self.plan.id,

@@ -11,11 +11,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.broadcasts import broadcast_items
 from bot.storage.confirmations import active_confirmations
+from bot.storage.contacts import private_chats, unit_contacts
 from bot.storage.links import active_chat_addresses
 from bot.storage.plan_cache import plan_items, stored_plan, stored_plans
 from bot.storage.plan_closures import closed_plans
 from content.items import Item
-from content.plan import Address, Plan, merge_admins
+from content.plan import Address, Contact, Plan, merge_admins
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class PlanState:
     admins: Sequence[Address] = ()  # plan admins plus LOA_ADMINS; a user's private chat
     locale: str = "vi"
     closed_at: datetime | None = None  # `loa plan close`: reminders stop from that day
+    # unit id -> its contacts (the plan's, then /daumoi's); and the contact addresses
+    # that opened a private chat with the bot, so Loa may write to them.
+    contacts: Mapping[str, Sequence[Contact]] = field(default_factory=dict)
+    reachable: frozenset[str] = frozenset()
 
     @property
     def last_day(self) -> date:
@@ -50,6 +55,8 @@ async def _state(
     # A broadcast aimed at a unit since removed from the plan has no one to remind.
     extra = [item for item in await broadcast_items(session, plan.id) if item.unit_id in units]
     confirmations = await active_confirmations(session, plan.id)
+    contacts = await unit_contacts(session, plan)
+    addresses = (str(contact.address) for people in contacts.values() for contact in people)
     return PlanState(
         plan=plan,
         items=(*plan_items(plan), *extra),
@@ -58,6 +65,8 @@ async def _state(
         admins=merge_admins(plan, extra_admins),
         locale=locale,
         closed_at=closed.get(plan.id),
+        contacts=contacts,
+        reachable=await private_chats(session, addresses),
     )
 
 

@@ -34,8 +34,10 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    MessageEntity,
     ReplyParameters,
     Update,
+    User,
 )
 from telegram.error import (
     BadRequest,
@@ -65,6 +67,7 @@ from bot.storage.db import Database
 from content.banner import CHAT_SIZE, BannerError, BannerSpec, render_banner
 from content.buttons import Button
 from content.clock import Clock
+from content.contacts import Mention, mentions
 from handlers.context import EventHandler
 from handlers.events import Event, Reply
 from scheduler.delivery import (
@@ -182,6 +185,38 @@ class _Part:
     media: str | InputFile | None = None  # a file id or URL, or bytes to upload
     markup: InlineKeyboardMarkup | None = None
     reply_to: int | None = None
+    entities: tuple[MessageEntity, ...] = ()  # mentions of people, in UTF-16 units
+
+
+def contact_mentions(text: str, payload: dict[str, Any]) -> list[Mention]:
+    """The Telegram contacts a message names (a digest's `contacts`, content/contacts.py)."""
+    found = mentions(text, payload.get("contacts") or ())
+    return [mention for mention in found if mention["address"].startswith(f"{NAME}:")]
+
+
+def _entities(
+    text: str, start: int, chunk: str, found: Sequence[Mention]
+) -> tuple[MessageEntity, ...]:
+    """Text mentions for the names inside `chunk`, which begins at `start` in `text`: a
+    mention of a user by id notifies them even without a username."""
+    entities = []
+    for mention in found:
+        offset = mention["offset"] - start
+        if offset < 0 or offset + mention["length"] > len(chunk):
+            continue
+        user_id = mention["address"].partition(":")[2]
+        if not user_id.isdigit():
+            continue  # a group id: not a person
+        name = chunk[offset : offset + mention["length"]]
+        entities.append(
+            MessageEntity(
+                MessageEntity.TEXT_MENTION,
+                utf16_length(chunk[:offset]),
+                utf16_length(name),
+                user=User(int(user_id), name, is_bot=False),
+            )
+        )
+    return tuple(entities)
 
 
 def plan_parts(
@@ -190,6 +225,7 @@ def plan_parts(
     photo: str | InputFile | None = None,
     document: str | InputFile | None = None,
     reply_to: int | None = None,
+    found: Sequence[Mention] = (),
 ) -> list[_Part]:
     """Split content into API calls: media first (the last one carries the text as its
     caption when it fits 1,024), then text in parts of 4,096; the buttons go on the last
@@ -200,12 +236,14 @@ def plan_parts(
         if media
     ]
     if parts and text.strip() and utf16_length(text) <= CAPTION_LIMIT:
-        parts[-1] = replace(parts[-1], text=text)
+        parts[-1] = replace(parts[-1], text=text, entities=_entities(text, 0, text, found))
     else:
-        parts += [
-            _Part("text", text=chunk)
-            for chunk in split_text(text, TEXT_LIMIT, measure=utf16_length)
-        ]
+        position = 0
+        for chunk in split_text(text, TEXT_LIMIT, measure=utf16_length):
+            # Every chunk is a slice of the text: where it starts places its mentions.
+            start = text.find(chunk, position)
+            position = start + len(chunk)
+            parts.append(_Part("text", text=chunk, entities=_entities(text, start, chunk, found)))
     if parts:
         parts[-1] = replace(parts[-1], markup=keyboard(buttons))
         parts[0] = replace(parts[0], reply_to=reply_to)
@@ -594,6 +632,7 @@ class TelegramChannel:
             photo,
             document,
             int(reply_to) if reply_to and reply_to.isdigit() else None,
+            found=contact_mentions(message.text, message.payload),
         )
         if not parts:
             raise Rejected("nothing to send: the message is empty")
@@ -697,16 +736,25 @@ class TelegramChannel:
         common: dict[str, Any] = {"reply_markup": part.markup, "reply_parameters": reply_parameters}
 
         async def send() -> str:
+            entities = part.entities or None
             if part.method == "photo":
                 sent = await self.bot.send_photo(
-                    target, part.media or "", caption=part.text or None, **common
+                    target,
+                    part.media or "",
+                    caption=part.text or None,
+                    caption_entities=entities,
+                    **common,
                 )
             elif part.method == "document":
                 sent = await self.bot.send_document(
-                    target, part.media or "", caption=part.text or None, **common
+                    target,
+                    part.media or "",
+                    caption=part.text or None,
+                    caption_entities=entities,
+                    **common,
                 )
             else:
-                sent = await self.bot.send_message(target, part.text, **common)
+                sent = await self.bot.send_message(target, part.text, entities=entities, **common)
             return str(sent.message_id)
 
         return send

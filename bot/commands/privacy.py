@@ -36,6 +36,8 @@ KIND_LABELS = {
     "conversations": "hội thoại đang dở",
     "private_messages": "tin Loa gửi riêng",
     "naming_messages": "tin có nêu tên",
+    "contacts": "đăng ký làm đầu mối",
+    "private_chats": "trò chuyện riêng với Loa",
 }
 
 

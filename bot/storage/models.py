@@ -254,3 +254,31 @@ class EvidenceFile(SQLModel, table=True):
     last_error: str | None = None
     created_at: datetime = _when()
     stored_at: datetime | None = _when(nullable=True)
+
+
+class UnitContact(SQLModel, table=True):
+    """A unit's contact person registered in chat (`/daumoi`); the plan's own
+    `contacts:` are read from the plan. Removing one deletes the row."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "unit_id", "address", name="uq_contacts_plan_unit_address"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(index=True)
+    unit_id: str
+    address: str  # the person: telegram:123456789
+    name: str
+    added_at: datetime = _when()
+    added_in: str  # the chat address it was registered from
+
+
+class PrivateChat(SQLModel, table=True):
+    """A person who has written to the bot in a private chat, so the bot may write to
+    them first (Telegram and Zalo refuse messages to people who never did)."""
+
+    __tablename__ = "private_chats"
+
+    address: str = Field(primary_key=True)  # the user address, also the chat's
+    opened_at: datetime = _when()

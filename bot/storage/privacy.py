@@ -9,7 +9,9 @@ A person is an address, `telegram:123` or `zalo:abc`. They appear as:
 - the one who linked a chat or made or used an invite, and their private chat with the
   bot (chat_links, invites, outbox rows and sent messages to that chat);
 - an admin's broadcasts and dialogues (broadcasts, conversations);
-- their name in texts Loa sent (outbox rows that name them).
+- their name in texts Loa sent (outbox rows that name them);
+- a unit's contact registered with /daumoi (contacts), and that they opened a private
+  chat with the bot (private_chats).
 
 Erasing keeps every unit's progress as it was: a confirmation stays, its confirmer
 becomes "một cán bộ của <đơn vị>". The erasure log keeps no address: only a keyed hash
@@ -43,7 +45,9 @@ from bot.storage.models import (
     InboundEvent,
     Invite,
     OutboxMessage,
+    PrivateChat,
     SentMessage,
+    UnitContact,
 )
 from bot.storage.outbox import FAILED, SENT, STALE
 from bot.storage.settings import get_or_create_secret
@@ -132,6 +136,8 @@ class Holdings:
     conversations: list[Conversation] = field(default_factory=list)
     private_messages: list[OutboxMessage] = field(default_factory=list)
     naming_messages: list[OutboxMessage] = field(default_factory=list)  # texts with a name
+    contacts: list[UnitContact] = field(default_factory=list)
+    private_chats: list[PrivateChat] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -144,6 +150,8 @@ class Holdings:
             "conversations": len(self.conversations),
             "private_messages": len(self.private_messages),
             "naming_messages": len(self.naming_messages),
+            "contacts": len(self.contacts),
+            "private_chats": len(self.private_chats),
         }
 
     @property
@@ -221,6 +229,21 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
                 col(Conversation.channel) == person.channel,
                 col(Conversation.user_id) == chat,
                 _before(col(Conversation.updated_at), before),
+            )
+        )
+    )
+    found.contacts = list(
+        await session.scalars(
+            select(UnitContact).where(
+                col(UnitContact.address) == address, _before(col(UnitContact.added_at), before)
+            )
+        )
+    )
+    found.names.update(row.name for row in found.contacts)
+    found.private_chats = list(
+        await session.scalars(
+            select(PrivateChat).where(
+                col(PrivateChat.address) == address, _before(col(PrivateChat.opened_at), before)
             )
         )
     )
@@ -312,8 +335,8 @@ async def erase(
             broadcast.created_by = ERASED
         if broadcast.origin == person.address:
             broadcast.origin = ERASED
-    for conversation in found.conversations:
-        await session.delete(conversation)
+    for held in (*found.conversations, *found.contacts, *found.private_chats):
+        await session.delete(held)
     private = [*found.private_messages, *await private_digests(session, person)]
     private_ids = [row.id for row in private if row.id is not None]
     if private_ids:
@@ -515,6 +538,8 @@ def export(found: Holdings, now: datetime) -> dict[str, Any]:
         "dialogues": [_plain(row) for row in found.conversations],
         "messages_sent_to_them": [_plain(row) for row in found.private_messages],
         "messages_naming_them": [_plain(row) for row in found.naming_messages],
+        "unit_contacts": [_plain(row) for row in found.contacts],
+        "private_chats": [_plain(row) for row in found.private_chats],
     }
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from content.anniversaries import Anniversary, Occurrence, occurrence_of
 from content.catalogues import available_provinces, catalogue
+from content.contacts import mentions
 from content.dates import format_date_long
 from content.messages import (
     days_phrase,
@@ -134,8 +135,37 @@ def test_the_closing_line_depends_on_the_channel() -> None:
     assert "Bấm ✅" not in zalo
     one_item = {**PAYLOAD, "entries": PAYLOAD["entries"][1:2]}
     assert render_digest(one_item, "zalo").endswith("Trả lời (trích dẫn) tin này: xong 2")
+    console = render_digest(PAYLOAD, "console")
+    assert console.endswith("Trả lời tin này: xong 1 (kèm link/ảnh minh chứng), hoặc gõ /xong 1")
+    # Unknown channels are taken for ones that drop bare commands in groups.
     unlinked = render_digest(PAYLOAD, None)
-    assert unlinked.endswith("Trả lời tin này: xong 1 (kèm link/ảnh minh chứng), hoặc gõ /xong 1")
+    assert unlinked.endswith("Trả lời tin này: xong 1 (kèm link/ảnh minh chứng)")
+
+
+def test_counted_overdue_items_point_at_the_list_the_way_the_channel_hears_it() -> None:
+    more = {**PAYLOAD, "overdue_more": 3, "more_keys": ["a", "b", "c"]}
+    telegram = render_digest(more, "telegram")
+    zalo = render_digest(more, "zalo")
+    assert "việc quá hạn khác (số 4 đến 6): xem bằng lệnh /nhiemvu" in telegram
+    assert "việc quá hạn khác (số 4 đến 6): xem bằng lệnh @Loa /nhiemvu" in zalo
+    assert " /nhiemvu" not in zalo.replace("@Loa /nhiemvu", "")
+
+
+def test_a_digest_names_the_units_contacts_under_its_date() -> None:
+    contacts = [
+        {"address": "telegram:111", "name": "Nguyễn Thị Lan"},
+        {"address": "zalo:abc", "name": "Trần Minh"},
+    ]
+    text = render_digest({**PAYLOAD, "contacts": contacts}, "telegram")
+    lines = text.splitlines()
+    assert lines[2] == "👤 Đầu mối: Nguyễn Thị Lan, Trần Minh"
+    spans = mentions(text, contacts)
+    assert [text[m["offset"] : m["offset"] + m["length"]] for m in spans] == [
+        "Nguyễn Thị Lan",
+        "Trần Minh",
+    ]
+    assert [m["address"] for m in spans] == ["telegram:111", "zalo:abc"]
+    assert mentions(render_digest(PAYLOAD, "telegram"), contacts) == []
 
 
 def test_a_digest_with_only_cooperating_items_asks_for_nothing() -> None:

@@ -929,3 +929,46 @@ def test_dates_may_fall_anywhere_in_a_multi_year_period() -> None:
     )
     _, message = only_problem(text.replace("2026-11-15", "2031-11-15"))
     assert "cách quá xa thời gian của kế hoạch (2026-2028)" in message
+
+
+# --- contacts ------------------------------------------------------------------------
+
+CONTACTS_HEAD = """\
+plan:
+  id: ke-hoach-thu
+  title: Kế hoạch thử
+  year: 2026
+units:
+  - id: van-phong
+    name: Văn phòng Sở
+    contacts:
+"""  # 8 lines: the contacts start on line 9
+
+
+def test_a_contact_with_a_group_like_or_malformed_address_is_a_problem_on_its_line() -> None:
+    text = CONTACTS_HEAD + "      - {address: 'viber:12', name: Lan}\n" + ONE_TASK
+    line, message = only_problem(text)
+    assert line == 9
+    assert "viber:12" in message and "telegram:<mã chat>" in message
+
+
+def test_a_contact_needs_a_name_and_is_listed_once() -> None:
+    text = (
+        CONTACTS_HEAD
+        + "      - {address: 'telegram:5'}\n"
+        + "      - {address: 'telegram:6', name: Lan}\n"
+        + "      - {address: 'telegram:6', name: Lan}\n"
+        + "      - telegram:7\n"
+        + ONE_TASK
+    )
+    found = problems(text)
+    assert [line for line, _ in found] == [9, 11, 12]
+    assert "name" in found[0][1]
+    assert "đầu mối telegram:6 bị trùng" in found[1][1]
+    assert "mỗi đầu mối là một bảng có address và name" in found[2][1]
+
+
+def test_contact_reminders_can_be_turned_off() -> None:
+    text = plan_text("settings:\n  contact_reminders: false\n" + ONE_TASK)
+    assert parse_plan(text).settings.contact_reminders is False
+    assert parse_plan(plan_text(ONE_TASK)).settings.contact_reminders is True
