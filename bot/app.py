@@ -6,6 +6,9 @@ retried in the background with a doubling wait; /healthz shows it "starting" (an
 whole as degraded), and the admins are told through the other channels. Only a
 rejected token, or a setting the platform refuses, switches a channel off; `loa run`
 exits only when every channel is off.
+
+Over 400 lines on purpose: start-up and shut-down are one sequence, read top to bottom;
+what each part does lives in its own module (channels, engine, web, metrics).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import secrets
 import signal
 import socket
 import uuid
+from collections import Counter
 from contextlib import suppress
 from datetime import timedelta
 from functools import partial
@@ -26,7 +30,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.channels.startup import retry_with_backoff
 from bot.config import Config
-from bot.logging_setup import configure_logging
+from bot.logging_setup import register_secrets
+from bot.metrics import PATH as METRICS_PATH
+from bot.metrics import Metrics, MetricSources
 from bot.reports.bao_cao import report_bytes, report_file_name
 from bot.reports.report_data import gather
 from bot.storage import outbox
@@ -38,10 +44,10 @@ from bot.storage.settings import get_or_create_secret
 from bot.web import WebServer
 from content.clock import Clock
 from content.due import ALERT
-from content.i18n import translator
+from content.i18n import N_, Translator, _
 from handlers.broadcast import finished_broadcast_reports
 from handlers.commands import menu_entries
-from handlers.context import HandlerContext, TurnHook
+from handlers.context import HandlerContext, NoticeText, TurnHook
 from handlers.events import Event, Reply
 from handlers.router import ALL_COMMANDS, handle
 from scheduler.delivery import Channel, ChannelDown, FileUpload, RetryLater
@@ -53,7 +59,7 @@ from scheduler.housekeeping import Housekeeping, Retention
 log = logging.getLogger("loa")
 
 FIRST_ATTEMPT_WAIT = 60.0  # seconds start() waits for each channel's first attempt
-NO_CHANNEL = "Không kênh nào khởi động được; xem các dòng log ở trên."
+NO_CHANNEL = N_("Không kênh nào khởi động được; xem các dòng log ở trên.")
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 
 
@@ -73,6 +79,7 @@ class LoaApp:
         self._first_attempts: dict[str, asyncio.Event] = {}
         self._usernames: dict[str, str] = {}  # channel -> the bot's name there
         self.failed: str | None = None  # why `loa run` must end (every channel is off)
+        self.inbound: Counter[str] = Counter()  # updates handled per channel (/metrics)
         self.database: Database
         self.dispatcher: Dispatcher
         self.engine: Engine
@@ -84,6 +91,7 @@ class LoaApp:
         self._wake.set()
 
     async def on_event(self, event: Event, finish: TurnHook | None = None) -> list[Reply]:
+        self.inbound[event.channel] += 1
         return await handle(event, self.context, finish)
 
     async def _on_chat_gone(self, channel: str, chat_id: str, reason: str) -> None:
@@ -104,7 +112,9 @@ class LoaApp:
             self.context,
         )
 
-    async def _alert_admins(self, text: str, key: str, skip_channel: str | None = None) -> None:
+    async def _alert_admins(
+        self, text: NoticeText, key: str, skip_channel: str | None = None
+    ) -> None:
         """A channel-level problem (Zalo quota, a channel down): every plan's admins are
         told once, before anything else the outbox holds (except on `skip_channel`)."""
         async with self.database.session() as session:
@@ -139,7 +149,7 @@ class LoaApp:
 
     async def _webhook_secret(self) -> str:
         if self.config.webhook_secret:
-            return self.config.webhook_secret
+            return self.config.webhook_secret.get_secret_value()
         async with self.database.session() as session:
             # Both platforms accept 8–256 characters of [A-Za-z0-9_-].
             return await get_or_create_secret(
@@ -174,19 +184,11 @@ class LoaApp:
             )
 
     async def start(self) -> None:
-        configure_logging(
-            secret
-            for secret in (
-                self.config.telegram_token,
-                self.config.zalo_token,
-                self.config.webhook_secret,
-            )
-            if secret
-        )
+        register_secrets(self.config.secret_values())
         self.database = await open_database(self.config.database_url)
         secret = await self._webhook_secret() if self.config.uses_webhooks else None
         if secret:
-            configure_logging([secret])
+            register_secrets([secret])
         lease = timedelta(seconds=self.config.claim_lease_seconds)
         self.dispatcher = Dispatcher(
             self.database,
@@ -200,7 +202,9 @@ class LoaApp:
         )
         self._build_channels(secret)
         if not self.channels:
-            raise SystemExit("Chưa cấu hình kênh nào: đặt LOA_TELEGRAM_TOKEN hoặc LOA_ZALO_TOKEN.")
+            raise SystemExit(
+                _("Chưa cấu hình kênh nào: đặt LOA_TELEGRAM_TOKEN hoặc LOA_ZALO_TOKEN.")
+            )
         if self.database.is_sqlite:
             # One process owns an SQLite file: whatever another left "sending" is abandoned.
             async with self.database.session() as session:
@@ -241,6 +245,15 @@ class LoaApp:
         )
         self.web.add_health("database", self.database.ping)
         self.web.add_health("scheduler", self._scheduler_health)
+        self.metrics = Metrics(
+            MetricSources(
+                deliveries=lambda: self.dispatcher.totals,
+                inbound=lambda: {name: self.inbound[name] for name in self.channels},
+                last_tick_age=self._last_tick_age,
+                outbox_depth=self._outbox_depth,
+            )
+        )
+        self.web.add_get_route(METRICS_PATH, self.metrics.handle)
         await self.web.start(self.config.listen_host, self.config.listen_port)
         for name, channel in self.channels.items():
             self._first_attempts[name] = asyncio.Event()
@@ -293,7 +306,16 @@ class LoaApp:
         through the other channels, and hear again when it does."""
         told = False
         label = CHANNEL_NAMES.get(name, name)
-        _ = translator("vi")
+
+        def down(_: Translator) -> str:  # in each admin's language
+            return _(
+                "⚠️ Loa chưa kết nối được %(channel)s: máy chủ của %(channel)s không trả "
+                "lời hoặc báo lỗi. Loa vẫn chạy và tự thử lại; các tin gửi qua "
+                "%(channel)s được giữ lại và sẽ đi khi kết nối được."
+            ) % {"channel": label}
+
+        def up(_: Translator) -> str:
+            return _("✅ Loa đã kết nối lại được %(channel)s.") % {"channel": label}
 
         async def failed(error: Exception, wait: float) -> None:
             nonlocal told
@@ -308,12 +330,7 @@ class LoaApp:
             self._first_attempts[name].set()
             if not told:
                 told = True
-                text = _(
-                    "⚠️ Loa chưa kết nối được %(channel)s: máy chủ của %(channel)s không trả "
-                    "lời hoặc báo lỗi. Loa vẫn chạy và tự thử lại; các tin gửi qua "
-                    "%(channel)s được giữ lại và sẽ đi khi kết nối được."
-                ) % {"channel": label}
-                await self._alert_quietly(text, f"channel-down/{name}", skip_channel=name)
+                await self._alert_quietly(down, f"channel-down/{name}", skip_channel=name)
 
         try:
             await retry_with_backoff(
@@ -327,7 +344,7 @@ class LoaApp:
             self._status[name] = {"running": False, "state": "off", "error": str(error)}
             self._first_attempts[name].set()
             if all(self._status.get(other, {}).get("state") == "off" for other in self.channels):
-                self.failed = NO_CHANNEL
+                self.failed = _(NO_CHANNEL)
                 self.stopping.set()
             return
         self._started.add(name)
@@ -338,15 +355,14 @@ class LoaApp:
         self._first_attempts[name].set()
         self.wake()
         if told:
-            text = _("✅ Loa đã kết nối lại được %(channel)s.") % {"channel": label}
-            await self._alert_quietly(text, f"channel-up/{name}", skip_channel=name)
+            await self._alert_quietly(up, f"channel-up/{name}", skip_channel=name)
 
-    async def _alert_quietly(self, text: str, key: str, skip_channel: str) -> None:
+    async def _alert_quietly(self, text: NoticeText, key: str, skip_channel: str) -> None:
         """Tell the admins once per minute of this event (the key holds the minute)."""
         try:
             await self._alert_admins(text, f"{key}/{self.clock.now():%Y-%m-%dT%H:%M}", skip_channel)
         except Exception:  # the database may be what fails: the log still says it
-            log.exception("could not tell the admins: %s", text)
+            log.exception("could not tell the admins (%s)", key)
 
     def _reachable(self, channel: str, chat_id: str) -> bool:
         """Messages are planned for the channels configured, also while one is still
@@ -358,9 +374,17 @@ class LoaApp:
             return dict(self.channels[name].health())
         return self._status[name]
 
+    def _last_tick_age(self) -> float | None:
+        last = self.engine.last_tick
+        return (self.clock.now() - last).total_seconds() if last else None
+
+    async def _outbox_depth(self) -> dict[str, int]:
+        async with self.database.session() as session:
+            return await outbox.depth(session)
+
     def _scheduler_health(self) -> dict[str, object]:
         last = self.engine.last_tick
-        age = (self.clock.now() - last).total_seconds() if last else None
+        age = self._last_tick_age()
         alive = age is not None and age < max(60.0, self.config.tick_seconds * 6)
         return {
             "last_tick": last.isoformat() if last else None,
@@ -407,12 +431,15 @@ async def run_forever(config: Config) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, app.stopping.set)
+    started = False
     try:
         await app.start()
+        started = True
         # Until a signal, or until every channel is off (a token rejected while retrying).
         await app.stopping.wait()
     finally:
-        log.info("stopping")
+        if started:  # a start that failed has said why; nothing was running
+            log.info("stopping")
         await app.stop()
     if app.failed:
         raise SystemExit(app.failed)

@@ -6,14 +6,24 @@ InvalidToken). Redaction happens when a record is created, through the log recor
 factory, rather than in a filter: a filter on a logger does not see records
 propagated from its children, and a filter on a handler misses handlers added later
 (pytest's caplog, a service manager's). The factory covers every logger and handler.
+
+Lines carry ISO 8601 local times with their offset (`2026-02-02T07:30:00.123+07:00`);
+LOA_LOG_FORMAT=json writes one JSON object per line instead (time, level, logger,
+message, exception), for log collectors. Both are redacted the same way.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import sys
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Literal, TextIO
 from urllib.parse import quote
+
+from content.dates import LOCAL_TZ
 
 REDACTED = "<redacted>"
 
@@ -69,13 +79,59 @@ def _redacting_factory(*args: object, **kwargs: object) -> logging.LogRecord:
     return record
 
 
-def configure_logging(secrets: Iterable[str | None] = (), level: int | str = logging.INFO) -> None:
-    """Set up console logging for `loa run`; call once at start-up."""
-    register_secrets(secrets)
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+LogFormat = Literal["text", "json"]
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _local_time(record: logging.LogRecord) -> str:
+    moment = datetime.fromtimestamp(record.created, LOCAL_TZ)
+    return moment.isoformat(timespec="milliseconds")
+
+
+class TextFormatter(logging.Formatter):
+    """`TIME LEVEL LOGGER: MESSAGE`, the time in ISO 8601 with its offset."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return _local_time(record)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record, on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": _local_time(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = redact(record.exc_text)
+        if record.stack_info:
+            entry["stack"] = redact(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(
+    level: int | str = logging.INFO, log_format: LogFormat = "text", stream: TextIO | None = None
+) -> None:
+    """Console logging (stderr, or `stream`) for `loa run`, replacing any earlier set-up."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
+    root = logging.getLogger()
+    for previous in list(root.handlers):
+        root.removeHandler(previous)
+    root.addHandler(handler)
+    root.setLevel(level)
     # httpx logs every request URL at INFO, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # APScheduler logs every wake-up at INFO; only its problems are worth reading.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Alembic logs its plugins and migration context at INFO on every start.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -1,4 +1,5 @@
-"""Loa's HTTP server (aiohttp): the platforms' webhooks and a health check.
+"""Loa's HTTP server (aiohttp): the platforms' webhooks, a health check and the metrics
+(bot/metrics.py, added by the app with `add_get_route`).
 
 Channel adapters register their webhook routes with `add_post_route` (also after the
 server has started: routes are looked up per request). `GET /healthz` asks every
@@ -74,6 +75,10 @@ class WebServer:
         if not path.startswith("/"):
             raise ValueError(f"a route path starts with '/': {path!r}")
         self._posts[path] = handler
+
+    def add_get_route(self, path: str, handler: PostHandler) -> None:
+        """A GET route; only before start() (aiohttp freezes its router then)."""
+        self.app.router.add_get(path, handler)
 
     def add_health(self, name: str, provider: HealthProvider) -> None:
         """Report `name` in /healthz; registering a name again replaces its provider."""

@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal, get_args
 
+from content.i18n import N_
 from content.lunar import LunarDate, LunarDateError, can_chi, to_solar
 
 Tier = Literal["round10", "round5", "regular"]
@@ -30,17 +31,17 @@ Kind = Literal["major", "founding", "sector", "event", "memorial", "birth"]
 CalendarName = Literal["solar", "lunar"]
 
 TIER_LABELS: dict[Tier, str] = {
-    "round10": "năm tròn",
-    "round5": "năm lẻ 5",
-    "regular": "thường",
+    "round10": N_("năm tròn"),
+    "round5": N_("năm lẻ 5"),
+    "regular": N_("thường"),
 }
-KIND_LABELS: dict[Kind, str] = {
-    "major": "ngày lễ lớn",
-    "founding": "ngày thành lập, tái lập",
-    "sector": "ngày truyền thống ngành",
-    "event": "sự kiện lịch sử",
-    "memorial": "ngày tưởng niệm",
-    "birth": "ngày sinh lãnh đạo",
+KIND_LABELS: dict[Kind, str] = {  # N_: translated where shown
+    "major": N_("ngày lễ lớn"),
+    "founding": N_("ngày thành lập, tái lập"),
+    "sector": N_("ngày truyền thống ngành"),
+    "event": N_("sự kiện lịch sử"),
+    "memorial": N_("ngày tưởng niệm"),
+    "birth": N_("ngày sinh lãnh đạo"),
 }
 KINDS: tuple[Kind, ...] = get_args(Kind)
 KY_NIEM = "Kỷ niệm"

@@ -19,10 +19,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from content.anniversaries import Anniversary
+from content.i18n import N_
 
 DATA_DIR = Path(__file__).parent / "data" / "anniversaries"
 NATIONAL = "national"
-NATIONAL_NAME = "Toàn quốc"
+NATIONAL_NAME = N_("Toàn quốc")  # N_: data in hashtags, translated where the CLI shows it
 
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DIRECTIVE = re.compile(r"#\s*(province|aliases)\s*:(.*)")

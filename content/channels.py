@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from content.i18n import N_
+
 # How a person's message points at the bot message it answers:
 #   "reply": the platform's reply-to (Telegram);
 #   "quote": quoting the message (Zalo), the only way a group message reaches the bot;
@@ -19,6 +21,36 @@ ReplyReference = Literal["reply", "quote", "latest"]
 # How a command reaches the bot in a group: typed as is ("/xong 2"), or only when the
 # message mentions or quotes the bot (Zalo drops other group messages).
 GroupCommands = Literal["direct", "mention"]
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """A channel's send limits (bot/channels/ratelimit.py keeps to them); also the value
+    of LOA_TELEGRAM_LIMITS, which is why it lives below the settings."""
+
+    global_per_second: float = 30.0
+    group_per_minute: int = 20
+    chat_per_second: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.global_per_second <= 0 or self.group_per_minute < 1 or self.chat_per_second <= 0:
+            raise ValueError(f"rate limits must be positive: {self}")
+
+    @property
+    def chat_interval(self) -> float:
+        return 1.0 / self.chat_per_second
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimits:
+        """Read "GLOBAL_PER_S,GROUP_PER_MIN,CHAT_PER_S", e.g. "30,20,1"."""
+        try:
+            global_rate, group_budget, chat_rate = (part.strip() for part in text.split(","))
+            return cls(float(global_rate), int(group_budget), float(chat_rate))
+        except ValueError:
+            raise ValueError(
+                f"rate limits must be 'GLOBAL_PER_S,GROUP_PER_MIN,CHAT_PER_S' with positive "
+                f"numbers, e.g. '30,20,1'; got {text!r}"
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -51,7 +83,7 @@ TELEGRAM = ChannelTraits(
     group_commands="direct",
     # Chat ids are integers; groups and channels are negative.
     chat_id_pattern=re.compile(r"-?[0-9]{1,20}"),
-    chat_id_hint="số nguyên, ví dụ telegram:-1001234567890",
+    chat_id_hint=N_("số nguyên, ví dụ telegram:-1001234567890"),
     in_plans=True,
     group_invite_link="https://t.me/{username}?startgroup={code}",
 )
@@ -67,7 +99,7 @@ ZALO = ChannelTraits(
     reply_reference="quote",
     group_commands="mention",
     chat_id_pattern=re.compile(r"[A-Za-z0-9_-]{1,64}"),
-    chat_id_hint="chuỗi chữ và số, ví dụ zalo:6ede9afa66b88fe6d6a9",
+    chat_id_hint=N_("chuỗi chữ và số, ví dụ zalo:6ede9afa66b88fe6d6a9"),
     in_plans=True,
 )
 
@@ -83,7 +115,7 @@ CONSOLE = ChannelTraits(
     reply_reference="latest",
     group_commands="direct",
     chat_id_pattern=re.compile(r"[a-z0-9-]{1,64}"),
-    chat_id_hint="mã đơn vị",
+    chat_id_hint=N_("mã đơn vị"),
     in_plans=False,
 )
 

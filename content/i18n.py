@@ -9,12 +9,20 @@ See docs/i18n.md for extracting and updating the catalogues.
     _ = translator("en")
     _("Hôm nay")                                      -> "Today"
     _.ngettext("còn %(n)d ngày", "còn %(n)d ngày", 3) % {"n": 3}   -> "3 days left"
+
+Code with no locale at hand (the command line, plan errors) uses the language of the
+current run or request instead: `with language("en"): ... _("Hôm nay")`, where `_` is
+this module's. `N_` marks a string for extraction where it is defined (a table of
+labels) and `_` translates it where it is shown.
 """
 
 from __future__ import annotations
 
 import gettext
 import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -90,3 +98,47 @@ class Translator:
 def translator(locale: str | None = DEFAULT_LOCALE) -> Translator:
     """The translator for a locale ("vi", "en", "en_US" ...); unknown locales get Vietnamese."""
     return Translator(locale)
+
+
+# The language of the current run (the CLI) or request: a context variable, so an
+# asyncio task started under `language(...)` keeps it and others are not affected.
+_current: ContextVar[str] = ContextVar("loa_language", default=SOURCE_LOCALE)
+
+
+@contextmanager
+def language(locale: str | None) -> Iterator[str]:
+    """Use `locale` for `_()` inside the block; yields the normalized language."""
+    token = _current.set(normalize_locale(locale))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def current_language() -> str:
+    return _current.get()
+
+
+def _(message: str) -> str:
+    """`message` in the current language (see `language`)."""
+    return translations(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_current.get()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for extraction only; translate it with `_` where it is shown."""
+    return message
+
+
+def language_of_environment(environ: Mapping[str, str]) -> str:
+    """The language the POSIX locale asks for (the first of LC_ALL, LC_MESSAGES and LANG
+    that is set): "en_US.UTF-8" -> "en"; C, POSIX or a language without a catalogue ->
+    Vietnamese."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").strip()
+        if value:
+            return normalize_locale(value)
+    return SOURCE_LOCALE

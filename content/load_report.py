@@ -56,7 +56,9 @@ class LoadReport:
             ):
                 lines += [f"  {label}: {entry}" for entry in entries]
         else:
-            lines += [f"  {_('Có')}: {entry}" for entry in self.added]
+            # Not `_()` inside an f-string: before 3.12 pybabel does not see it there.
+            has = _("Có")
+            lines += [f"  {has}: {entry}" for entry in self.added]
         counts = "  " + _("Số việc trong năm (chủ trì và phối hợp): %(n)d") % {
             "n": self.items_total
         }
@@ -66,8 +68,9 @@ class LoadReport:
                 "removed": self.items_removed,
             }
         lines.append(counts)
-        lines += [f"  {_('Liên kết nhóm chat')}: {entry}" for entry in self.links_added]
-        lines += [f"  {_('Ngừng gửi tới')}: {entry}" for entry in self.links_deactivated]
+        linked, stopped = _("Liên kết nhóm chat"), _("Ngừng gửi tới")
+        lines += [f"  {linked}: {entry}" for entry in self.links_added]
+        lines += [f"  {stopped}: {entry}" for entry in self.links_deactivated]
         if not self.created:
             lines.append(
                 "  " + _("Xác nhận hoàn thành được giữ: %(n)d") % {"n": self.confirmations_kept}

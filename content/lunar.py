@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from content.i18n import _
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "lunar_months.txt"
 
 FIRST_YEAR = 1899  # first lunar year of the table
@@ -141,8 +143,8 @@ def to_lunar(solar: date) -> LunarDate:
     index = bisect_right(table.starts, ordinal) - 1
     if index < 0 or index >= len(table.labels):
         raise LunarDateError(
-            f"Ngày {_show(solar)} nằm ngoài khoảng lịch âm được hỗ trợ "
-            f"({_show(FIRST_DATE)} – {_show(LAST_DATE)})."
+            _("Ngày %(day)s nằm ngoài khoảng lịch âm được hỗ trợ (%(first)s – %(last)s).")
+            % {"day": _show(solar), "first": _show(FIRST_DATE), "last": _show(LAST_DATE)}
         )
     year, month, leap = table.labels[index]
     return LunarDate(year, month, ordinal - table.starts[index] + 1, leap)
@@ -153,7 +155,8 @@ def _check_year(year: int) -> int:
     leap = _table().leap_months.get(year)
     if leap is None:
         raise LunarDateError(
-            f"Năm âm lịch {year} nằm ngoài khoảng được hỗ trợ ({FIRST_YEAR}–{LAST_YEAR})."
+            _("Năm âm lịch %(year)d nằm ngoài khoảng được hỗ trợ (%(first)d–%(last)d).")
+            % {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR}
         )
     return leap
 
@@ -161,13 +164,18 @@ def _check_year(year: int) -> int:
 def _month_index(year: int, month: int, leap: bool) -> int:
     leap_of_year = _check_year(year)
     if not 1 <= month <= 12:
-        raise LunarDateError(f"Tháng âm lịch phải từ 1 đến 12, không có tháng {month}.")
+        raise LunarDateError(
+            _("Tháng âm lịch phải từ 1 đến 12, không có tháng %(month)d.") % {"month": month}
+        )
     if leap and month != leap_of_year:
         if leap_of_year:
-            detail = f"tháng nhuận của năm này là tháng {leap_of_year}"
+            detail = _("tháng nhuận của năm này là tháng %(month)d") % {"month": leap_of_year}
         else:
-            detail = "năm này không có tháng nhuận"
-        raise LunarDateError(f"Năm {year} âm lịch không có tháng {month} nhuận ({detail}).")
+            detail = _("năm này không có tháng nhuận")
+        raise LunarDateError(
+            _("Năm %(year)d âm lịch không có tháng %(month)d nhuận (%(detail)s).")
+            % {"year": year, "month": month, "detail": detail}
+        )
     after_leap = bool(leap_of_year) and (leap or month > leap_of_year)
     return _table().first_month[year] + month - 1 + after_leap
 
@@ -185,10 +193,23 @@ def to_solar(day: int, month: int, year: int, leap: bool = False) -> date:
     starts = _table().starts
     length = starts[index + 1] - starts[index]
     if not 1 <= day <= 30:
-        raise LunarDateError(f"Ngày âm lịch phải từ 1 đến 30, không có ngày {day}.")
+        raise LunarDateError(
+            _("Ngày âm lịch phải từ 1 đến 30, không có ngày %(day)d.") % {"day": day}
+        )
     if day > length:
-        name = f"Tháng {month}{' nhuận' if leap else ''} năm {year} âm lịch"
-        raise LunarDateError(f"{name} chỉ có {length} ngày, không có ngày {day}.")
+        values = {"month": month, "year": year, "length": length, "day": day}
+        message = (
+            _(
+                "Tháng %(month)d nhuận năm %(year)d âm lịch chỉ có %(length)d ngày, "
+                "không có ngày %(day)d."
+            )
+            if leap
+            else _(
+                "Tháng %(month)d năm %(year)d âm lịch chỉ có %(length)d ngày, "
+                "không có ngày %(day)d."
+            )
+        )
+        raise LunarDateError(message % values)
     return date.fromordinal(starts[index] + day - 1)
 
 

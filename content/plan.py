@@ -27,6 +27,7 @@ from content.anniversaries import (
     occurrences_between,
 )
 from content.channels import PLAN_CHANNELS, traits
+from content.i18n import _
 
 ChannelName = str  # a key of content.channels.CHANNELS
 TIERS: tuple[Tier, ...] = ("round10", "round5", "regular")
@@ -99,13 +100,23 @@ class Address:
         channel = channel.strip().lower()
         chat_id = chat_id.strip()
         if not sep or channel not in PLAN_CHANNELS:
-            forms = " hoặc ".join(f"{name}:<mã chat>" for name in PLAN_CHANNELS)
-            raise ValueError(f"địa chỉ '{text}' không hợp lệ: phải có dạng {forms}")
+            forms = _(" hoặc ").join(
+                _("%(channel)s:<mã chat>") % {"channel": name} for name in PLAN_CHANNELS
+            )
+            raise ValueError(
+                _("địa chỉ '%(text)s' không hợp lệ: phải có dạng %(forms)s")
+                % {"text": text, "forms": forms}
+            )
         row = traits(channel)
         if not row.chat_id_pattern.fullmatch(chat_id):
             raise ValueError(
-                f"mã chat '{chat_id}' trong '{text}' không hợp lệ: "
-                f"mã chat {channel} là {row.chat_id_hint}"
+                _("mã chat '%(id)s' trong '%(text)s' không hợp lệ: mã chat %(channel)s là %(hint)s")
+                % {
+                    "id": chat_id,
+                    "text": text,
+                    "channel": channel,
+                    "hint": _(row.chat_id_hint) if row.chat_id_hint else "",
+                }
             )
         return cls(channel, chat_id)
 
@@ -135,6 +146,7 @@ class Settings:
     report_deadlines: Mapping[str, tuple[date, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    language: str = "vi"  # of the messages to this plan's chats (a chat may choose its own)
 
     def in_quiet_hours(self, t: time) -> bool:
         """True inside [start, end); a window whose start is after its end wraps midnight."""

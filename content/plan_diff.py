@@ -1,5 +1,6 @@
 """What changed between two versions of a plan, in words an admin reads after
-`loa load`: units, tasks, admins, anniversaries and settings. Pure."""
+`loa load` (in the language of the run): units, tasks, admins, anniversaries and
+settings. Pure."""
 
 from __future__ import annotations
 
@@ -9,16 +10,17 @@ from datetime import date, time
 
 from content.anniversaries import TIER_LABELS
 from content.dates import format_date_short
+from content.i18n import N_, _
 from content.plan import Plan, Settings, Task, Unit
 
 _WEEKDAYS = {
-    1: "thứ Hai",
-    2: "thứ Ba",
-    3: "thứ Tư",
-    4: "thứ Năm",
-    5: "thứ Sáu",
-    6: "thứ Bảy",
-    7: "Chủ nhật",
+    1: N_("thứ Hai"),
+    2: N_("thứ Ba"),
+    3: N_("thứ Tư"),
+    4: N_("thứ Năm"),
+    5: N_("thứ Sáu"),
+    6: N_("thứ Bảy"),
+    7: N_("Chủ nhật"),
 }
 # Catalogue anniversaries come by the dozen when a province is added; past this many
 # they are counted rather than listed.
@@ -33,11 +35,15 @@ class PlanDiff:
 
 
 def unit_label(unit: Unit) -> str:
-    return f"đơn vị “{unit.name}” ({unit.id})"
+    return _("đơn vị “%(name)s” (%(id)s)") % {"name": unit.name, "id": unit.id}
 
 
 def task_label(task: Task) -> str:
-    return f"nhiệm vụ “{task.title}” ({task.id})"
+    return _("nhiệm vụ “%(title)s” (%(id)s)") % {"title": task.title, "id": task.id}
+
+
+def _admin(address: object) -> str:
+    return _("quản trị viên %(address)s") % {"address": address}
 
 
 def _day(value: date | None) -> str:
@@ -45,52 +51,60 @@ def _day(value: date | None) -> str:
 
 
 def _listed(values: Iterable[str]) -> str:
-    return ", ".join(values) or "(không có)"
+    return ", ".join(values) or _("(không có)")
 
 
 def _plus_minus(old: Sequence[str], new: Sequence[str], name: Callable[[str], str]) -> str:
     parts = []
     if gained := [value for value in new if value not in old]:
-        parts.append("thêm " + ", ".join(name(value) for value in gained))
+        parts.append(_("thêm %(names)s") % {"names": ", ".join(name(value) for value in gained)})
     if lost := [value for value in old if value not in new]:
-        parts.append("bỏ " + ", ".join(name(value) for value in lost))
-    return "; ".join(parts) if parts else "đổi thứ tự"
+        parts.append(_("bỏ %(names)s") % {"names": ", ".join(name(value) for value in lost)})
+    return "; ".join(parts) if parts else _("đổi thứ tự")
 
 
 def _offset(days: int) -> str:
     if days == 0:
-        return "đúng ngày kỷ niệm"
-    return f"{abs(days)} ngày {'trước' if days < 0 else 'sau'} ngày kỷ niệm"
+        return _("đúng ngày kỷ niệm")
+    if days < 0:
+        return _("%(n)d ngày trước ngày kỷ niệm") % {"n": -days}
+    return _("%(n)d ngày sau ngày kỷ niệm") % {"n": days}
 
 
 def schedule_text(task: Task) -> str:
     """When a task falls due, e.g. "hằng tháng, ngày 25, từ 01/01/2026 đến 31/12/2026"."""
     if task.kind == "once":
-        return f"hạn {_day(task.due_date)}"
+        return _("hạn %(day)s") % {"day": _day(task.due_date)}
     if task.kind == "per_anniversary":
-        tiers = ", ".join(TIER_LABELS[tier] for tier in task.anniversary_tiers)
+        tiers = ", ".join(_(TIER_LABELS[tier]) for tier in task.anniversary_tiers)
         text = f"{_offset(task.offset_days)} ({tiers})"
         if task.anniversary_keys is not None:
-            text += f", chỉ các ngày: {_listed(task.anniversary_keys)}"
+            text += _(", chỉ các ngày: %(keys)s") % {"keys": _listed(task.anniversary_keys)}
     else:
-        day, month = task.due_day, task.due_month
-        text = {
-            "daily": "hằng ngày",
-            "weekly": f"hằng tuần, {_WEEKDAYS.get(day or 1, '')}",
-            "monthly": f"hằng tháng, ngày {day}",
-            "quarterly": f"hằng quý, ngày {day} tháng thứ {month} của quý",
-            "yearly": f"hằng năm, ngày {day}/{month}",
-        }.get(task.repeat or "", str(task.repeat))
+        values = {
+            "day": task.due_day,
+            "month": task.due_month,
+            "weekday": _(_WEEKDAYS[task.due_day]) if task.due_day in _WEEKDAYS else "",
+        }
+        patterns = {
+            "daily": _("hằng ngày"),
+            "weekly": _("hằng tuần, %(weekday)s"),
+            "monthly": _("hằng tháng, ngày %(day)s"),
+            "quarterly": _("hằng quý, ngày %(day)s tháng thứ %(month)s của quý"),
+            "yearly": _("hằng năm, ngày %(day)s/%(month)s"),
+        }
+        pattern = patterns.get(task.repeat or "")
+        text = pattern % values if pattern is not None else str(task.repeat)
     if task.start:
-        text += f", từ {_day(task.start)}"
+        text += _(", từ %(day)s") % {"day": _day(task.start)}
     if task.until:
-        text += f", đến {_day(task.until)}"
+        text += _(", đến %(day)s") % {"day": _day(task.until)}
     return text
 
 
 def _quiet(window: tuple[time, time] | None) -> str:
     if window is None:
-        return "không có"
+        return _("không có")
     start, end = window
     return f"{start:%H:%M}–{end:%H:%M}"
 
@@ -98,37 +112,58 @@ def _quiet(window: tuple[time, time] | None) -> str:
 def _settings_changes(old: Settings, new: Settings) -> list[str]:
     changes = []
     if old.digest_time != new.digest_time:
-        changes.append(f"giờ gửi nhắc việc: {old.digest_time:%H:%M} → {new.digest_time:%H:%M}")
+        changes.append(
+            _("giờ gửi nhắc việc: %(old)s → %(new)s")
+            % {"old": f"{old.digest_time:%H:%M}", "new": f"{new.digest_time:%H:%M}"}
+        )
     for tier, label in TIER_LABELS.items():
         before, after = old.lead_days.get(tier, ()), new.lead_days.get(tier, ())
         if tuple(before) != tuple(after):
             changes.append(
-                f"số ngày nhắc trước ({label}): {_listed(map(str, before))} → "
-                f"{_listed(map(str, after))}"
+                _("số ngày nhắc trước (%(tier)s): %(old)s → %(new)s")
+                % {
+                    "tier": _(label),
+                    "old": _listed(map(str, before)),
+                    "new": _listed(map(str, after)),
+                }
             )
     if old.escalate_after_days != new.escalate_after_days:
         changes.append(
-            f"báo quản trị viên khi quá hạn: sau {old.escalate_after_days} → "
-            f"{new.escalate_after_days} ngày"
+            _("báo quản trị viên khi quá hạn: sau %(old)d → %(new)d ngày")
+            % {"old": old.escalate_after_days, "new": new.escalate_after_days}
         )
     if old.quiet_hours != new.quiet_hours:
-        changes.append(f"giờ yên lặng: {_quiet(old.quiet_hours)} → {_quiet(new.quiet_hours)}")
+        changes.append(
+            _("giờ yên lặng: %(old)s → %(new)s")
+            % {"old": _quiet(old.quiet_hours), "new": _quiet(new.quiet_hours)}
+        )
     if old.post_banners != new.post_banners:
-        changes.append(f"gửi kèm pa nô với bài gợi ý: {'bật' if new.post_banners else 'tắt'}")
+        changes.append(
+            _("gửi kèm pa nô với bài gợi ý: bật")
+            if new.post_banners
+            else _("gửi kèm pa nô với bài gợi ý: tắt")
+        )
     if old.contact_reminders != new.contact_reminders:
-        state = "bật" if new.contact_reminders else "tắt"
-        changes.append(f"nhắn riêng đầu mối khi việc quá hạn: {state}")
+        changes.append(
+            _("nhắn riêng đầu mối khi việc quá hạn: bật")
+            if new.contact_reminders
+            else _("nhắn riêng đầu mối khi việc quá hạn: tắt")
+        )
+    if old.language != new.language:
+        changes.append(
+            _("ngôn ngữ: %(old)s → %(new)s") % {"old": old.language, "new": new.language}
+        )
     return changes
 
 
 def _header_changes(old: Plan, new: Plan) -> list[str]:
     fields = (
-        ("title", "tên kế hoạch"),
-        ("issuer", "cơ quan ban hành"),
-        ("number", "số hiệu"),
-        ("year", "năm"),
-        ("province", "tỉnh"),
-        ("timezone", "múi giờ"),
+        ("title", _("tên kế hoạch")),
+        ("issuer", _("cơ quan ban hành")),
+        ("number", _("số hiệu")),
+        ("year", _("năm")),
+        ("province", _("tỉnh")),
+        ("timezone", _("múi giờ")),
     )
     changes = []
     for name, label in fields:
@@ -148,22 +183,28 @@ def _unit_changes(old: Plan, new: Plan, diff: PlanDiff) -> None:
         if previous is None:
             continue
         if previous.name != unit.name:
-            diff.changed.append(f"đơn vị {unit.id}: đổi tên “{previous.name}” → “{unit.name}”")
+            diff.changed.append(
+                _("đơn vị %(id)s: đổi tên “%(old)s” → “%(new)s”")
+                % {"id": unit.id, "old": previous.name, "new": unit.name}
+            )
         if previous.tags != unit.tags:
             diff.changed.append(
-                f"đơn vị {unit.id}: nhãn [{', '.join(previous.tags)}] → [{', '.join(unit.tags)}]"
+                _("đơn vị %(id)s: nhãn [%(old)s] → [%(new)s]")
+                % {"id": unit.id, "old": ", ".join(previous.tags), "new": ", ".join(unit.tags)}
             )
         old_chats = [str(address) for address in previous.channels]
         new_chats = [str(address) for address in unit.channels]
         if set(old_chats) != set(new_chats):
             diff.changed.append(
-                f"đơn vị {unit.id}: nhóm chat {_plus_minus(old_chats, new_chats, str)}"
+                _("đơn vị %(id)s: nhóm chat %(change)s")
+                % {"id": unit.id, "change": _plus_minus(old_chats, new_chats, str)}
             )
         old_people = [f"{c.name} ({c.address})" for c in previous.contacts]
         new_people = [f"{c.name} ({c.address})" for c in unit.contacts]
         if set(old_people) != set(new_people):
             diff.changed.append(
-                f"đơn vị {unit.id}: đầu mối {_plus_minus(old_people, new_people, str)}"
+                _("đơn vị %(id)s: đầu mối %(change)s")
+                % {"id": unit.id, "change": _plus_minus(old_people, new_people, str)}
             )
 
 
@@ -184,21 +225,29 @@ def _task_changes(old: Plan, new: Plan, diff: PlanDiff) -> None:
         previous = before.get(task.id)
         if previous is None:
             continue
-        prefix = f"nhiệm vụ {task.id}"
+        values = {"id": task.id}
         if previous.title != task.title:
-            diff.changed.append(f"{prefix}: đổi tên “{previous.title}” → “{task.title}”")
+            diff.changed.append(
+                _("nhiệm vụ %(id)s: đổi tên “%(old)s” → “%(new)s”")
+                % {**values, "old": previous.title, "new": task.title}
+            )
         if schedule_text(previous) != schedule_text(task):
             diff.changed.append(
-                f"{prefix}: đổi hạn: {schedule_text(previous)} → {schedule_text(task)}"
+                _("nhiệm vụ %(id)s: đổi hạn: %(old)s → %(new)s")
+                % {**values, "old": schedule_text(previous), "new": schedule_text(task)}
             )
         if set(previous.owners) != set(task.owners):
             change = _plus_minus(previous.owners, task.owners, unit_name)
-            diff.changed.append(f"{prefix}: đơn vị chủ trì {change}")
+            diff.changed.append(
+                _("nhiệm vụ %(id)s: đơn vị chủ trì %(change)s") % {**values, "change": change}
+            )
         if set(previous.cooperating) != set(task.cooperating):
             change = _plus_minus(previous.cooperating, task.cooperating, unit_name)
-            diff.changed.append(f"{prefix}: đơn vị phối hợp {change}")
+            diff.changed.append(
+                _("nhiệm vụ %(id)s: đơn vị phối hợp %(change)s") % {**values, "change": change}
+            )
         if previous.description != task.description:
-            diff.changed.append(f"{prefix}: đổi mô tả")
+            diff.changed.append(_("nhiệm vụ %(id)s: đổi mô tả") % values)
 
 
 def _anniversary_changes(old: Plan, new: Plan, diff: PlanDiff) -> None:
@@ -208,17 +257,24 @@ def _anniversary_changes(old: Plan, new: Plan, diff: PlanDiff) -> None:
     lost = [a for a in old.anniversaries if a.key not in after]
     for items, target in ((gained, diff.added), (lost, diff.removed)):
         if len(items) > _LIST_AT_MOST:
-            target.append(f"{len(items)} ngày kỷ niệm")
+            target.append(_("%(n)d ngày kỷ niệm") % {"n": len(items)})
         else:
-            target += [f"ngày kỷ niệm “{a.name}” ({a.key})" for a in items]
+            target += [
+                _("ngày kỷ niệm “%(name)s” (%(key)s)") % {"name": a.name, "key": a.key}
+                for a in items
+            ]
     for key, anniversary in after.items():
         if key in before and before[key] != anniversary:
-            diff.changed.append(f"ngày kỷ niệm {key}: đổi thông tin (ngày, tên hoặc loại)")
+            diff.changed.append(
+                _("ngày kỷ niệm %(key)s: đổi thông tin (ngày, tên hoặc loại)") % {"key": key}
+            )
     if old.anniversary_tiers != new.anniversary_tiers:
         diff.changed.append(
-            "loại ngày kỷ niệm áp dụng: "
-            f"{_listed(TIER_LABELS[t] for t in old.anniversary_tiers)} → "
-            f"{_listed(TIER_LABELS[t] for t in new.anniversary_tiers)}"
+            _("loại ngày kỷ niệm áp dụng: %(old)s → %(new)s")
+            % {
+                "old": _listed(_(TIER_LABELS[t]) for t in old.anniversary_tiers),
+                "new": _listed(_(TIER_LABELS[t]) for t in new.anniversary_tiers),
+            }
         )
     changed_slogans = sorted(
         key
@@ -226,12 +282,12 @@ def _anniversary_changes(old: Plan, new: Plan, diff: PlanDiff) -> None:
         if tuple(old.slogans.get(key, ())) != tuple(new.slogans.get(key, ()))
     )
     if changed_slogans:
-        diff.changed.append(f"khẩu hiệu của: {', '.join(changed_slogans)}")
+        diff.changed.append(_("khẩu hiệu của: %(keys)s") % {"keys": ", ".join(changed_slogans)})
     changed_posts = sorted(
         key for key in set(old.posts) | set(new.posts) if old.posts.get(key) != new.posts.get(key)
     )
     if changed_posts:
-        diff.changed.append(f"bài gợi ý riêng của: {', '.join(changed_posts)}")
+        diff.changed.append(_("bài gợi ý riêng của: %(keys)s") % {"keys": ", ".join(changed_posts)})
 
 
 def diff_plans(old: Plan | None, new: Plan) -> PlanDiff:
@@ -240,13 +296,13 @@ def diff_plans(old: Plan | None, new: Plan) -> PlanDiff:
     if old is None:
         diff.added += [unit_label(unit) for unit in new.units]
         diff.added += [task_label(task) for task in new.tasks]
-        diff.added += [f"quản trị viên {admin}" for admin in new.admins]
+        diff.added += [_admin(admin) for admin in new.admins]
         return diff
     diff.changed += _header_changes(old, new)
     diff.changed += _settings_changes(old.settings, new.settings)
     _unit_changes(old, new, diff)
     _task_changes(old, new, diff)
-    diff.added += [f"quản trị viên {a}" for a in new.admins if a not in old.admins]
-    diff.removed += [f"quản trị viên {a}" for a in old.admins if a not in new.admins]
+    diff.added += [_admin(a) for a in new.admins if a not in old.admins]
+    diff.removed += [_admin(a) for a in old.admins if a not in new.admins]
     _anniversary_changes(old, new, diff)
     return diff

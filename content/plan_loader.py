@@ -23,6 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from content.anniversaries import KIND_LABELS, KINDS, SUMMARY_LIMIT, Anniversary, Tier
 from content.catalogues import available_provinces, catalogue
+from content.i18n import _, available_locales
 from content.plan import (
     TIERS,
     Address,
@@ -38,7 +39,6 @@ from content.plan_reader import (
     ANNIVERSARY_PLACEHOLDERS,
     MAX_YEAR,
     MIN_YEAR,
-    TIER_HELP,
     Node,
     PlanProblem,
     Reader,
@@ -46,6 +46,7 @@ from content.plan_reader import (
     show,
     suggest_id,
     suggestion,
+    tier_help,
     unknown_anniversary,
 )
 from content.plan_tasks import PlanContext, TaskReader
@@ -54,7 +55,13 @@ from content.plan_yaml import MAX_PLAN_BYTES, YamlProblems, decode_plan, too_lar
 __all__ = ["PlanError", "PlanProblem", "load_plan", "parse_plan", "read_plan_file"]
 
 _INCLUDES = ("national", "province")
-KIND_HELP = ", ".join(f"{kind} ({label})" for kind, label in KIND_LABELS.items())
+
+
+def kind_help() -> str:
+    """ "major (ngày lễ lớn), founding (...)" in the run's language."""
+    return ", ".join(f"{kind} ({_(label)})" for kind, label in KIND_LABELS.items())
+
+
 POST_PLACEHOLDERS = (*ANNIVERSARY_PLACEHOLDERS, "unit")
 _MAX_PERIOD_YEARS = 10
 _ANNIVERSARY_KEY = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")
@@ -81,12 +88,13 @@ def read_plan_file(path: str | Path) -> str:
         with Path(path).open("rb") as file:
             data = file.read(MAX_PLAN_BYTES + 1)
     except FileNotFoundError:
-        raise PlanError([PlanProblem(name, 1, "không tìm thấy tệp kế hoạch")]) from None
+        raise PlanError([PlanProblem(name, 1, _("không tìm thấy tệp kế hoạch"))]) from None
     except IsADirectoryError:
-        raise PlanError([PlanProblem(name, 1, "đây là thư mục, không phải tệp YAML")]) from None
+        raise PlanError([PlanProblem(name, 1, _("đây là thư mục, không phải tệp YAML"))]) from None
     except OSError as error:
         reason = error.strerror or str(error)
-        raise PlanError([PlanProblem(name, 1, f"không đọc được tệp: {reason}")]) from None
+        message = _("không đọc được tệp: %(reason)s") % {"reason": reason}
+        raise PlanError([PlanProblem(name, 1, message)]) from None
     if len(data) > MAX_PLAN_BYTES:
         raise PlanError([PlanProblem(name, 1, too_large_message())])
     try:
@@ -168,9 +176,9 @@ class _PlanLoader(Reader):
         )
         plan_id = node.get("id")
         if plan_id is not None:
-            plan_id = self.identifier(plan_id, node.value_line("id"), "plan.id: mã kế hoạch")
+            plan_id = self.identifier(plan_id, node.value_line("id"), _("plan.id: mã kế hoạch"))
         title = self.text(node, "title")
-        self.year = self.integer(node, "year", MIN_YEAR, MAX_YEAR, "năm của kế hoạch")
+        self.year = self.integer(node, "year", MIN_YEAR, MAX_YEAR, _("năm của kế hoạch"))
         period = self._period(node)
         if self.year is not None:
             self.period = plan_period(self.year, *(period or (None, None)))
@@ -180,8 +188,10 @@ class _PlanLoader(Reader):
             listed = ", ".join(f"{slug} ({name})" for slug, name in known.items())
             self.report(
                 node.value_line("province"),
-                f"plan.province: chưa có dữ liệu ngày kỷ niệm của tỉnh '{province}'"
-                f"{suggestion(province, known)}; các tỉnh có sẵn: {listed}",
+                _("plan.province: chưa có dữ liệu ngày kỷ niệm của tỉnh '%(province)s'")
+                % {"province": province}
+                + suggestion(province, known)
+                + _("; các tỉnh có sẵn: %(provinces)s") % {"provinces": listed},
             )
             self.province_ok = False
         timezone = self.text(node, "timezone") or "Asia/Ho_Chi_Minh"
@@ -190,7 +200,8 @@ class _PlanLoader(Reader):
         except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
             self.report(
                 node.value_line("timezone"),
-                f"plan.timezone: không có múi giờ '{timezone}'; ví dụ Asia/Ho_Chi_Minh",
+                _("plan.timezone: không có múi giờ '%(zone)s'; ví dụ Asia/Ho_Chi_Minh")
+                % {"zone": timezone},
             )
         if plan_id is None or title is None or self.year is None:
             return None
@@ -221,15 +232,16 @@ class _PlanLoader(Reader):
         if start is None or end is None:
             return None
         problem = None
+        dates = {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
         if end < start:
-            problem = f"'to' ({end:%d/%m/%Y}) trước 'from' ({start:%d/%m/%Y})"
+            problem = _("'to' (%(end)s) trước 'from' (%(start)s)") % dates
         elif end.year - start.year > _MAX_PERIOD_YEARS:
-            problem = f"dài quá {_MAX_PERIOD_YEARS} năm"
+            problem = _("dài quá %(n)d năm") % {"n": _MAX_PERIOD_YEARS}
         elif self.year is not None and not start.year <= self.year <= end.year:
-            problem = (
-                f"năm của kế hoạch ({self.year}) phải nằm trong khoảng "
-                f"{start:%d/%m/%Y}-{end:%d/%m/%Y}"
-            )
+            problem = _("năm của kế hoạch (%(year)d) phải nằm trong khoảng %(start)s-%(end)s") % {
+                "year": self.year,
+                **dates,
+            }
         if problem is not None:
             self.report(period.line, f"plan.period: {problem}")
             return None
@@ -246,6 +258,7 @@ class _PlanLoader(Reader):
                 "post_banners",
                 "contact_reminders",
                 "report_deadlines",
+                "language",
             ),
         )
         before = len(self.problems)
@@ -263,13 +276,14 @@ class _PlanLoader(Reader):
                 if tier not in TIERS:
                     self.report(
                         lead_node.key_line(tier),
-                        f"settings.lead_days: mức '{show(tier)}' không hợp lệ"
-                        f"{suggestion(str(tier), TIERS)}; dùng {TIER_HELP}",
+                        _("settings.lead_days: mức '%(tier)s' không hợp lệ") % {"tier": show(tier)}
+                        + suggestion(str(tier), TIERS)
+                        + _("; dùng %(tiers)s") % {"tiers": tier_help()},
                     )
                     continue
                 lead_days[tier] = self._lead_days(lead_node, tier)
         escalate = self.integer(
-            node, "escalate_after_days", 0, 365, "số ngày quá hạn trước khi báo quản trị viên"
+            node, "escalate_after_days", 0, 365, _("số ngày quá hạn trước khi báo quản trị viên")
         )
         quiet = defaults.quiet_hours
         if "quiet_hours" in node.data:
@@ -277,6 +291,7 @@ class _PlanLoader(Reader):
         post_banners = self.boolean(node, "post_banners", "settings.post_banners")
         contact_reminders = self.boolean(node, "contact_reminders", "settings.contact_reminders")
         deadlines = self._report_deadlines(node)
+        language = self._language(node) if "language" in node.data else defaults.language
         if len(self.problems) > before:
             return None
         settings = Settings(
@@ -289,12 +304,16 @@ class _PlanLoader(Reader):
                 defaults.contact_reminders if contact_reminders is None else contact_reminders
             ),
             report_deadlines=MappingProxyType(deadlines),
+            language=language or defaults.language,
         )
         if settings.in_quiet_hours(digest):
             self.report(
                 node.value_line("digest_time") if "digest_time" in node else node.line,
-                f"settings.digest_time: giờ gửi tin nhắc {digest:%H:%M} nằm trong giờ yên lặng "
-                f"(quiet_hours) nên sẽ không bao giờ được gửi",
+                _(
+                    "settings.digest_time: giờ gửi tin nhắc %(time)s nằm trong giờ yên lặng "
+                    "(quiet_hours) nên sẽ không bao giờ được gửi"
+                )
+                % {"time": f"{digest:%H:%M}"},
             )
             return None
         return settings
@@ -321,6 +340,19 @@ class _PlanLoader(Reader):
                 found[audience] = tuple(sorted(set(days)))
         return found
 
+    def _language(self, node: Node) -> str | None:
+        value = node.get("language")
+        languages = available_locales()
+        if isinstance(value, str) and value in languages:
+            return value
+        self.report(
+            node.value_line("language"),
+            _("settings.language: ngôn ngữ '%(language)s' không có") % {"language": show(value)}
+            + suggestion(str(value), languages)
+            + _("; dùng %(languages)s") % {"languages": ", ".join(languages)},
+        )
+        return None
+
     def _lead_days(self, node: Node, tier: str) -> tuple[int, ...]:
         days: set[int] = set()
         entries = self.items(node, tier)
@@ -330,13 +362,17 @@ class _PlanLoader(Reader):
             else:
                 self.report(
                     line,
-                    f"settings.lead_days, {tier}: số ngày nhắc trước phải là số nguyên từ 0 "
-                    f"đến 366, không phải '{show(value)}'",
+                    _(
+                        "settings.lead_days, %(tier)s: số ngày nhắc trước phải là số nguyên từ 0 "
+                        "đến 366, không phải '%(value)s'"
+                    )
+                    % {"tier": tier, "value": show(value)},
                 )
         if not entries:
             self.report(
                 node.value_line(tier) if tier in node.data else node.line,
-                f"settings.lead_days, {tier}: cần ít nhất một số ngày, ví dụ [7, 3, 1, 0]",
+                _("settings.lead_days, %(tier)s: cần ít nhất một số ngày, ví dụ [7, 3, 1, 0]")
+                % {"tier": tier},
             )
         return tuple(sorted(days, reverse=True))
 
@@ -348,8 +384,11 @@ class _PlanLoader(Reader):
         if not isinstance(value, CommentedSeq) or len(value) != 2:
             self.report(
                 line,
-                f"settings.quiet_hours: phải là [giờ bắt đầu, giờ kết thúc], ví dụ "
-                f'["21:00", "07:00"], hoặc null để tắt; không phải \'{show(value)}\'',
+                _(
+                    "settings.quiet_hours: phải là [giờ bắt đầu, giờ kết thúc], ví dụ "
+                    '["21:00", "07:00"], hoặc null để tắt; không phải \'%(value)s\''
+                )
+                % {"value": show(value)},
             )
             return None
         start = self.time_value(value[0], value.lc.item(0)[0] + 1, "settings.quiet_hours")
@@ -359,8 +398,11 @@ class _PlanLoader(Reader):
         if start == end:
             self.report(
                 line,
-                f"settings.quiet_hours: giờ bắt đầu và kết thúc trùng nhau ({start:%H:%M}); "
-                "muốn tắt giờ yên lặng thì viết quiet_hours: null",
+                _(
+                    "settings.quiet_hours: giờ bắt đầu và kết thúc trùng nhau (%(time)s); "
+                    "muốn tắt giờ yên lặng thì viết quiet_hours: null"
+                )
+                % {"time": f"{start:%H:%M}"},
             )
             return None
         return (start, end)
@@ -376,37 +418,43 @@ class _PlanLoader(Reader):
     def _units(self, root: Node) -> None:
         entries = self.items(root, "units")
         if "units" in root and not entries and isinstance(root.get("units"), CommentedSeq):
-            self.report(root.value_line("units"), "units: cần ít nhất một đơn vị")
+            self.report(root.value_line("units"), _("units: cần ít nhất một đơn vị"))
         for value, line in entries:
             if not isinstance(value, CommentedMap):
                 self.report(
                     line,
-                    f"units: mỗi đơn vị là một bảng có id và name, không phải '{show(value)}'",
+                    _("units: mỗi đơn vị là một bảng có id và name, không phải '%(value)s'")
+                    % {"value": show(value)},
                 )
                 continue
             raw_id = value.get("id")
-            where = f"đơn vị '{show(raw_id)}'" if raw_id is not None else "đơn vị"
+            where = (
+                _("đơn vị '%(id)s'") % {"id": show(raw_id)} if raw_id is not None else _("đơn vị")
+            )
             node = Node(value, where, line)
             self.keys(node, ("id", "name", "tags", "channels", "note", "contacts"), ("id", "name"))
             unit_id = None
             if raw_id is not None:
-                unit_id = self.identifier(raw_id, node.value_line("id"), "mã đơn vị")
+                unit_id = self.identifier(raw_id, node.value_line("id"), _("mã đơn vị"))
             if unit_id == "all":
                 self.report(
                     node.value_line("id"),
-                    "mã đơn vị 'all' không dùng được: 'all' trong owners nghĩa là mọi đơn vị",
+                    _("mã đơn vị 'all' không dùng được: 'all' trong owners nghĩa là mọi đơn vị"),
                 )
                 unit_id = None
             if unit_id is not None and unit_id in self.unit_lines:
                 self.report(
                     node.value_line("id"),
-                    f"mã đơn vị '{unit_id}' bị trùng với đơn vị ở dòng {self.unit_lines[unit_id]}",
+                    _("mã đơn vị '%(id)s' bị trùng với đơn vị ở dòng %(line)d")
+                    % {"id": unit_id, "line": self.unit_lines[unit_id]},
                 )
                 unit_id = None
             name = self.text(node, "name")
             tags: list[str] = []
             for tag, tag_line in self.items(node, "tags"):
-                checked = self.identifier(tag, tag_line, f"{where}, tags: thẻ")
+                checked = self.identifier(
+                    tag, tag_line, _("%(where)s, tags: thẻ") % {"where": where}
+                )
                 if checked is not None and checked not in tags:
                     tags.append(checked)
             channels: list[Address] = []
@@ -431,9 +479,12 @@ class _PlanLoader(Reader):
             if not isinstance(value, CommentedMap):
                 self.report(
                     line,
-                    f"{where}, contacts: mỗi đầu mối là một bảng có address và name, ví dụ "
-                    f"{{address: telegram:123456789, name: Nguyễn Thị Lan}}, "
-                    f"không phải '{show(value)}'",
+                    _(
+                        "%(where)s, contacts: mỗi đầu mối là một bảng có address và name, ví "
+                        "dụ {address: telegram:123456789, name: Nguyễn Thị Lan}, không phải "
+                        "'%(value)s'"
+                    )
+                    % {"where": where, "value": show(value)},
                 )
                 continue
             node = Node(value, f"{where}, contacts", line)
@@ -448,7 +499,11 @@ class _PlanLoader(Reader):
             if address is None or name is None:
                 continue
             if any(contact.address == address for contact in contacts):
-                self.report(line, f"{where}, contacts: đầu mối {address} bị trùng")
+                self.report(
+                    line,
+                    _("%(where)s, contacts: đầu mối %(address)s bị trùng")
+                    % {"where": where, "address": address},
+                )
                 continue
             contacts.append(Contact(address, name.strip()))
         return tuple(contacts)
@@ -478,8 +533,11 @@ class _PlanLoader(Reader):
             if extra.key in built_in_keys:
                 self.report(
                     extra_keys[extra.key],
-                    f"anniversaries.extra: mã '{extra.key}' trùng với một ngày kỷ niệm có sẵn; "
-                    "hãy đặt mã khác",
+                    _(
+                        "anniversaries.extra: mã '%(key)s' trùng với một ngày kỷ niệm có sẵn; "
+                        "hãy đặt mã khác"
+                    )
+                    % {"key": extra.key},
                 )
         self.known_keys = frozenset(built_in_keys | set(extra_keys))
         self.anniversaries = [*built_in, *extras]
@@ -491,15 +549,20 @@ class _PlanLoader(Reader):
             if value not in _INCLUDES:
                 self.report(
                     line,
-                    f"anniversaries.include: '{show(value)}' không hợp lệ"
-                    f"{suggestion(str(value), _INCLUDES)}; dùng national (toàn quốc) "
-                    "và/hoặc province (của tỉnh trong plan.province)",
+                    _("anniversaries.include: '%(value)s' không hợp lệ") % {"value": show(value)}
+                    + suggestion(str(value), _INCLUDES)
+                    + _(
+                        "; dùng national (toàn quốc) và/hoặc province (của tỉnh trong "
+                        "plan.province)"
+                    ),
                 )
             elif value == "province" and province is None and self.province_ok:
                 self.report(
                     line,
-                    "anniversaries.include: có 'province' nhưng plan chưa khai báo province "
-                    "(ví dụ province: lao-cai)",
+                    _(
+                        "anniversaries.include: có 'province' nhưng plan chưa khai báo province "
+                        "(ví dụ province: lao-cai)"
+                    ),
                 )
             elif value not in include:
                 include.append(value)
@@ -509,8 +572,11 @@ class _PlanLoader(Reader):
         if not isinstance(value, CommentedMap):
             self.report(
                 line,
-                "anniversaries.extra: mỗi ngày kỷ niệm riêng là một bảng có key, name và date "
-                f"hoặc lunar, không phải '{show(value)}'",
+                _(
+                    "anniversaries.extra: mỗi ngày kỷ niệm riêng là một bảng có key, name và "
+                    "date hoặc lunar, không phải '%(value)s'"
+                )
+                % {"value": show(value)},
             )
             return None
         raw_key = value.get("key")
@@ -539,13 +605,17 @@ class _PlanLoader(Reader):
             if not _ANNIVERSARY_KEY.fullmatch(key):
                 self.report(
                     node.value_line("key"),
-                    f"{where}: mã '{show(key)}' không hợp lệ: chỉ dùng chữ thường không dấu a-z, "
-                    f"chữ số 0-9, '-' và '_' (gợi ý: '{suggest_id(key)}')",
+                    _(
+                        "%(where)s: mã '%(key)s' không hợp lệ: chỉ dùng chữ thường không dấu "
+                        "a-z, chữ số 0-9, '-' và '_' (gợi ý: '%(suggestion)s')"
+                    )
+                    % {"where": where, "key": show(key), "suggestion": suggest_id(key)},
                 )
             elif key in seen:
                 self.report(
                     node.value_line("key"),
-                    f"{where}: mã '{key}' bị trùng với ngày kỷ niệm ở dòng {seen[key]}",
+                    _("%(where)s: mã '%(key)s' bị trùng với ngày kỷ niệm ở dòng %(line)d")
+                    % {"where": where, "key": key, "line": seen[key]},
                 )
             else:
                 seen[key] = node.value_line("key")
@@ -554,11 +624,14 @@ class _PlanLoader(Reader):
         if has_date == has_lunar:
             self.report(
                 line,
-                f"{where}: cần đúng một trong hai khóa 'date' (dương lịch, ví dụ 1945-08-28) "
-                "hoặc 'lunar' (âm lịch, ví dụ {day: 10, month: 3})",
+                _(
+                    "%(where)s: cần đúng một trong hai khóa 'date' (dương lịch, ví dụ "
+                    "1945-08-28) hoặc 'lunar' (âm lịch, ví dụ {day: 10, month: 3})"
+                )
+                % {"where": where},
             )
             return None
-        origin_year = self.integer(node, "origin_year", 1, MAX_YEAR, "năm gốc")
+        origin_year = self.integer(node, "origin_year", 1, MAX_YEAR, _("năm gốc"))
         if has_date:
             day_month_year = self._extra_date(node, where)
         else:
@@ -568,37 +641,44 @@ class _PlanLoader(Reader):
             if origin_year is not None and origin_year != day_month_year[2]:
                 self.report(
                     node.value_line("origin_year"),
-                    f"{where}: origin_year {origin_year} khác năm trong date ({day_month_year[2]})",
+                    _("%(where)s: origin_year %(origin)d khác năm trong date (%(year)d)")
+                    % {"where": where, "origin": origin_year, "year": day_month_year[2]},
                 )
             origin_year = day_month_year[2]
         if origin_year is not None and self.year is not None and origin_year >= self.year:
             self.report(
                 line,
-                f"{where}: năm gốc {origin_year} phải trước năm của kế hoạch ({self.year})",
+                _("%(where)s: năm gốc %(origin)d phải trước năm của kế hoạch (%(year)d)")
+                % {"where": where, "origin": origin_year, "year": self.year},
             )
         kind = node.get("kind", "founding")
         if kind not in KINDS:
             self.report(
                 node.value_line("kind"),
-                f"{where}: kind '{show(kind)}' không hợp lệ{suggestion(str(kind), KINDS)}; "
-                f"dùng {KIND_HELP}",
+                _("%(where)s: kind '%(kind)s' không hợp lệ") % {"where": where, "kind": show(kind)}
+                + suggestion(str(kind), KINDS)
+                + _("; dùng %(kinds)s") % {"kinds": kind_help()},
             )
-        round5 = bool(self.boolean(node, "round5", f"{where}, round5"))
+        round5 = bool(self.boolean(node, "round5", _("%(where)s, round5") % {"where": where}))
         if round5 and kind == "major":
             self.report(
                 node.value_line("round5"),
-                f"{where}: round5 chỉ dùng cho ngày không phải major (ngày lễ lớn đã tính "
-                "năm lẻ 5)",
+                _(
+                    "%(where)s: round5 chỉ dùng cho ngày không phải major (ngày lễ lớn đã tính "
+                    "năm lẻ 5)"
+                )
+                % {"where": where},
             )
         summary = self.text(node, "summary") or ""
         if len(summary) > SUMMARY_LIMIT:
             self.report(
                 node.value_line("summary"),
-                f"{where}: summary dài {len(summary)} ký tự; tối đa {SUMMARY_LIMIT}",
+                _("%(where)s: summary dài %(n)d ký tự; tối đa %(limit)d")
+                % {"where": where, "n": len(summary), "limit": SUMMARY_LIMIT},
             )
         if len(self.problems) > before or day_month_year is None or not key or not name:
             return None
-        day, month, _ = day_month_year
+        day, month, _year = day_month_year
         return Anniversary(
             key=key,
             name=name,
@@ -632,19 +712,25 @@ class _PlanLoader(Reader):
         if not isinstance(node.data, CommentedMap):
             self.report(
                 line,
-                f"{node.where}: phải có dạng {{day: 10, month: 3}}, không phải '{show(node.data)}'",
+                _("%(where)s: phải có dạng {day: 10, month: 3}, không phải '%(value)s'")
+                % {"where": node.where, "value": show(node.data)},
             )
             return None
         self.keys(node, ("day", "month"), ("day", "month"))
-        month = self.integer(node, "month", 1, 12, "tháng")
-        day = self.integer(node, "day", 1, max_day, "ngày")
+        month = self.integer(node, "month", 1, 12, _("tháng"))
+        day = self.integer(node, "day", 1, max_day, _("ngày"))
         if day is None or month is None:
             return None
         if key == "date" and day > calendar.monthrange(2000, month)[1]:
             self.report(
                 line,
-                f"{node.where}: tháng {month} chỉ có {calendar.monthrange(2000, month)[1]} ngày, "
-                f"không có ngày {day}",
+                _("%(where)s: tháng %(month)d chỉ có %(length)d ngày, không có ngày %(day)d")
+                % {
+                    "where": node.where,
+                    "month": month,
+                    "length": calendar.monthrange(2000, month)[1],
+                    "day": day,
+                },
             )
             return None
         return day, month
@@ -665,8 +751,11 @@ class _PlanLoader(Reader):
                 if not isinstance(value, str) or not value.strip():
                     self.report(
                         value_line,
-                        f"slogans, {key}: khẩu hiệu phải là một đoạn chữ, "
-                        f"không phải '{show(value)}'",
+                        _(
+                            "slogans, %(key)s: khẩu hiệu phải là một đoạn chữ, "
+                            "không phải '%(value)s'"
+                        )
+                        % {"key": key, "value": show(value)},
                     )
                     continue
                 self.check_placeholders(
@@ -676,8 +765,11 @@ class _PlanLoader(Reader):
                 if "{ordinal}" in value and anniversary and anniversary.origin_year is None:
                     self.report(
                         value_line,
-                        f"slogans, {key}: dùng {{ordinal}} nhưng ngày kỷ niệm này không có "
-                        "năm gốc để tính số năm",
+                        _(
+                            "slogans, %(key)s: dùng {ordinal} nhưng ngày kỷ niệm này không có "
+                            "năm gốc để tính số năm"
+                        )
+                        % {"key": key},
                     )
                 texts.append(value.strip())
             slogans[str(key)] = tuple(texts)
@@ -708,18 +800,23 @@ class _PlanLoader(Reader):
                 if "{ordinal}" in text and anniversary and anniversary.origin_year is None:
                     self.report(
                         entry.value_line("text"),
-                        f"{where}: dùng {{ordinal}} nhưng ngày kỷ niệm này không có năm gốc",
+                        _("%(where)s: dùng {ordinal} nhưng ngày kỷ niệm này không có năm gốc")
+                        % {"where": where},
                     )
             template = entry.get("template")
             if template is not None and template not in KINDS:
                 self.report(
                     entry.value_line("template"),
-                    f"{where}: template '{show(template)}' không có"
-                    f"{suggestion(str(template), KINDS)}; dùng {KIND_HELP}",
+                    _("%(where)s: template '%(template)s' không có")
+                    % {"where": where, "template": show(template)}
+                    + suggestion(str(template), KINDS)
+                    + _("; dùng %(kinds)s") % {"kinds": kind_help()},
                 )
                 template = None
             if text is None and template is None and "template" not in entry.data:
-                self.report(node.key_line(key), f"{where}: cần text hoặc template")
+                self.report(
+                    node.key_line(key), _("%(where)s: cần text hoặc template") % {"where": where}
+                )
                 continue
             posts[str(key)] = PostOverride(text=text, template=template)
         return posts

@@ -20,6 +20,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from content.anniversaries import TIER_LABELS, Tier
+from content.i18n import _
 from content.plan import PLACEHOLDER, TIERS, Address
 from content.plan_yaml import YamlProblems, load_yaml
 
@@ -30,7 +31,13 @@ _ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
-TIER_HELP = ", ".join(f"{tier} ({TIER_LABELS[tier]})" for tier in TIERS)
+
+
+def tier_help() -> str:
+    """ "round10 (năm tròn), round5 (năm lẻ 5), regular (thường)" in the run's language."""
+    return ", ".join(f"{tier} ({_(TIER_LABELS[tier])})" for tier in TIERS)
+
+
 ANNIVERSARY_PLACEHOLDERS = ("anniversary", "name", "ordinal", "year")
 SHOWN = 200  # characters of a value quoted in a message
 
@@ -48,35 +55,43 @@ class PlanProblem:
 def date_example(year: int | None = None) -> str:
     """ "2026-11-15 hoặc 15/11/2026", in `year` when given (a 2027 plan's hints say 2027)."""
     shown = year if year is not None else 2026
-    return f"{shown}-11-15 hoặc 15/11/{shown}"
+    return _("%(year)d-11-15 hoặc 15/11/%(year)d") % {"year": shown}
 
 
 def parse_date_text(text: str, example_year: int | None = None) -> date:
-    """`2026-11-15` or `15/11/2026`; ValueError with a Vietnamese message otherwise (its
-    example written in `example_year`)."""
+    """`2026-11-15` or `15/11/2026`; ValueError with a message in the run's language
+    otherwise (its example written in `example_year`)."""
     text = text.strip()
     if match := _ISO_DATE.fullmatch(text):
         year, month, day = (int(part) for part in match.groups())
     elif match := _VN_DATE.fullmatch(text):
         day, month, year = (int(part) for part in match.groups())
     else:
-        raise ValueError(f"'{text}' không phải là ngày; viết {date_example(example_year)}")
+        raise ValueError(
+            _("'%(text)s' không phải là ngày; viết %(example)s")
+            % {"text": text, "example": date_example(example_year)}
+        )
     if not 1 <= month <= 12:
-        raise ValueError(f"ngày '{text}' không tồn tại: không có tháng {month}")
+        raise ValueError(
+            _("ngày '%(text)s' không tồn tại: không có tháng %(month)d")
+            % {"text": text, "month": month}
+        )
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise ValueError(
-            f"ngày '{text}' không tồn tại: tháng {month} năm {year} chỉ có {last} ngày"
+            _("ngày '%(text)s' không tồn tại: tháng %(month)d năm %(year)d chỉ có %(last)d ngày")
+            % {"text": text, "month": month, "year": year, "last": last}
         )
     return date(year, month, day)
 
 
 def parse_time_text(text: str) -> time:
-    """`07:30`; ValueError with a Vietnamese message otherwise."""
+    """`07:30`; ValueError with a message in the run's language otherwise."""
     match = _TIME.fullmatch(text.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise ValueError(
-            f"giờ '{text}' không hợp lệ; viết giờ:phút từ 00:00 đến 23:59, ví dụ 07:30"
+            _("giờ '%(text)s' không hợp lệ; viết giờ:phút từ 00:00 đến 23:59, ví dụ 07:30")
+            % {"text": text}
         )
     return time(int(match[1]), int(match[2]))
 
@@ -96,7 +111,7 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
 def suggestion(word: str, choices: Iterable[str]) -> str:
     """ " (có phải ý bạn là 'owners'?)" for a close choice, else nothing."""
     close = closest(word, choices)
-    return f" (có phải ý bạn là '{close}'?)" if close else ""
+    return _(" (có phải ý bạn là '%(word)s'?)") % {"word": close} if close else ""
 
 
 def is_int(value: Any) -> bool:
@@ -111,7 +126,7 @@ def show(value: Any) -> str:
 
 def _shown(value: Any) -> str:
     if value is None:
-        return "(trống)"
+        return _("(trống)")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Mapping):
@@ -157,8 +172,11 @@ class Reader:
             self.year is not None
             and self.period == (date(self.year, 1, 1), date(self.year, 12, 31))
         ):
-            return f"năm {self.year}"
-        return f"thời gian {self.period[0]:%d/%m/%Y}-{self.period[1]:%d/%m/%Y}"
+            return _("năm %(year)s") % {"year": self.year}
+        return _("thời gian %(start)s-%(end)s") % {
+            "start": f"{self.period[0]:%d/%m/%Y}",
+            "end": f"{self.period[1]:%d/%m/%Y}",
+        }
 
     def report(self, line: int, message: str) -> None:
         self.problems.append(PlanProblem(self.file, line, message))
@@ -171,12 +189,14 @@ class Reader:
                 self.report(problem.line, problem.message)
             return None
         if data is None:
-            self.report(1, "tệp kế hoạch trống")
+            self.report(1, _("tệp kế hoạch trống"))
             return None
         if not isinstance(data, CommentedMap):
-            self.report(1, "tệp kế hoạch phải là một bảng khóa: giá trị (plan:, units:, tasks:...)")
+            self.report(
+                1, _("tệp kế hoạch phải là một bảng khóa: giá trị (plan:, units:, tasks:...)")
+            )
             return None
-        return Node(data, "tệp kế hoạch", 1)
+        return Node(data, _("tệp kế hoạch"), 1)
 
     def keys(self, node: Node, allowed: Sequence[str], required: Sequence[str] = ()) -> None:
         """Unknown keys (with the likely intended one) and missing required keys. A typo
@@ -184,23 +204,35 @@ class Reader:
         meant: set[str] = set()
         for key in node.data:
             if not isinstance(key, str):
-                self.report(node.key_line(key), f"{node.where}: khóa '{show(key)}' phải là chữ")
-            elif key not in allowed:
-                close = closest(key, allowed)
-                hint = f" (có phải ý bạn là '{close}'?)" if close else ""
-                listed = "" if close else f"; các khóa hợp lệ: {', '.join(allowed)}"
                 self.report(
                     node.key_line(key),
-                    f"{node.where}: khóa '{show(key)}' không hợp lệ{hint}{listed}",
+                    _("%(where)s: khóa '%(key)s' phải là chữ")
+                    % {"where": node.where, "key": show(key)},
+                )
+            elif key not in allowed:
+                close = closest(key, allowed)
+                hint = suggestion(key, allowed)
+                listed = (
+                    "" if close else _("; các khóa hợp lệ: %(keys)s") % {"keys": ", ".join(allowed)}
+                )
+                self.report(
+                    node.key_line(key),
+                    _("%(where)s: khóa '%(key)s' không hợp lệ")
+                    % {"where": node.where, "key": show(key)}
+                    + hint
+                    + listed,
                 )
                 meant.add(close or "")
         for key in required:
             if key in node:
                 continue
+            values = {"where": node.where, "key": key}
             if key in node.data:
-                self.report(node.key_line(key), f"{node.where}: khóa '{key}' chưa có giá trị")
+                self.report(
+                    node.key_line(key), _("%(where)s: khóa '%(key)s' chưa có giá trị") % values
+                )
             elif key not in meant:
-                self.report(node.line, f"{node.where}: thiếu khóa bắt buộc '{key}'")
+                self.report(node.line, _("%(where)s: thiếu khóa bắt buộc '%(key)s'") % values)
 
     def mapping(self, node: Node, key: str, where: str) -> Node | None:
         value = node.get(key)
@@ -209,7 +241,8 @@ class Reader:
         if not isinstance(value, CommentedMap):
             self.report(
                 node.value_line(key),
-                f"{where}: phải là một bảng khóa: giá trị, không phải '{show(value)}'",
+                _("%(where)s: phải là một bảng khóa: giá trị, không phải '%(value)s'")
+                % {"where": where, "value": show(value)},
             )
             return None
         return Node(value, where, value.lc.line + 1)
@@ -224,7 +257,8 @@ class Reader:
         if isinstance(value, CommentedMap):
             self.report(
                 node.value_line(key),
-                f"{node.where}, {key}: phải là một danh sách, không phải '{show(value)}'",
+                _("%(where)s, %(key)s: phải là một danh sách, không phải '%(value)s'")
+                % {"where": node.where, "key": key, "value": show(value)},
             )
             return []
         return [(value, node.value_line(key))]
@@ -236,7 +270,8 @@ class Reader:
         if isinstance(value, (CommentedMap, CommentedSeq, bool)) or not str(value).strip():
             self.report(
                 node.value_line(key),
-                f"{node.where}, {key}: phải là một đoạn chữ, không phải '{show(value)}'",
+                _("%(where)s, %(key)s: phải là một đoạn chữ, không phải '%(value)s'")
+                % {"where": node.where, "key": key, "value": show(value)},
             )
             return None
         return str(value).strip()
@@ -248,7 +283,8 @@ class Reader:
         if not isinstance(value, bool):
             self.report(
                 node.value_line(key),
-                f"{where}: phải là true hoặc false, không phải '{show(value)}'",
+                _("%(where)s: phải là true hoặc false, không phải '%(value)s'")
+                % {"where": where, "value": show(value)},
             )
             return None
         return value
@@ -260,8 +296,18 @@ class Reader:
         if not is_int(value) or not low <= value <= high:
             self.report(
                 node.value_line(key),
-                f"{node.where}, {key}: {what} phải là số nguyên từ {low} đến {high}, "
-                f"không phải '{show(value)}'",
+                _(
+                    "%(where)s, %(key)s: %(what)s phải là số nguyên từ %(low)d đến %(high)d, "
+                    "không phải '%(value)s'"
+                )
+                % {
+                    "where": node.where,
+                    "key": key,
+                    "what": what,
+                    "low": low,
+                    "high": high,
+                    "value": show(value),
+                },
             )
             return None
         return int(value)
@@ -271,11 +317,15 @@ class Reader:
             value = str(value)
         if not isinstance(value, str) or not _ID.fullmatch(value):
             suggestion = suggest_id(str(value)) if isinstance(value, str) else ""
-            hint = f" (gợi ý: '{suggestion}')" if suggestion else ""
+            hint = _(" (gợi ý: '%(id)s')") % {"id": suggestion} if suggestion else ""
             self.report(
                 line,
-                f"{what} '{show(value)}' không hợp lệ: chỉ dùng chữ thường không dấu a-z, "
-                f"chữ số 0-9 và dấu gạch ngang '-'{hint}",
+                _(
+                    "%(what)s '%(value)s' không hợp lệ: chỉ dùng chữ thường không dấu a-z, "
+                    "chữ số 0-9 và dấu gạch ngang '-'"
+                )
+                % {"what": what, "value": show(value)}
+                + hint,
             )
             return None
         return value
@@ -285,7 +335,8 @@ class Reader:
         if not isinstance(value, str):
             self.report(
                 line,
-                f"{where}: '{show(value)}' không phải là ngày; viết {date_example(self.year)}",
+                _("%(where)s: '%(value)s' không phải là ngày; viết %(example)s")
+                % {"where": where, "value": show(value), "example": date_example(self.year)},
             )
             return None
         try:
@@ -299,14 +350,24 @@ class Reader:
             )
             if not first - 1 <= parsed.year <= last + 1:
                 what = (
-                    f"năm của kế hoạch ({self.year})"
+                    _("năm của kế hoạch (%(year)d)") % {"year": self.year}
                     if first == last
-                    else f"thời gian của kế hoạch ({first}-{last})"
+                    else _("thời gian của kế hoạch (%(first)d-%(last)d)")
+                    % {"first": first, "last": last}
                 )
                 self.report(
                     line,
-                    f"{where}: ngày {parsed:%d/%m/%Y} cách quá xa {what}; "
-                    f"chỉ nhận ngày trong các năm {first - 1}-{last + 1}",
+                    _(
+                        "%(where)s: ngày %(day)s cách quá xa %(what)s; "
+                        "chỉ nhận ngày trong các năm %(first)d-%(last)d"
+                    )
+                    % {
+                        "where": where,
+                        "day": f"{parsed:%d/%m/%Y}",
+                        "what": what,
+                        "first": first - 1,
+                        "last": last + 1,
+                    },
                 )
                 return None
         return parsed
@@ -315,8 +376,11 @@ class Reader:
         try:
             if not isinstance(value, str):
                 raise ValueError(
-                    f"giờ '{show(value)}' không hợp lệ; viết giờ:phút trong ngoặc kép, "
-                    'ví dụ "07:30"'
+                    _(
+                        "giờ '%(value)s' không hợp lệ; viết giờ:phút trong ngoặc kép, "
+                        'ví dụ "07:30"'
+                    )
+                    % {"value": show(value)}
                 )
             return parse_time_text(value)
         except ValueError as error:
@@ -330,8 +394,10 @@ class Reader:
             if value not in TIERS:
                 self.report(
                     line,
-                    f"{node.where}, {key}: mức '{show(value)}' không hợp lệ"
-                    f"{suggestion(str(value), TIERS)}; dùng {TIER_HELP}",
+                    _("%(where)s, %(key)s: mức '%(value)s' không hợp lệ")
+                    % {"where": node.where, "key": key, "value": show(value)}
+                    + suggestion(str(value), TIERS)
+                    + _("; dùng %(tiers)s") % {"tiers": tier_help()},
                 )
                 ok = False
             elif value not in chosen:
@@ -339,7 +405,10 @@ class Reader:
         if not ok:
             return None
         if not chosen:
-            self.report(node.value_line(key), f"{node.where}, {key}: cần ít nhất một mức")
+            self.report(
+                node.value_line(key),
+                _("%(where)s, %(key)s: cần ít nhất một mức") % {"where": node.where, "key": key},
+            )
             return None
         return tuple(tier for tier in TIERS if tier in chosen)
 
@@ -348,9 +417,14 @@ class Reader:
             # YAML reads "telegram: 123" (and "zalo:" alone) as a mapping.
             channel, chat_id = next(iter(value.items()))
             if chat_id is None:
-                message = f"địa chỉ '{channel}:' thiếu mã chat, ví dụ {channel}:-1001234567890"
+                message = _(
+                    "địa chỉ '%(channel)s:' thiếu mã chat, ví dụ %(channel)s:-1001234567890"
+                ) % {"channel": channel}
             else:
-                message = f"viết liền '{channel}:{show(chat_id)}', không có dấu cách sau dấu ':'"
+                message = _("viết liền '%(channel)s:%(id)s', không có dấu cách sau dấu ':'") % {
+                    "channel": channel,
+                    "id": show(chat_id),
+                }
             self.report(line, f"{where}: {message}")
             return None
         if not isinstance(value, str):
@@ -368,20 +442,27 @@ class Reader:
             if name in ANNIVERSARY_PLACEHOLDERS:
                 self.report(
                     line,
-                    f"{where}: tiêu đề dùng {{{name}}} nhưng nhiệm vụ không theo ngày kỷ niệm; "
-                    f"thêm per_anniversary hoặc bỏ {{{name}}}",
+                    _(
+                        "%(where)s: tiêu đề dùng {%(name)s} nhưng nhiệm vụ không theo ngày kỷ "
+                        "niệm; thêm per_anniversary hoặc bỏ {%(name)s}"
+                    )
+                    % {"where": where, "name": name},
                 )
             else:
                 listed = ", ".join("{" + item + "}" for item in allowed)
                 self.report(
                     line,
-                    f"{where}: không có chỗ điền {{{name}}}{suggestion(name, allowed)}; "
-                    f"dùng được: {listed}",
+                    _("%(where)s: không có chỗ điền {%(name)s}") % {"where": where, "name": name}
+                    + suggestion(name, allowed)
+                    + _("; dùng được: %(names)s") % {"names": listed},
                 )
 
 
 def unknown_anniversary(where: str, key: str, known: Iterable[str]) -> str:
     return (
-        f"{where}: không có ngày kỷ niệm '{key}' trong kế hoạch{suggestion(key, known)} "
-        "(xem các mã bằng lệnh: loa calendar NĂM --province TỈNH)"
+        _("%(where)s: không có ngày kỷ niệm '%(key)s' trong kế hoạch")
+        % {"where": where, "key": key}
+        + suggestion(key, known)
+        + " "
+        + _("(xem các mã bằng lệnh: loa calendar NĂM --province TỈNH)")
     )

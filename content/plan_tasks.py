@@ -15,6 +15,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from content.anniversaries import TIER_LABELS, Occurrence, Tier
+from content.i18n import N_, _
 from content.plan import REPEATS, Task, Unit, task_schedule
 from content.plan_reader import (
     ANNIVERSARY_PLACEHOLDERS,
@@ -31,18 +32,19 @@ _TITLE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "recurring": ("year",),
     "per_anniversary": ANNIVERSARY_PLACEHOLDERS,
 }
+# N_: translated where a message shows them.
 _DUE_EXAMPLES = {
-    "weekly": "{day: 5} (Thứ Sáu)",
+    "weekly": N_("{day: 5} (Thứ Sáu)"),
     "monthly": "{day: 25}",
-    "quarterly": "{month: 3, day: 15} (ngày 15 tháng cuối quý)",
+    "quarterly": N_("{month: 3, day: 15} (ngày 15 tháng cuối quý)"),
     "yearly": "{month: 12, day: 15}",
 }
-_REPEAT_VI = {
-    "daily": "hằng ngày",
-    "weekly": "hằng tuần",
-    "monthly": "hằng tháng",
-    "quarterly": "hằng quý",
-    "yearly": "hằng năm",
+_REPEAT_NAMES = {
+    "daily": N_("hằng ngày"),
+    "weekly": N_("hằng tuần"),
+    "monthly": N_("hằng tháng"),
+    "quarterly": N_("hằng quý"),
+    "yearly": N_("hằng năm"),
 }
 
 
@@ -66,15 +68,18 @@ class TaskReader:
     def read(self, root: Node) -> list[Task]:
         entries = self.reader.items(root, "tasks")
         if "tasks" in root and not entries and isinstance(root.get("tasks"), CommentedSeq):
-            self.reader.report(root.value_line("tasks"), "tasks: cần ít nhất một nhiệm vụ")
+            self.reader.report(root.value_line("tasks"), _("tasks: cần ít nhất một nhiệm vụ"))
         seen: dict[str, int] = {}
         tasks: list[Task] = []
         for value, line in entries:
             if not isinstance(value, CommentedMap):
                 self.reader.report(
                     line,
-                    "tasks: mỗi nhiệm vụ là một bảng có id, title, owners và due, "
-                    f"không phải '{show(value)}'",
+                    _(
+                        "tasks: mỗi nhiệm vụ là một bảng có id, title, owners và due, "
+                        "không phải '%(value)s'"
+                    )
+                    % {"value": show(value)},
                 )
                 continue
             task = self._task(value, line, seen)
@@ -85,7 +90,9 @@ class TaskReader:
 
     def _task(self, value: CommentedMap, line: int, seen: dict[str, int]) -> Task | None:
         raw_id = value.get("id")
-        where = f"nhiệm vụ '{show(raw_id)}'" if raw_id is not None else "nhiệm vụ"
+        where = (
+            _("nhiệm vụ '%(id)s'") % {"id": show(raw_id)} if raw_id is not None else _("nhiệm vụ")
+        )
         node = Node(value, where, line)
         allowed = (
             "id",
@@ -103,11 +110,12 @@ class TaskReader:
         before = len(self.reader.problems)
         task_id = None
         if raw_id is not None:
-            task_id = self.reader.identifier(raw_id, node.value_line("id"), "mã nhiệm vụ")
+            task_id = self.reader.identifier(raw_id, node.value_line("id"), _("mã nhiệm vụ"))
             if task_id is not None and task_id in seen:
                 self.reader.report(
                     node.value_line("id"),
-                    f"mã nhiệm vụ '{task_id}' bị trùng với nhiệm vụ ở dòng {seen[task_id]}",
+                    _("mã nhiệm vụ '%(id)s' bị trùng với nhiệm vụ ở dòng %(line)d")
+                    % {"id": task_id, "line": seen[task_id]},
                 )
             elif task_id is not None:
                 seen[task_id] = node.value_line("id")
@@ -115,14 +123,18 @@ class TaskReader:
         owners = self._refs(node, "owners")
         if "owners" in node.data and not owners and self.unit_ids:
             self.reader.report(
-                node.value_line("owners"), f"{where}: không có đơn vị chủ trì (owners) nào"
+                node.value_line("owners"),
+                _("%(where)s: không có đơn vị chủ trì (owners) nào") % {"where": where},
             )
         cooperating = tuple(unit for unit in self._refs(node, "cooperating") if unit not in owners)
         if "per_anniversary" in node.data and "repeat" in node.data:
             self.reader.report(
                 node.key_line("repeat"),
-                f"{where}: một nhiệm vụ không thể vừa lặp lại (repeat) vừa theo ngày kỷ niệm "
-                "(per_anniversary); hãy tách thành hai nhiệm vụ",
+                _(
+                    "%(where)s: một nhiệm vụ không thể vừa lặp lại (repeat) vừa theo ngày kỷ "
+                    "niệm (per_anniversary); hãy tách thành hai nhiệm vụ"
+                )
+                % {"where": where},
             )
             return None
         if "per_anniversary" in node.data:
@@ -137,8 +149,11 @@ class TaskReader:
             key = "from" if "from" in node.data else "until"
             self.reader.report(
                 node.key_line(key),
-                f"{where}: '{key}' chỉ dùng cho nhiệm vụ lặp lại (repeat) hoặc theo ngày kỷ "
-                "niệm (per_anniversary); nhiệm vụ một lần chỉ cần due",
+                _(
+                    "%(where)s: '%(key)s' chỉ dùng cho nhiệm vụ lặp lại (repeat) hoặc theo ngày "
+                    "kỷ niệm (per_anniversary); nhiệm vụ một lần chỉ cần due"
+                )
+                % {"where": where, "key": key},
             )
         if title is not None:
             self.reader.check_placeholders(
@@ -171,11 +186,15 @@ class TaskReader:
                 matched = {unit.id for unit in self.context.units if tag in unit.tags}
                 if not matched:
                     hint = suggestion(tag, all_tags) or (
-                        f"; các thẻ đang dùng: {', '.join(all_tags)}" if all_tags else ""
+                        _("; các thẻ đang dùng: %(tags)s") % {"tags": ", ".join(all_tags)}
+                        if all_tags
+                        else ""
                     )
                     self.reader.report(
                         line,
-                        f"{node.where}, {key}: không có đơn vị nào mang thẻ '{tag}'{hint}",
+                        _("%(where)s, %(key)s: không có đơn vị nào mang thẻ '%(tag)s'")
+                        % {"where": node.where, "key": key, "tag": tag}
+                        + hint,
                     )
                 chosen.update(matched)
             elif text is not None and text in self.unit_ids:
@@ -183,10 +202,15 @@ class TaskReader:
             else:
                 shown = show(value)
                 if shown in all_tags:
-                    hint = f"; '{shown}' là một thẻ, hãy viết 'tag:{shown}'"
+                    hint = _("; '%(tag)s' là một thẻ, hãy viết 'tag:%(tag)s'") % {"tag": shown}
                 else:
                     hint = suggestion(shown, self.unit_ids)
-                self.reader.report(line, f"{node.where}, {key}: không có đơn vị '{shown}'{hint}")
+                self.reader.report(
+                    line,
+                    _("%(where)s, %(key)s: không có đơn vị '%(unit)s'")
+                    % {"where": node.where, "key": key, "unit": shown}
+                    + hint,
+                )
         return tuple(unit.id for unit in self.context.units if unit.id in chosen)
 
     def _once(self, node: Node) -> dict[str, Any]:
@@ -194,9 +218,11 @@ class TaskReader:
         if "due" not in node:
             self.reader.report(
                 node.line,
-                f"{node.where}: thiếu hạn hoàn thành 'due' (ví dụ due: {self._example_date()}); "
-                "nhiệm vụ định kỳ thì thêm repeat, nhiệm vụ theo ngày kỷ niệm thì thêm "
-                "per_anniversary",
+                _(
+                    "%(where)s: thiếu hạn hoàn thành 'due' (ví dụ due: %(example)s); nhiệm vụ "
+                    "định kỳ thì thêm repeat, nhiệm vụ theo ngày kỷ niệm thì thêm per_anniversary"
+                )
+                % {"where": node.where, "example": self._example_date()},
             )
             return fields
         value = node.get("due")
@@ -205,8 +231,16 @@ class TaskReader:
             needs = "per_anniversary" if "offset_days" in value else "repeat"
             self.reader.report(
                 line,
-                f"{node.where}: due '{show(value)}' chỉ dùng khi có {needs}; nhiệm vụ một lần "
-                f"cần một ngày, ví dụ due: {self._example_date()}",
+                _(
+                    "%(where)s: due '%(value)s' chỉ dùng khi có %(needs)s; nhiệm vụ một lần "
+                    "cần một ngày, ví dụ due: %(example)s"
+                )
+                % {
+                    "where": node.where,
+                    "value": show(value),
+                    "needs": needs,
+                    "example": self._example_date(),
+                },
             )
             return fields
         fields["due_date"] = self.reader.date_value(value, line, f"{node.where}, due")
@@ -222,24 +256,31 @@ class TaskReader:
         if repeat not in REPEATS:
             self.reader.report(
                 node.value_line("repeat"),
-                f"{node.where}: kiểu lặp '{show(repeat)}' không hợp lệ"
-                f"{suggestion(str(repeat), REPEATS)}; dùng {', '.join(REPEATS)}",
+                _("%(where)s: kiểu lặp '%(repeat)s' không hợp lệ")
+                % {"where": node.where, "repeat": show(repeat)}
+                + suggestion(str(repeat), REPEATS)
+                + _("; dùng %(repeats)s") % {"repeats": ", ".join(REPEATS)},
             )
             return fields
         if repeat == "daily":
             if "due" in node:
                 self.reader.report(
-                    node.key_line("due"), f"{node.where}: nhiệm vụ lặp hằng ngày không cần due"
+                    node.key_line("due"),
+                    _("%(where)s: nhiệm vụ lặp hằng ngày không cần due") % {"where": node.where},
                 )
             return fields
-        example = _DUE_EXAMPLES[repeat]
+        values = {
+            "where": node.where,
+            "repeat": _(_REPEAT_NAMES[repeat]),
+            "example": _(_DUE_EXAMPLES[repeat]),
+        }
         if "due" not in node:
             self.reader.report(
                 node.line,
-                f"{node.where}: thiếu 'due' cho lặp {_REPEAT_VI[repeat]}, ví dụ due: {example}",
+                _("%(where)s: thiếu 'due' cho lặp %(repeat)s, ví dụ due: %(example)s") % values,
             )
             return fields
-        due = self._due_mapping(node, f"với lặp {_REPEAT_VI[repeat]}, ví dụ due: {example}")
+        due = self._due_mapping(node, _("với lặp %(repeat)s, ví dụ due: %(example)s") % values)
         if due is None:
             return fields
         with_month = repeat in ("quarterly", "yearly")
@@ -247,7 +288,7 @@ class TaskReader:
         self.reader.keys(due, expected, expected)
         if with_month:
             top = 3 if repeat == "quarterly" else 12
-            what = "tháng thứ mấy trong quý" if repeat == "quarterly" else "tháng"
+            what = _("tháng thứ mấy trong quý") if repeat == "quarterly" else _("tháng")
             fields["due_month"] = self.reader.integer(due, "month", 1, top, what)
         fields["due_day"] = self._due_day(due, repeat, fields.get("due_month"))
         return fields
@@ -255,7 +296,7 @@ class TaskReader:
     def _due_day(self, due: Node, repeat: str, month: int | None) -> int | None:
         if repeat == "weekly":
             return self.reader.integer(
-                due, "day", 1, 7, "thứ trong tuần (1 = Thứ Hai ... 7 = Chủ Nhật)"
+                due, "day", 1, 7, _("thứ trong tuần (1 = Thứ Hai ... 7 = Chủ Nhật)")
             )
         value = due.get("day")
         if value is None:
@@ -265,13 +306,16 @@ class TaskReader:
             if is_int(value) and 1 <= value <= 31 and value > last:
                 self.reader.report(
                     due.value_line("day"),
-                    f"{due.where}: tháng {month} chỉ có {last} ngày, không có ngày {value}",
+                    _("%(where)s: tháng %(month)d chỉ có %(length)d ngày, không có ngày %(day)d")
+                    % {"where": due.where, "month": month, "length": last, "day": value},
                 )
                 return None
-        period = "tháng" if repeat != "yearly" else "năm"
-        return self.reader.integer(
-            due, "day", 1, 31, f"ngày trong {period} (tháng ngắn hơn thì lấy ngày cuối tháng)"
+        what = (
+            _("ngày trong tháng (tháng ngắn hơn thì lấy ngày cuối tháng)")
+            if repeat != "yearly"
+            else _("ngày trong năm (tháng ngắn hơn thì lấy ngày cuối tháng)")
         )
+        return self.reader.integer(due, "day", 1, 31, what)
 
     def _per_anniversary(self, node: Node) -> dict[str, Any]:
         fields: dict[str, Any] = {"kind": "per_anniversary"}
@@ -287,21 +331,28 @@ class TaskReader:
         elif value is not None and value is not True:
             self.reader.report(
                 line,
-                f"{node.where}: per_anniversary phải là true hoặc một bảng như "
-                f"{{tiers: [round10, round5]}} hay {{keys: [quoc_khanh]}}, "
-                f"không phải '{show(value)}'",
+                _(
+                    "%(where)s: per_anniversary phải là true hoặc một bảng như "
+                    "{tiers: [round10, round5]} hay {keys: [quoc_khanh]}, "
+                    "không phải '%(value)s'"
+                )
+                % {"where": node.where, "value": show(value)},
             )
         if "due" not in node:
             return fields
         due = self._due_mapping(
             node,
-            "với per_anniversary, due là số ngày tính từ ngày kỷ niệm, ví dụ "
-            "due: {offset_days: -1} (một ngày trước)",
+            _(
+                "với per_anniversary, due là số ngày tính từ ngày kỷ niệm, ví dụ "
+                "due: {offset_days: -1} (một ngày trước)"
+            ),
         )
         if due is None:
             return fields
         self.reader.keys(due, ("offset_days",))
-        offset = self.reader.integer(due, "offset_days", -366, 366, "số ngày so với ngày kỷ niệm")
+        offset = self.reader.integer(
+            due, "offset_days", -366, 366, _("số ngày so với ngày kỷ niệm")
+        )
         fields["offset_days"] = offset or 0
         return fields
 
@@ -309,7 +360,9 @@ class TaskReader:
         value = node.get("due")
         if not isinstance(value, CommentedMap):
             self.reader.report(
-                node.value_line("due"), f"{node.where}, due: {expected}; không phải '{show(value)}'"
+                node.value_line("due"),
+                _("%(where)s, due: %(expected)s; không phải '%(value)s'")
+                % {"where": node.where, "expected": expected, "value": show(value)},
             )
             return None
         return Node(value, f"{node.where}, due", value.lc.line + 1)
@@ -318,7 +371,10 @@ class TaskReader:
         keys: list[str] = []
         entries = self.reader.items(node, "keys")
         if not entries:
-            self.reader.report(node.value_line("keys"), f"{node.where}, keys: cần ít nhất một mã")
+            self.reader.report(
+                node.value_line("keys"),
+                _("%(where)s, keys: cần ít nhất một mã") % {"where": node.where},
+            )
         for value, line in entries:
             key = show(value)
             if self.context.known_keys is not None and key not in self.context.known_keys:
@@ -340,7 +396,8 @@ class TaskReader:
         if start is not None and until is not None and start > until:
             self.reader.report(
                 node.value_line("until"),
-                f"{node.where}: until ({until:%d/%m/%Y}) trước from ({start:%d/%m/%Y})",
+                _("%(where)s: until (%(until)s) trước from (%(start)s)")
+                % {"where": node.where, "until": f"{until:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
             )
         return bounds
 
@@ -350,11 +407,13 @@ class TaskReader:
         period = self.reader.period
         if period is None:
             return
-        where = f"nhiệm vụ '{task.id}'"
+        where = _("nhiệm vụ '%(id)s'") % {"id": task.id}
         if task.kind != "per_anniversary":
             if not task_schedule(task, period, ()):
                 self.reader.report(
-                    task.line, f"{where}: không có lần nào đến hạn trong khoảng from/until đã cho"
+                    task.line,
+                    _("%(where)s: không có lần nào đến hạn trong khoảng from/until đã cho")
+                    % {"where": where},
                 )
             return
         occurrences, plan_tiers = self.context.occurrences, self.context.plan_tiers
@@ -362,23 +421,30 @@ class TaskReader:
             return
         campaign = [occurrence for occurrence in occurrences if occurrence.tier in plan_tiers]
         chosen = task_schedule(task, period, campaign)
-        chosen_keys = {occurrence.key for _, occurrence in chosen if occurrence}
+        chosen_keys = {occurrence.key for _day, occurrence in chosen if occurrence}
         for key in task.anniversary_keys or ():
             if key not in chosen_keys:
                 self.reader.report(task.line, f"{where}: {self._left_out(key, task)}")
         if not chosen and not task.anniversary_keys:
             self.reader.report(
                 task.line,
-                f"{where}: không chọn được ngày kỷ niệm nào trong {self.reader.period_label()} "
-                f"(mức: {', '.join(task.anniversary_tiers)})",
+                _("%(where)s: không chọn được ngày kỷ niệm nào trong %(when)s (mức: %(tiers)s)")
+                % {
+                    "where": where,
+                    "when": self.reader.period_label(),
+                    "tiers": ", ".join(task.anniversary_tiers),
+                },
             )
         if "{ordinal}" in task.title:
-            no_ordinal = sorted({occ.key for _, occ in chosen if occ and occ.ordinal is None})
+            no_ordinal = sorted({occ.key for _day, occ in chosen if occ and occ.ordinal is None})
             if no_ordinal:
                 self.reader.report(
                     task.line,
-                    f"{where}: tiêu đề dùng {{ordinal}} nhưng ngày kỷ niệm "
-                    f"{', '.join(no_ordinal)} không có năm gốc để tính số năm",
+                    _(
+                        "%(where)s: tiêu đề dùng {ordinal} nhưng ngày kỷ niệm %(keys)s không có "
+                        "năm gốc để tính số năm"
+                    )
+                    % {"where": where, "keys": ", ".join(no_ordinal)},
                 )
 
     def _left_out(self, key: str, task: Task) -> str:
@@ -387,17 +453,24 @@ class TaskReader:
         plan_tiers = self.context.plan_tiers or ()
         found = [occ for occ in self.context.occurrences or () if occ.key == key]
         if not found:
-            return f"ngày kỷ niệm '{key}' không rơi vào {when}"
+            return _("ngày kỷ niệm '%(key)s' không rơi vào %(when)s") % {"key": key, "when": when}
         occurrence = found[0]
         if occurrence.tier not in plan_tiers or occurrence.tier not in task.anniversary_tiers:
             which = "anniversaries.tiers" if occurrence.tier not in plan_tiers else "tiers"
-            count = f", {occurrence.ordinal} năm" if occurrence.ordinal else ""
-            return (
-                f"ngày kỷ niệm '{key}' năm {occurrence.year} thuộc mức {occurrence.tier} "
-                f"({TIER_LABELS[occurrence.tier]}{count}), không nằm trong các mức đã chọn "
-                f"ở {which}"
-            )
-        return (
-            f"hạn của ngày kỷ niệm '{key}' ({occurrence.date:%d/%m/%Y}, lệch "
-            f"{task.offset_days} ngày) nằm ngoài khoảng from/until"
-        )
+            label = _(TIER_LABELS[occurrence.tier])
+            if occurrence.ordinal:
+                label += _(", %(n)d năm") % {"n": occurrence.ordinal}
+            return _(
+                "ngày kỷ niệm '%(key)s' năm %(year)s thuộc mức %(tier)s (%(label)s), không nằm "
+                "trong các mức đã chọn ở %(which)s"
+            ) % {
+                "key": key,
+                "year": occurrence.year,
+                "tier": occurrence.tier,
+                "label": label,
+                "which": which,
+            }
+        return _(
+            "hạn của ngày kỷ niệm '%(key)s' (%(day)s, lệch %(offset)d ngày) nằm ngoài khoảng "
+            "from/until"
+        ) % {"key": key, "day": f"{occurrence.date:%d/%m/%Y}", "offset": task.offset_days}

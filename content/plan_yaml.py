@@ -34,6 +34,8 @@ from ruamel.yaml.events import (
     ScalarEvent,
 )
 
+from content.i18n import N_, _
+
 # A plan of 1,000 units and 100 tasks is about 100 KB (bench/bench_planner.py).
 MAX_PLAN_BYTES = 1024 * 1024
 # The plan format nests five levels at most; the margin is for flow-style values.
@@ -43,22 +45,29 @@ MAX_LISTED = 20
 
 # What YAML 1.2 allows in a stream (ruamel's reader refuses the rest).
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_CHARACTER_NAMES = {"\x00": "NUL", "\x0b": "tab dọc", "\x0c": "ngắt trang", "\x1b": "ESC"}
+_CHARACTER_NAMES = {
+    "\x00": "NUL",
+    "\x0b": N_("tab dọc"),
+    "\x0c": N_("ngắt trang"),
+    "\x1b": "ESC",
+}
 
 # ruamel's own messages are English; these say what usually causes them.
 _YAML_HINTS = {
-    "mapping values are not allowed here": "có dấu ':' không đúng chỗ (giá trị chứa ': ' "
-    "thì đặt trong ngoặc kép)",
-    "could not find expected ':'": "thiếu dấu ':' sau tên khóa",
-    "found character '\\t' that cannot start any token": "YAML không cho dùng phím Tab để "
-    "thụt lề, hãy dùng dấu cách",
-    "found duplicate key": "khóa bị lặp trong cùng một mục",
-    "found unexpected end of stream": "chuỗi trong ngoặc kép chưa được đóng",
-    "expected <block end>, but found": "thụt lề không thẳng hàng",
-    "did not find expected key": "thụt lề không thẳng hàng",
-    "did not find expected '-' indicator": "thụt lề của danh sách không thẳng hàng",
-    "expected ',' or ']'": "danh sách trong ngoặc vuông chưa được đóng",
-    "expected ',' or '}'": "mục trong ngoặc nhọn chưa được đóng",
+    "mapping values are not allowed here": N_(
+        "có dấu ':' không đúng chỗ (giá trị chứa ': ' thì đặt trong ngoặc kép)"
+    ),
+    "could not find expected ':'": N_("thiếu dấu ':' sau tên khóa"),
+    "found character '\\t' that cannot start any token": N_(
+        "YAML không cho dùng phím Tab để thụt lề, hãy dùng dấu cách"
+    ),
+    "found duplicate key": N_("khóa bị lặp trong cùng một mục"),
+    "found unexpected end of stream": N_("chuỗi trong ngoặc kép chưa được đóng"),
+    "expected <block end>, but found": N_("thụt lề không thẳng hàng"),
+    "did not find expected key": N_("thụt lề không thẳng hàng"),
+    "did not find expected '-' indicator": N_("thụt lề của danh sách không thẳng hàng"),
+    "expected ',' or ']'": N_("danh sách trong ngoặc vuông chưa được đóng"),
+    "expected ',' or '}'": N_("mục trong ngoặc nhọn chưa được đóng"),
 }
 
 
@@ -77,10 +86,10 @@ class YamlProblems(Exception):
 
 
 def too_large_message() -> str:
-    return (
-        f"tệp kế hoạch lớn hơn giới hạn {MAX_PLAN_BYTES // (1024 * 1024)} MB (một kế hoạch "
-        "1.000 đơn vị, 100 nhiệm vụ chỉ khoảng 100 KB); hãy kiểm tra xem có chọn nhầm tệp không"
-    )
+    return _(
+        "tệp kế hoạch lớn hơn giới hạn %(megabytes)d MB (một kế hoạch 1.000 đơn vị, 100 nhiệm "
+        "vụ chỉ khoảng 100 KB); hãy kiểm tra xem có chọn nhầm tệp không"
+    ) % {"megabytes": MAX_PLAN_BYTES // (1024 * 1024)}
 
 
 def decode_plan(data: bytes) -> str:
@@ -90,8 +99,10 @@ def decode_plan(data: bytes) -> str:
             [
                 YamlProblem(
                     1,
-                    "tệp không phải văn bản UTF-8 mà là UTF-16 (Unicode của Notepad); "
-                    "hãy lưu lại tệp với bảng mã UTF-8",
+                    _(
+                        "tệp không phải văn bản UTF-8 mà là UTF-16 (Unicode của Notepad); "
+                        "hãy lưu lại tệp với bảng mã UTF-8"
+                    ),
                 )
             ]
         )
@@ -103,8 +114,10 @@ def decode_plan(data: bytes) -> str:
             [
                 YamlProblem(
                     line,
-                    "tệp không phải văn bản UTF-8 (có byte lạ ở dòng này); "
-                    "hãy lưu lại tệp với bảng mã UTF-8",
+                    _(
+                        "tệp không phải văn bản UTF-8 (có byte lạ ở dòng này); "
+                        "hãy lưu lại tệp với bảng mã UTF-8"
+                    ),
                 )
             ]
         ) from None
@@ -138,19 +151,17 @@ def _unprintable(text: str) -> list[YamlProblem]:
         if line == last_line:
             continue  # one problem per line is enough to find them
         if len(problems) == MAX_LISTED:
-            problems.append(YamlProblem(line, "còn những dòng khác có ký tự điều khiển"))
+            problems.append(YamlProblem(line, _("còn những dòng khác có ký tự điều khiển")))
             break
         last_line = line
         column = start - text.rfind("\n", 0, start)
         character = match.group()
-        name = _CHARACTER_NAMES.get(character, "ký tự điều khiển")
-        problems.append(
-            YamlProblem(
-                line,
-                f"có {name} (U+{ord(character):04X}) ở cột {column}, YAML không cho phép; "
-                "thường do sao chép từ Word hoặc PDF: hãy xóa ký tự này",
-            )
-        )
+        name = _(_CHARACTER_NAMES.get(character, N_("ký tự điều khiển")))
+        message = _(
+            "có %(name)s (U+%(code)04X) ở cột %(column)d, YAML không cho phép; "
+            "thường do sao chép từ Word hoặc PDF: hãy xóa ký tự này"
+        ) % {"name": name, "code": ord(character), "column": column}
+        problems.append(YamlProblem(line, message))
     return problems
 
 
@@ -182,18 +193,15 @@ def _refused_events(text: str) -> list[YamlProblem]:
             message = _refusal(event, is_key)
             if message is not None and YamlProblem(line, message) not in problems[-1:]:
                 if len(problems) == MAX_LISTED:
-                    problems.append(YamlProblem(line, "còn những chỗ khác như trên"))
+                    problems.append(YamlProblem(line, _("còn những chỗ khác như trên")))
                     break
                 problems.append(YamlProblem(line, message))
             if isinstance(event, CollectionStartEvent):
                 if len(open_nodes) == MAX_DEPTH:
-                    problems.append(
-                        YamlProblem(
-                            line,
-                            f"các mục lồng nhau quá sâu (quá {MAX_DEPTH} cấp); "
-                            "kế hoạch chỉ cần vài cấp",
-                        )
-                    )
+                    message = _(
+                        "các mục lồng nhau quá sâu (quá %(depth)d cấp); kế hoạch chỉ cần vài cấp"
+                    ) % {"depth": MAX_DEPTH}
+                    problems.append(YamlProblem(line, message))
                     break
                 open_nodes.append(_Open(mapping=isinstance(event, MappingStartEvent)))
     except YAMLError as error:
@@ -203,36 +211,39 @@ def _refused_events(text: str) -> list[YamlProblem]:
 
 def _refusal(event: NodeEvent, is_key: bool) -> str | None:
     if isinstance(event, AliasEvent):
-        return (
-            f"tệp kế hoạch không dùng bí danh YAML (*{event.anchor}); "
+        return _(
+            "tệp kế hoạch không dùng bí danh YAML (*%(anchor)s); "
             "hãy viết đầy đủ giá trị ở mỗi chỗ cần"
-        )
+        ) % {"anchor": event.anchor}
     if event.anchor is not None:
-        return (
-            f"tệp kế hoạch không dùng neo YAML (&{event.anchor}); "
+        return _(
+            "tệp kế hoạch không dùng neo YAML (&%(anchor)s); "
             "hãy bỏ neo và viết đầy đủ giá trị ở mỗi chỗ cần"
-        )
+        ) % {"anchor": event.anchor}
     tag = getattr(event, "tag", None)  # alias events have none
     if tag is not None:
-        return (
-            f"tệp kế hoạch không dùng thẻ kiểu YAML ('{tag}'); hãy bỏ thẻ này "
+        return _(
+            "tệp kế hoạch không dùng thẻ kiểu YAML ('%(tag)s'); hãy bỏ thẻ này "
             "(muốn giá trị là chữ thì đặt nó trong ngoặc kép)"
-        )
+        ) % {"tag": tag}
     if is_key and isinstance(event, ScalarEvent) and event.style is None and event.value == "<<":
-        return "tệp kế hoạch không dùng khóa gộp YAML '<<'; hãy viết đầy đủ các khóa ở mỗi mục"
+        return _("tệp kế hoạch không dùng khóa gộp YAML '<<'; hãy viết đầy đủ các khóa ở mỗi mục")
     return None
 
 
 def _syntax_problem(error: YAMLError) -> YamlProblem:
     if not isinstance(error, MarkedYAMLError):
-        return YamlProblem(1, f"lỗi cú pháp YAML: {error}")
+        return YamlProblem(1, _("lỗi cú pháp YAML: %(detail)s") % {"detail": error})
     mark = error.problem_mark or error.context_mark
     if "end of stream" in str(error.problem) or "<stream end>" in str(error.problem):
         # Reported at the end of the file: where the unclosed thing began is more use.
         mark = error.context_mark or mark
     detail = str(error.problem or error.context or error).strip()
     hint = next((vi for en, vi in _YAML_HINTS.items() if detail.startswith(en)), None)
-    message = f"lỗi cú pháp YAML: {hint} ({detail})" if hint else f"lỗi cú pháp YAML: {detail}"
+    if hint:
+        message = _("lỗi cú pháp YAML: %(hint)s (%(detail)s)") % {"hint": _(hint), "detail": detail}
+    else:
+        message = _("lỗi cú pháp YAML: %(detail)s") % {"detail": detail}
     return YamlProblem(mark.line + 1 if mark else 1, message)
 
 

@@ -33,6 +33,7 @@ from bot.storage.broadcasts import (
     report_key,
     unreported_broadcasts,
 )
+from bot.storage.chat_settings import chat_language
 from bot.storage.conversations import end_conversation, get_conversation, save_conversation
 from bot.storage.links import active_chat_addresses
 from bot.storage.models import Broadcast, Conversation
@@ -41,7 +42,7 @@ from content.buttons import Button, pack, unpack
 from content.channels import traits
 from content.dates import format_date_short
 from content.due import DueMessage
-from content.i18n import Translator
+from content.i18n import Translator, translator
 from content.items import Item
 from content.payloads import BroadcastDialogue, BroadcastPayload, DigestEntry, MediaKind
 from content.plan import Address, Plan, Unit
@@ -294,7 +295,7 @@ def outgoing_text(
     if state.get("media") and channel != state.get("media_channel"):
         parts.append(_media_note(turn, state))
     if due_day := _due(state):
-        due = format_date_short(due_day, turn.ctx.locale)
+        due = format_date_short(due_day, turn.locale)
         if units is not None and len(units) > 1:
             how = "; ".join(
                 _("«xong %(n)d» cho %(unit)s") % {"n": n, "unit": unit.name}
@@ -347,8 +348,7 @@ def _preview_summary(
         )
     if due_day := _due(state):
         lines.append(
-            _("Yêu cầu xác nhận trước %(due)s.")
-            % {"due": format_date_short(due_day, turn.ctx.locale)}
+            _("Yêu cầu xác nhận trước %(due)s.") % {"due": format_date_short(due_day, turn.locale)}
         )
     else:
         lines.append(_("Không yêu cầu xác nhận."))
@@ -665,12 +665,15 @@ async def finished_broadcast_reports(ctx: HandlerContext) -> int:
                 continue
             plan = await stored_plan(session, broadcast.plan_id)
             rows = await delivery_report(session, broadcast.id)
+            # In the language of the chat the admin broadcast from.
+            chosen = await chat_language(session, channel, chat_id)
+            locale = chosen or (plan.settings.language if plan else ctx.locale)
             message = DueMessage(
                 key=report_key(broadcast.id),
                 channel=channel,
                 chat_id=chat_id,
                 kind="notice",
-                text=_report_text(ctx.translate, broadcast, plan, rows),
+                text=_report_text(translator(locale), broadcast, plan, rows),
                 not_before=now,
                 plan_id=broadcast.plan_id,
             )

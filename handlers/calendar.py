@@ -31,7 +31,7 @@ def _mark(turn: Turn, occurrence: Occurrence) -> str:
 
 async def on_calendar(turn: Turn) -> list[Reply]:
     _ = turn._
-    locale = turn.ctx.locale
+    locale = turn.locale
     plans = list({cu.plan.id: cu.plan for cu in await turn.chat_units()}.values())
     if not plans and turn.private:
         plans = await turn.admin_plans()

@@ -13,17 +13,14 @@ import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from content.i18n import Translator, translator
+from content.i18n import N_, Translator, translator
 from handlers.context import Turn
 from handlers.events import Reply
 
+__all__ = ["N_", "Command", "HelpLine", "by_name", "help_lines", "menu_entries"]
+
 Handler = Callable[[Turn], Awaitable[list[Reply]]]
 _NAME = re.compile(r"[a-z0-9_]{1,32}")
-
-
-def N_(text: str) -> str:
-    """Marks a text for the catalogue; it is translated where it is shown."""
-    return text
 
 
 @dataclass(frozen=True)

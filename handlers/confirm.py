@@ -189,7 +189,7 @@ async def rerendered(turn: Turn, target: Target) -> Reply | None:
         for key, row in active.items()
     }
     text = render_digest_from_payload(
-        cast(DigestPayload, target.row.payload), confirmations, turn.event.channel, turn.ctx.locale
+        cast(DigestPayload, target.row.payload), confirmations, turn.event.channel, turn.locale
     )
     done = {n for n, entry in target.entries.items() if entry["key"] in active}
     layout = target.row.payload.get("buttons") or [

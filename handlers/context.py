@@ -1,9 +1,15 @@
 """What every handler gets: the long-lived context (store, clock, admins, bot names)
-and, per incoming event, a Turn (the event, its one database session, "now").
+and, per incoming event, a Turn (the event, its one database session, "now", the
+chat's language).
 
 Admins are people, not chats: an admin is identified by the user address
 `channel:user_id`, and reaching an admin means writing to their private chat with
 the bot, whose id on both platforms is the user's id.
+
+A chat's language: what it chose with /ngonngu, else that of the plan it is linked
+to (settings.language; an admin's private chat: of the first plan they run), else
+Vietnamese. Messages to a chat other than the one of the turn (notices to admins)
+are written in that chat's language.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Protocol
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage import outbox
+from bot.storage.chat_settings import chat_languages, language_sources
 from bot.storage.db import Database
 from bot.storage.files import FileStore
 from bot.storage.links import active_links_with_plans
@@ -24,7 +31,7 @@ from bot.storage.plan_cache import stored_plans
 from content.channels import ChannelTraits, command_text, traits
 from content.clock import Clock
 from content.due import DueMessage
-from content.i18n import Translator, translator
+from content.i18n import DEFAULT_LOCALE, Translator, translator
 from content.plan import Address, Plan, Unit, merge_admins
 from handlers.events import Event, Reply
 
@@ -43,6 +50,9 @@ class EventHandler(Protocol):
 
 # A notice nobody could deliver for this long is no longer news.
 NOTICE_LIFETIME = timedelta(days=3)
+
+# A notice's text in a given language (each admin reads it in their chat's language).
+NoticeText = str | Callable[[Translator], str]
 
 
 def _no_wake() -> None:
@@ -65,12 +75,21 @@ class HandlerContext:
     extra_admins: tuple[Address, ...] = ()
     bot_usernames: Mapping[str, str] = field(default_factory=dict)  # channel -> @username
     wake: Callable[[], None] = _no_wake  # run the dispatcher now (new outbox rows)
-    locale: str = "vi"
+    locale: str = DEFAULT_LOCALE  # when neither the chat nor a plan says otherwise
     evidence_store: FileStore | None = None  # where evidence files are kept (reports)
 
     @property
     def translate(self) -> Translator:
         return translator(self.locale)
+
+    async def locale_for(self, session: AsyncSession, event: Event) -> str:
+        """The language of the chat `event` came from (see the module docstring)."""
+        chosen, plans = await language_sources(session, event.channel, event.chat_id)
+        if chosen is not None:
+            return chosen
+        if not plans and event.chat_type == "private":
+            plans = await self.admin_plans(session, event)
+        return plans[0].settings.language if plans else self.locale
 
     def is_extra_admin(self, user_address: str) -> bool:
         return any(str(admin) == user_address for admin in self.extra_admins)
@@ -104,30 +123,38 @@ class HandlerContext:
         self,
         session: AsyncSession,
         plan: Plan,
-        text: str,
+        text: NoticeText,
         key: str,
         *,
         kind: str = "notice",
         skip_channels: Collection[str] = (),
     ) -> int:
         """Queue `text` for the private chat of every admin of `plan` (and LOA_ADMINS),
-        except on `skip_channels`. `kind` "alert" goes before every other message.
+        except on `skip_channels`, each in that chat's language when `text` is a
+        function of the translator. `kind` "alert" goes before every other message.
 
         `key` identifies the occasion: the same occasion never notifies twice."""
         now = self.clock.now()
+        admins = [
+            admin
+            for admin in merge_admins(plan, self.extra_admins)
+            if admin.channel not in skip_channels
+        ]
+        chosen = await chat_languages(session, map(str, admins)) if callable(text) else {}
         messages = [
             DueMessage(
                 key=f"{key}/{admin}",
                 channel=admin.channel,
                 chat_id=admin.id,
                 kind=kind,
-                text=text,
+                text=text(translator(chosen.get(str(admin), plan.settings.language)))
+                if callable(text)
+                else text,
                 not_before=now,
                 expires_at=now + NOTICE_LIFETIME,
                 plan_id=plan.id,
             )
-            for admin in merge_admins(plan, self.extra_admins)
-            if admin.channel not in skip_channels
+            for admin in admins
         ]
         return await outbox.enqueue(session, messages, now)
 
@@ -141,11 +168,12 @@ class Turn:
     ctx: HandlerContext
     session: AsyncSession
     now: datetime
+    locale: str = DEFAULT_LOCALE  # the chat's language (HandlerContext.locale_for)
     wake_requested: bool = False
 
     @property
     def _(self) -> Translator:
-        return self.ctx.translate
+        return translator(self.locale)
 
     @property
     def private(self) -> bool:
@@ -178,7 +206,7 @@ class Turn:
     async def chat_units(self) -> list[ChatUnit]:
         return await self.ctx.chat_units(self.session, self.event)
 
-    async def notify_admins(self, plan: Plan, text: str, key: str) -> int:
+    async def notify_admins(self, plan: Plan, text: NoticeText, key: str) -> int:
         count = await self.ctx.notify_admins(self.session, plan, text, key)
         if count:
             self.request_wake()

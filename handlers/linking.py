@@ -9,6 +9,8 @@ too: a staff member then gets their unit's reminders personally.
 
 from __future__ import annotations
 
+from functools import partial
+
 from bot.storage import outbox
 from bot.storage.links import (
     InviteError,
@@ -19,6 +21,7 @@ from bot.storage.links import (
 )
 from bot.storage.plan_cache import stored_plan
 from content.dates import format_datetime
+from content.i18n import Translator
 from content.plan import Plan, Unit
 from handlers import help as help_texts
 from handlers.commands import N_, Command, HelpLine
@@ -30,11 +33,10 @@ JOINED_STATUSES = frozenset({"member", "administrator", "creator", "added", "joi
 MAX_UNITS_LISTED = 60
 
 
-def _chat_label(turn: Turn, *, elsewhere: bool = False) -> str:
+def _chat_label(turn: Turn, _: Translator, *, elsewhere: bool = False) -> str:
     """This chat, as read in it ("nhóm «Phòng A»", "nhóm này"), or `elsewhere`, by an
     admin in their private chat, where "nhóm này" would be their own chat and the
     label starts the notice: "Nhóm «Phòng A»", "Một nhóm Zalo"."""
-    _ = turn._
     event = turn.event
     if event.chat_type == "private":
         label = (
@@ -54,7 +56,7 @@ def _chat_label(turn: Turn, *, elsewhere: bool = False) -> str:
 def _linked_text(turn: Turn, plan: Plan, unit: Unit) -> str:
     _ = turn._
     values = {
-        "chat": _chat_label(turn),
+        "chat": _chat_label(turn, _),
         "unit": unit.name,
         "plan": plan.title,
         "time": plan.settings.digest_time.strftime("%H:%M"),
@@ -101,14 +103,20 @@ async def _redeem(turn: Turn, code: str) -> list[Reply]:
 
 
 async def _tell_admins_linked(turn: Turn, plan: Plan, unit: Unit) -> None:
-    _ = turn._
     event = turn.event
-    text = _("🔗 %(chat)s (%(address)s) đã được liên kết với đơn vị %(unit)s bởi %(person)s.") % {
-        "chat": _chat_label(turn, elsewhere=True),
-        "address": event.chat_address,
-        "unit": unit.name,
-        "person": event.user_name,
-    }
+
+    def text(_: Translator) -> str:  # in each admin's language
+        values = {
+            "chat": _chat_label(turn, _, elsewhere=True),
+            "address": event.chat_address,
+            "unit": unit.name,
+            "person": event.user_name,
+        }
+        return (
+            _("🔗 %(chat)s (%(address)s) đã được liên kết với đơn vị %(unit)s bởi %(person)s.")
+            % values
+        )
+
     key = f"linked/{plan.id}/{unit.id}/{event.chat_address}/{turn.now.isoformat()}"
     await turn.notify_admins(plan, text, key)
 
@@ -161,7 +169,7 @@ async def _make_invite(turn: Turn, plan: Plan, unit: Unit) -> list[Reply]:
     invite = await create_invite(
         turn.session, plan.id, unit.id, turn.now, created_by=turn.event.user_address
     )
-    expires = format_datetime(invite.expires_at, turn.ctx.locale)
+    expires = format_datetime(invite.expires_at, turn.locale)
     return [Reply(text=_invite_text(turn, plan, unit, invite.code, expires))]
 
 
@@ -278,20 +286,24 @@ async def _chat_removed(turn: Turn) -> list[Reply]:
             "units": ", ".join(names),
             "example": unit_ids[0],
         }
-        if event.chat_type == "group":
-            text = _("⚠️ Bot đã bị xoá khỏi nhóm «%(chat)s» của đơn vị %(units)s. ") % values
-        else:
-            text = _("⚠️ Cán bộ %(chat)s của đơn vị %(units)s đã chặn bot. ") % values
-        text += (
-            _(
-                "Loa ngừng gửi nhắc việc tới đó. Để đơn vị nhận lại nhắc việc, tạo mã liên kết "
-                "mới: /lienket %(example)s"
-            )
-            % values
-        )
         key = f"chat-removed/{plan_id}/{event.chat_address}/{turn.now.isoformat()}"
-        await turn.notify_admins(plan, text, key)
+        await turn.notify_admins(plan, partial(_removed_notice, event.chat_type, values), key)
     return []  # nobody is left in that chat to read an answer
+
+
+def _removed_notice(chat_type: str, values: dict[str, str], _: Translator) -> str:
+    """What admins are told when a unit's chat is gone, in `_`'s language."""
+    if chat_type == "group":
+        text = _("⚠️ Bot đã bị xoá khỏi nhóm «%(chat)s» của đơn vị %(units)s. ") % values
+    else:
+        text = _("⚠️ Cán bộ %(chat)s của đơn vị %(units)s đã chặn bot. ") % values
+    return text + (
+        _(
+            "Loa ngừng gửi nhắc việc tới đó. Để đơn vị nhận lại nhắc việc, tạo mã liên kết "
+            "mới: /lienket %(example)s"
+        )
+        % values
+    )
 
 
 async def on_member(turn: Turn) -> list[Reply]:

@@ -32,7 +32,7 @@ def plan_today(turn: Turn, plan: Plan) -> date:
 
 async def plan_rows(turn: Turn, plan: Plan, unit_id: str | None = None) -> list[ProgressRow]:
     """Owner items of the plan (of one unit) with their status today."""
-    state = await plan_state(turn.session, plan.id, turn.ctx.extra_admins, turn.ctx.locale)
+    state = await plan_state(turn.session, plan.id, turn.ctx.extra_admins)
     if state is None:
         return []
     confirmations = await active_confirmations(turn.session, plan.id)
@@ -68,7 +68,7 @@ def unit_block(
 ) -> str:
     _ = turn._
     today = plan_today(turn, plan)
-    locale = turn.ctx.locale
+    locale = turn.locale
     lines = [_("📊 Tiến độ — %(unit)s") % {"unit": unit.name}, plan.title]
     if contacts:
         entries: list[ContactEntry] = [
@@ -115,7 +115,7 @@ def plan_block(turn: Turn, plan: Plan, rows: list[ProgressRow]) -> str:
     overdue = sum(s.overdue for s in summaries)
     lines = [
         f"📊 {plan.title}",
-        format_date_long(plan_today(turn, plan), turn.ctx.locale),
+        format_date_long(plan_today(turn, plan), turn.locale),
         _("Đã xong %(done)d/%(asked)d việc đã đến kỳ nhắc; %(overdue)d việc quá hạn.")
         % {"done": done, "asked": asked, "overdue": overdue},
         _("Theo đơn vị (chậm nhất trước): ✅ xong · ⏳ đang nhắc · ⚠️ quá hạn"),

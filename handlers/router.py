@@ -12,11 +12,13 @@ import logging
 
 from bot.storage.contacts import note_private_chat
 from content.buttons import unpack
+from content.i18n import Translator
 from handlers import (
     broadcast,
     calendar,
     confirm,
     contacts,
+    language,
     linking,
     privacy,
     progress,
@@ -47,6 +49,7 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *contacts.COMMANDS,
     *broadcast.COMMANDS,
     *privacy.COMMANDS,
+    *language.COMMANDS,
     Command("huongdan", "help", _on_help, menu=N_("Hướng dẫn sử dụng")),
 )
 COMMANDS_BY_NAME = by_name(ALL_COMMANDS)
@@ -111,7 +114,8 @@ async def handle(event: Event, ctx: HandlerContext, finish: TurnHook | None = No
     turn: Turn | None = None
     try:
         async with ctx.database.session() as session:
-            turn = Turn(event=event, ctx=ctx, session=session, now=ctx.clock.now())
+            locale = await ctx.locale_for(session, event)
+            turn = Turn(event=event, ctx=ctx, session=session, now=ctx.clock.now(), locale=locale)
             replies = await _dispatch(turn)
             if finish is not None:
                 await finish(session, replies)
@@ -119,7 +123,7 @@ async def handle(event: Event, ctx: HandlerContext, finish: TurnHook | None = No
         log.exception(
             "handling %s %s in %s failed", event.kind, event.command or "", event.chat_address
         )
-        replies = _apology(event, ctx)
+        replies = _apology(event, turn._ if turn is not None else ctx.translate)
         if finish is not None:
             async with ctx.database.session() as session:
                 await finish(session, replies)  # it would fail again: do not handle it twice
@@ -129,8 +133,7 @@ async def handle(event: Event, ctx: HandlerContext, finish: TurnHook | None = No
     return replies
 
 
-def _apology(event: Event, ctx: HandlerContext) -> list[Reply]:
-    _ = ctx.translate
+def _apology(event: Event, _: Translator) -> list[Reply]:
     sorry = _("Xin lỗi, đã có lỗi nên Loa chưa làm được việc này. Hãy thử lại sau ít phút.")
     if event.kind == "member":
         return []  # the bot may no longer be in that chat

@@ -127,9 +127,7 @@ async def on_tasks(turn: Turn) -> list[Reply]:
         for index, (row, number) in enumerate(zip(chosen, numbers, strict=True)):
             if index < LISTED:
                 days = (row.due - today).days
-                lines.append(
-                    format_item_line(number, row.task_title, row.due, days, turn.ctx.locale)
-                )
+                lines.append(format_item_line(number, row.task_title, row.due, days, turn.locale))
             entries.append(_entry(number, row.item_key, row.task_title, cu, index >= LISTED))
         # The digest's numbers of items confirmed since: not listed, still answerable
         # ("/hoantac 3" after "/xong 3").
@@ -145,7 +143,7 @@ async def on_tasks(turn: Turn) -> list[Reply]:
                 _("Việc tiếp theo: %(title)s — hạn %(due)s")
                 % {
                     "title": upcoming[0].task_title,
-                    "due": format_date_short(upcoming[0].due, turn.ctx.locale),
+                    "due": format_date_short(upcoming[0].due, turn.locale),
                 }
             )
         blocks.append("\n".join(lines))

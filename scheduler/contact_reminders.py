@@ -30,14 +30,15 @@ def contact_entries(state: PlanState, unit_id: str) -> list[ContactEntry]:
 
 
 def digest_contacts(
-    state: PlanState, text: str, payload: DigestPayload
+    state: PlanState, text: str, payload: DigestPayload, locale: str
 ) -> tuple[str, DigestPayload]:
-    """The digest's text and payload naming the unit's contacts (unchanged without)."""
+    """The digest's text (in `locale`, its chat's language) and payload naming the
+    unit's contacts (unchanged without)."""
     contacts = contact_entries(state, payload["unit_id"])
     if not contacts:
         return text, payload
     payload["contacts"] = contacts
-    return with_contacts(text, contacts, state.locale), payload
+    return with_contacts(text, contacts, locale), payload
 
 
 def _group_channel(state: PlanState, unit_id: str, channel: str) -> str:
@@ -72,7 +73,7 @@ def contact_reminders(
                 item.title,
                 item.due,
                 traits(_group_channel(state, item.unit_id, channel)),
-                state.locale,
+                state.chat_locales.get(address, state.locale),  # the contact's /ngonngu
             )
             yield DueMessage(
                 key=f"contact-overdue/{plan.id}/{item.key}/{address}",

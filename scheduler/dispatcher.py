@@ -138,10 +138,13 @@ class Dispatcher:
         self._recovered_at: datetime | None = None
         self._wake = wake
         self._wake_call: tuple[datetime, asyncio.TimerHandle] | None = None
+        # Per channel, everything this dispatcher sent since it was made (for /metrics).
+        self.totals: dict[str, DispatchReport] = {name: DispatchReport() for name in channels}
 
     def add_channel(self, channel: Channel) -> None:
         """A channel that has started: its rows are claimed from now on."""
         self.channels[channel.name] = channel
+        self.totals.setdefault(channel.name, DispatchReport())
 
     def _live_channels(self, now: datetime) -> list[str]:
         return [name for name in self.channels if self._paused_until.get(name, now) <= now]
@@ -179,8 +182,11 @@ class Dispatcher:
         replies to an update), each chat's in order, the chats side by side."""
         self._in_flight.update(row.id for row in rows if row.id is not None)
         report = DispatchReport()
-        for result in await asyncio.gather(*(self._send_chat(chat) for chat in _by_chat(rows))):
+        chats = _by_chat(rows)
+        results = await asyncio.gather(*(self._send_chat(chat) for chat in chats))
+        for chat, result in zip(chats, results, strict=True):
             report.add(result)
+            self.totals.setdefault(chat[0].channel, DispatchReport()).add(result)
         return report
 
     async def renew_leases(self) -> None:

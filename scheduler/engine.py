@@ -48,7 +48,8 @@ def _signature(state: PlanState, day: object) -> tuple[object, ...]:
         sorted((unit, tuple(sorted(map(str, chats)))) for unit, chats in state.links.items())
     )
     admins = tuple(sorted(map(str, state.admins)))
-    return (day, state.plan, len(state.items), links, admins, state.closed_at)
+    languages = tuple(sorted(state.chat_locales.items()))
+    return (day, state.plan, len(state.items), links, admins, state.closed_at, languages)
 
 
 def due_now(

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from bot.storage import evidence as jobs
 from bot.storage import outbox
+from bot.storage.chat_settings import chat_languages
 from bot.storage.db import Database
 from bot.storage.files import FileStore
 from bot.storage.models import EvidenceFile
@@ -37,7 +38,7 @@ from content.evidence import (
     refusal_text,
     sniff,
 )
-from content.i18n import translator
+from content.i18n import Translator, translator
 from content.plan import Address, Plan, merge_admins
 from scheduler.delivery import Channel, ChannelDown, FileTooLarge, Rejected, RetryLater
 
@@ -73,7 +74,6 @@ class EvidenceFetcher:
         extra_admins: Sequence[Address] = (),
         lease: timedelta = timedelta(minutes=10),
         batch: int = 20,
-        locale: str = "vi",
     ) -> None:
         self.database = database
         self.channels = channels  # the app's live mapping: a channel that fails drops out
@@ -84,7 +84,6 @@ class EvidenceFetcher:
         self.extra_admins = tuple(extra_admins)
         self.lease = lease
         self.batch = batch
-        self.locale = locale
         self._recovered = False
         self._swept_day: str | None = None
         self._task: asyncio.Task[FetchReport] | None = None
@@ -217,13 +216,28 @@ class EvidenceFetcher:
             await jobs.refuse(session, row.id, refusal, error, size)
             plan = await stored_plan(session, row.plan_id)
             if plan is not None:
-                await outbox.enqueue(session, self._notices(plan, row, refusal, now), now)
+                chats = [f"{row.channel}:{row.chat_id}"]
+                chats += [str(admin) for admin in merge_admins(plan, self.extra_admins)]
+                chosen = await chat_languages(session, chats)
+                notices = self._notices(plan, row, refusal, now, chosen)
+                await outbox.enqueue(session, notices, now)
         report.refused += 1
 
     def _notices(
-        self, plan: Plan, row: EvidenceFile, refusal: Refusal, now: datetime
+        self,
+        plan: Plan,
+        row: EvidenceFile,
+        refusal: Refusal,
+        now: datetime,
+        chosen: Mapping[str, str],
     ) -> list[DueMessage]:
-        _ = translator(self.locale)
+        """To the chat that sent the file and, when the plan's store is full, to the
+        admins: each in its chat's language (its /ngonngu, else the plan's)."""
+
+        def in_language_of(chat: str) -> Translator:
+            return translator(chosen.get(chat, plan.settings.language))
+
+        _ = in_language_of(f"{row.channel}:{row.chat_id}")
         item = plan_item_index(plan).get(row.item_key)
         title = item.title if item is not None else row.item_key.split("/")[1]
         try:
@@ -250,7 +264,7 @@ class EvidenceFetcher:
                     channel=admin.channel,
                     chat_id=admin.id,
                     kind="notice",
-                    text=plan_full_text(_, plan.title, self.limits),
+                    text=plan_full_text(in_language_of(str(admin)), plan.title, self.limits),
                     not_before=now,
                     expires_at=expires,
                     plan_id=plan.id,

@@ -61,7 +61,13 @@ from content.banner import banner_spec
 from content.channels import traits
 from content.due import DueMessage
 from content.items import Item, lead_days_for
-from content.messages import OWNERS_SHOWN, DigestBuilder, digest_buttons, render_escalation
+from content.messages import (
+    OWNERS_SHOWN,
+    DigestBuilder,
+    digest_buttons,
+    render_digest,
+    render_escalation,
+)
 from content.payloads import DigestPayload, EscalationPayload, PostPayload, Section
 from content.plan import Plan, Settings
 from content.posts import render_post
@@ -158,6 +164,7 @@ class _Planner:
         self.plan = plan = state.plan
         self.start, self.end = start, end
         self.locale = state.locale
+        self.chat_locales = state.chat_locales  # a chat's own choice beats the plan's
         self.include_unlinked = include_unlinked
         task_rank = {task.id: index for index, task in enumerate(plan.tasks)}
         late = len(task_rank)
@@ -181,8 +188,9 @@ class _Planner:
             for unit_id in unit_ids
         ]
         self.admins = tuple(dict.fromkeys(state.admins))
-        # (anniversary key, year, unit index) -> text: each unit's post speaks for it.
-        self._post_texts: dict[tuple[str, int, int], str] = {}
+        # (anniversary key, year, unit index, language) -> text: each unit's post speaks
+        # for it, in each of its chats' language.
+        self._post_texts: dict[tuple[str, int, int, str], str] = {}
         self.behind: set[int] = set()  # during run(): units with open overdue items
         self._index()
 
@@ -385,13 +393,17 @@ class _Planner:
     ) -> DueMessage:
         builder, base = digest
         channel, chat_id, where = chat
+        locale = self.chat_locales.get(where, self.locale)
+        if locale == builder.locale:
+            text = builder.text(base["unit_name"], base["date"], base["overdue_more"], channel)
+        else:
+            text = render_digest(base, channel, locale)
         # The unit's last chat takes the payload itself; earlier ones get copies.
         payload = base if last else base.copy()
         payload["channel"] = channel or None
         if traits(channel).buttons:
             payload["buttons"] = digest_buttons(base["entries"])
-        text = builder.text(base["unit_name"], base["date"], base["overdue_more"], channel)
-        text, payload = digest_contacts(self.state, text, payload)
+        text, payload = digest_contacts(self.state, text, payload, locale)
         return DueMessage(
             key=f"digest/{self.plan.id}/{base['unit_id']}/{where}/{base['date']}",
             channel=channel,
@@ -445,15 +457,16 @@ class _Planner:
         not_before: datetime,
         expires_at: datetime,
     ) -> DueMessage:
-        ident = (occurrence.key, occurrence.year, unit)
+        channel, chat_id, where = chat
+        locale = self.chat_locales.get(where, self.locale)
+        ident = (occurrence.key, occurrence.year, unit, locale)
         unit_name = self.unit_names[unit]
         text = self._post_texts.get(ident)
         if text is None:
             text = self._post_texts[ident] = render_post(
-                occurrence, self.plan, self.locale, unit=unit_name
+                occurrence, self.plan, locale, unit=unit_name
             )
         unit_id = self.unit_ids[unit]
-        channel, chat_id, where = chat
         payload = PostPayload(
             plan_id=self.plan.id,
             unit_id=unit_id,
@@ -540,8 +553,12 @@ class _Planner:
             "more_units": len(rest),
             "more_items": sum(count for _, count in rest),
         }
-        text = render_escalation(payload, self.locale)
+        texts: dict[str, str] = {}
         for admin in self.admins:
+            locale = self.chat_locales.get(str(admin), self.locale)
+            text = texts.get(locale)
+            if text is None:
+                text = texts[locale] = render_escalation(payload, locale)
             yield DueMessage(
                 key=f"escalation/{self.plan.id}/{admin}/{day.isoformat()}",
                 channel=admin.channel,

@@ -17,15 +17,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol
 
+from content.i18n import N_
 from scheduler.state import PlanState
 
 Status = Literal["done", "open", "overdue", "upcoming"]
 STATUSES: tuple[Status, ...] = ("done", "open", "overdue", "upcoming")
-STATUS_LABELS: dict[Status, str] = {
-    "done": "Đã xong",
-    "open": "Đang nhắc",
-    "overdue": "Quá hạn",
-    "upcoming": "Chưa đến hạn",
+STATUS_LABELS: dict[Status, str] = {  # N_: translated where shown
+    "done": N_("Đã xong"),
+    "open": N_("Đang nhắc"),
+    "overdue": N_("Quá hạn"),
+    "upcoming": N_("Chưa đến hạn"),
 }
 
 

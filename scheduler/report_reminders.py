@@ -79,7 +79,13 @@ def report_reminders(
                     channel=chat.channel,
                     chat_id=chat.id,
                     kind="report",
-                    text=_text(plan, unit_name, deadline, chat.channel, state.locale),
+                    text=_text(
+                        plan,
+                        unit_name,
+                        deadline,
+                        chat.channel,
+                        state.chat_locales.get(str(chat), state.locale),  # its /ngonngu
+                    ),
                     not_before=not_before,
                     expires_at=expires_at,
                     plan_id=plan.id,

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.broadcasts import broadcast_items
+from bot.storage.chat_settings import chat_languages
 from bot.storage.confirmations import active_confirmations
 from bot.storage.contacts import private_chats, unit_contacts
 from bot.storage.links import active_chat_addresses
@@ -26,7 +27,8 @@ class PlanState:
     confirmed: Mapping[str, datetime] = field(default_factory=dict)  # item key -> when
     links: Mapping[str, Sequence[Address]] = field(default_factory=dict)  # unit id -> chats
     admins: Sequence[Address] = ()  # plan admins plus LOA_ADMINS; a user's private chat
-    locale: str = "vi"
+    locale: str = "vi"  # the plan's language (settings.language)
+    chat_locales: Mapping[str, str] = field(default_factory=dict)  # chat address -> its choice
     closed_at: datetime | None = None  # `loa plan close`: reminders stop from that day
     # unit id -> its contacts (the plan's, then /daumoi's); and the contact addresses
     # that opened a private chat with the bot, so Loa may write to them.
@@ -48,7 +50,7 @@ async def _state(
     session: AsyncSession,
     plan: Plan,
     extra_admins: Sequence[Address],
-    locale: str,
+    chat_locales: Mapping[str, str],
     closed: Mapping[str, datetime],
 ) -> PlanState:
     units = {unit.id for unit in plan.units}
@@ -63,7 +65,8 @@ async def _state(
         confirmed={key: row.confirmed_at for key, row in confirmations.items()},
         links=await active_chat_addresses(session, plan.id),
         admins=merge_admins(plan, extra_admins),
-        locale=locale,
+        locale=plan.settings.language,
+        chat_locales=chat_locales,
         closed_at=closed.get(plan.id),
         contacts=contacts,
         reachable=await private_chats(session, addresses),
@@ -71,19 +74,21 @@ async def _state(
 
 
 async def plan_states(
-    session: AsyncSession, extra_admins: Sequence[Address] = (), locale: str = "vi"
+    session: AsyncSession, extra_admins: Sequence[Address] = ()
 ) -> list[PlanState]:
-    closed = await closed_plans(session)
-    return [
-        await _state(session, plan, extra_admins, locale, closed)
-        for plan in await stored_plans(session)
-    ]
+    plans = await stored_plans(session)
+    if not plans:
+        return []
+    chosen, closed = await chat_languages(session), await closed_plans(session)
+    return [await _state(session, plan, extra_admins, chosen, closed) for plan in plans]
 
 
 async def plan_state(
-    session: AsyncSession, plan_id: str, extra_admins: Sequence[Address] = (), locale: str = "vi"
+    session: AsyncSession, plan_id: str, extra_admins: Sequence[Address] = ()
 ) -> PlanState | None:
     plan = await stored_plan(session, plan_id)
     if plan is None:
         return None
-    return await _state(session, plan, extra_admins, locale, await closed_plans(session))
+    return await _state(
+        session, plan, extra_admins, await chat_languages(session), await closed_plans(session)
+    )

@@ -31,6 +31,14 @@ POSTGRES_URL = os.environ.get("LOA_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
+@pytest.fixture(autouse=True)
+def vietnamese_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts as a run in the default language, whatever the developer's
+    locale: `loa` (in-process or a child process) speaks English under LANG=en_US."""
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    monkeypatch.delenv("LOA_LANGUAGE", raising=False)
+
+
 def _admin_connect():  # type: ignore[no-untyped-def]
     import psycopg
 

@@ -17,37 +17,13 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+
+from content.channels import RateLimits
+
+__all__ = ["GLOBAL_PACING", "TELEGRAM_LIMITS", "RateLimiter", "RateLimits"]
 
 GROUP_WINDOW_SECONDS = 60.0
 _SWEEP_EVERY = 4096  # slot() calls between two sweeps of idle chats
-
-
-@dataclass(frozen=True)
-class RateLimits:
-    global_per_second: float = 30.0
-    group_per_minute: int = 20
-    chat_per_second: float = 1.0
-
-    def __post_init__(self) -> None:
-        if self.global_per_second <= 0 or self.group_per_minute < 1 or self.chat_per_second <= 0:
-            raise ValueError(f"rate limits must be positive: {self}")
-
-    @property
-    def chat_interval(self) -> float:
-        return 1.0 / self.chat_per_second
-
-    @classmethod
-    def parse(cls, text: str) -> RateLimits:
-        """Read "GLOBAL_PER_S,GROUP_PER_MIN,CHAT_PER_S", e.g. "30,20,1"."""
-        try:
-            global_rate, group_budget, chat_rate = (part.strip() for part in text.split(","))
-            return cls(float(global_rate), int(group_budget), float(chat_rate))
-        except ValueError:
-            raise ValueError(
-                f"rate limits must be 'GLOBAL_PER_S,GROUP_PER_MIN,CHAT_PER_S' with positive "
-                f"numbers, e.g. '30,20,1'; got {text!r}"
-            ) from None
 
 
 TELEGRAM_LIMITS = RateLimits()

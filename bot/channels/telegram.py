@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
-import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -49,7 +49,6 @@ from telegram.error import (
     TelegramError,
 )
 from telegram.ext import Application, ApplicationBuilder, ExtBot
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.channels import inbound
 from bot.channels.ratelimit import TELEGRAM_LIMITS, RateLimiter, RateLimits
@@ -85,6 +84,11 @@ from scheduler.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 
+# PTB 22 moves durations (RetryAfter.retry_after among them) from int seconds to
+# timedelta and asks programs to opt in with this variable, which it reads on every
+# access; without it each 429 warns. An explicit PTB_TIMEDELTA=false is respected.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 NOTICE_LIMIT = 200  # answerCallbackQuery text
@@ -97,7 +101,6 @@ DIRECT_RETRIES = 2  # in-place retries of an edit or a file (messages: the outbo
 MAX_IN_PLACE_WAIT = 60.0  # an edit or a file that must wait longer is given up
 STOP_GRACE = 5.0  # seconds in-flight updates get to finish at stop()
 ERROR_TEXT = "Xin lỗi, Loa gặp lỗi khi xử lý yêu cầu này. Vui lòng thử lại sau."
-LIMITS_VARIABLE = "LOA_TELEGRAM_LIMITS"
 
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what setMyCommands accepts
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -109,13 +112,7 @@ T = TypeVar("T")
 
 def limits_from_config(config: Config) -> RateLimits:
     """Telegram's limits, or LOA_TELEGRAM_LIMITS="GLOBAL/s,GROUP/min,CHAT/s" (benchmarks)."""
-    text = config.extra.get(LIMITS_VARIABLE)
-    if not text:
-        return TELEGRAM_LIMITS
-    try:
-        return RateLimits.parse(text)
-    except ValueError as error:
-        raise ValueError(f"{LIMITS_VARIABLE}: {error}") from None
+    return config.telegram_limits or TELEGRAM_LIMITS
 
 
 def is_group_chat(chat_id: str) -> bool:
@@ -136,10 +133,7 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
 
 
 def retry_seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        # PTB warns that retry_after will become a timedelta; both forms are handled.
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
+    value = error.retry_after  # a timedelta with PTB_TIMEDELTA (set above), else seconds
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -277,8 +271,10 @@ class TelegramChannel:
                 raise ValueError(f"Telegram commands must match [a-z0-9_]{{1,32}}: {command!r}")
             if not (0 < len(vietnamese) <= 256 and 0 < len(english) <= 256):
                 raise ValueError(f"command /{command} needs descriptions of 1-256 characters")
-        self.webhook_secret = webhook_secret or config.webhook_secret
-        register_secrets([config.telegram_token, self.webhook_secret])
+        configured = config.webhook_secret
+        self.webhook_secret = webhook_secret or (configured and configured.get_secret_value())
+        token = config.telegram_token.get_secret_value()
+        register_secrets([token, self.webhook_secret])
         self.config = config
         self.database = database
         self.on_event = on_event
@@ -289,7 +285,7 @@ class TelegramChannel:
         self._updates_request = UpdatesRequest()
         self._application: Application[Any, Any, Any, Any, Any, Any] = (
             ApplicationBuilder()
-            .token(config.telegram_token)
+            .token(token)
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
             .job_queue(None)

@@ -278,7 +278,7 @@ class ZaloChannel:
         `dispatcher` sends the replies (the app's; by default one of its own)."""
         if not config.zalo_token:
             raise ValueError("ZaloChannel needs LOA_ZALO_TOKEN")
-        self._token = config.zalo_token
+        self._token = config.zalo_token.get_secret_value()
         self._api = config.zalo_api_url.rstrip("/")
         self._webhook_base = config.webhook_base_url
         self._secret = secret

@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.storage.db import Database
 from bot.storage.send_counts import count_sent, month_of, sent_in_month
 from content.clock import LOCAL_TZ, Clock
+from content.i18n import N_, Translator, translator
 from scheduler.delivery import RetryLater
 
 log = logging.getLogger(__name__)
@@ -34,23 +35,31 @@ log = logging.getLogger(__name__)
 QUOTA_PAUSE = (60.0, 3600.0)  # channel-wide pause after a 429: first, doubling up to
 RESERVE_RECHECK = 3600.0  # seconds: messages held back by the reserve look again
 
-QUOTA_429_ALERT = (
+# N_: each admin reads them in their chat's language (the text is a function of `_`).
+QUOTA_429_ALERT = N_(
     "⚠️ Zalo từ chối gửi tin vì vượt hạn mức (lỗi 429). Loa tạm dừng gửi qua Zalo "
-    "{minutes} phút rồi thử lại; các tin chưa gửi vẫn được giữ. Hãy kiểm tra hạn mức "
+    "%(minutes)d phút rồi thử lại; các tin chưa gửi vẫn được giữ. Hãy kiểm tra hạn mức "
     "của Zalo Bot."
 )
-QUOTA_WARNING = (
-    "⚠️ Loa đã gửi {count}/{quota} tin Zalo trong tháng {month} ({percent}% hạn mức). "
-    "Khi hết hạn mức, Zalo sẽ ngừng nhận tin cho tới tháng sau."
+QUOTA_WARNING = N_(
+    "⚠️ Loa đã gửi %(count)s/%(quota)s tin Zalo trong tháng %(month)s (%(percent)d%% hạn "
+    "mức). Khi hết hạn mức, Zalo sẽ ngừng nhận tin cho tới tháng sau."
 )
-QUOTA_EXHAUSTED = (
-    "⚠️ Loa đã gửi {count}/{quota} tin Zalo trong tháng {month}: đã hết hạn mức. Loa giữ "
-    "{reserve} tin cuối cho các cảnh báo như tin này; nhắc việc và tin khác qua Zalo chờ "
-    "tới tháng sau. Hãy nâng hạn mức (LOA_ZALO_MONTHLY_QUOTA, rồi khởi động lại Loa) hoặc "
-    "để các đơn vị theo dõi qua Telegram."
+QUOTA_EXHAUSTED = N_(
+    "⚠️ Loa đã gửi %(count)s/%(quota)s tin Zalo trong tháng %(month)s: đã hết hạn mức. Loa "
+    "giữ %(reserve)d tin cuối cho các cảnh báo như tin này; nhắc việc và tin khác qua Zalo "
+    "chờ tới tháng sau. Hãy nâng hạn mức (LOA_ZALO_MONTHLY_QUOTA, rồi khởi động lại Loa) "
+    "hoặc để các đơn vị theo dõi qua Telegram."
 )
 
-AdminAlert = Callable[[str, str], Awaitable[Any]]
+# An alert's text: a function of the translator, so that each admin reads it in their
+# chat's language (handlers.context.NoticeText).
+AlertText = Callable[[Translator], str]
+AdminAlert = Callable[[AlertText, str], Awaitable[Any]]
+
+
+def _alert_text(template: str, values: dict[str, Any]) -> AlertText:
+    return lambda _: _(template) % values
 
 
 def _thousands(number: int) -> str:
@@ -136,14 +145,17 @@ class ZaloQuota:
             return
         exhausted = crossed >= self.budget
         template = QUOTA_EXHAUSTED if exhausted else QUOTA_WARNING
-        text = template.format(
-            count=_thousands(count),
-            quota=_thousands(self.quota),
-            month=f"{now.astimezone(LOCAL_TZ):%m/%Y}",
-            percent=round(count * 100 / self.quota),
-            reserve=self.reserve,
+        values = {
+            "count": _thousands(count),
+            "quota": _thousands(self.quota),
+            "month": f"{now.astimezone(LOCAL_TZ):%m/%Y}",
+            "percent": round(count * 100 / self.quota),
+            "reserve": self.reserve,
+        }
+        await self._alert(
+            _alert_text(template, values),
+            f"zalo-quota/{month_of(now)}/{'100' if exhausted else '80'}",
         )
-        await self._alert(text, f"zalo-quota/{month_of(now)}/{'100' if exhausted else '80'}")
 
     async def exceeded(self) -> float:
         """After a 429: pause all sending (doubling each time), tell the admins once a
@@ -159,12 +171,13 @@ class ZaloQuota:
         log.warning("Zalo answered 429 (quota exceeded): sending paused for %.0f s", pause)
         key = f"zalo-429/{self.clock.now():%Y-%m-%d}"
         if key not in self._alerted:
-            await self._alert(QUOTA_429_ALERT.format(minutes=max(1, round(pause / 60))), key)
+            minutes = max(1, round(pause / 60))
+            await self._alert(_alert_text(QUOTA_429_ALERT, {"minutes": minutes}), key)
         return pause
 
-    async def _alert(self, text: str, key: str) -> None:
+    async def _alert(self, text: AlertText, key: str) -> None:
         if self.alert_admins is None:
-            log.warning("Zalo: no admin alert hook; not sent: %s", text)
+            log.warning("Zalo: no admin alert hook; not sent: %s", text(translator("en")))
             return
         try:
             await self.alert_admins(text, key)

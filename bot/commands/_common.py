@@ -9,12 +9,13 @@ import sys
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Config, ConfigError, load_config
-from bot.storage.db import Database, open_database
+from bot.config import Config, load_config
+from bot.storage.db import Database, ensure_exists, open_database, shown_url
+from bot.storage.errors import DatabaseMissing
 from bot.storage.schema import SchemaError
+from content.i18n import _
 from content.plan import Plan, Unit
 
 
@@ -22,18 +23,15 @@ class UserError(Exception):
     """Bad input from the command line: printed to stderr, exit code 2."""
 
 
-def fail(message: str) -> int:
+def fail(message: str, status: int = 2) -> int:
     print(message, file=sys.stderr)
-    return 2
+    return status
 
 
 def with_config(main: Callable[[Config], int]) -> int:
-    """`main(config)`; a configuration error is a one-line message and exit 2."""
-    try:
-        config = load_config()
-    except ConfigError as error:
-        return fail(f"Cấu hình sai: {error}")
-    return main(config)
+    """`main(config)`; a bad setting (ConfigError) is reported by bot/cli.py, one line
+    per problem and exit 2."""
+    return main(load_config())
 
 
 async def open_as_is(url: str) -> Database:
@@ -48,18 +46,20 @@ def run_with_database(
     config: Config | None = None,
     database_url: str | None = None,
     opener: Callable[[str], Awaitable[Database]] = open_database,
+    must_exist: bool = False,
 ) -> int:
     """Open the database (the configured one, or `database_url`) with `opener`, run
     `main`; map errors to exit codes. The default opener refuses a database whose
-    schema is not this version's (exit 2, naming the command to run)."""
-    if config is None:
-        try:
-            config = load_config()
-        except ConfigError as error:
-            return fail(f"Cấu hình sai: {error}")
+    schema is not this version's (exit 2, naming the command to run). `must_exist`: the
+    command only reads, so a database that is not there is an error rather than created.
+    A bad setting (ConfigError) or a missing driver is the command line's to report
+    (bot/cli.py)."""
+    config = config or load_config()
     url = database_url or config.database_url
 
     async def runner() -> int:
+        if must_exist:
+            ensure_exists(url)
         database = await opener(url)
         try:
             return await main(config, database)
@@ -70,13 +70,23 @@ def run_with_database(
         return asyncio.run(runner())
     except (UserError, SchemaError) as error:
         return fail(str(error))
-    except (SQLAlchemyError, OSError) as error:
-        shown = make_url(url).render_as_string(hide_password=True)
-        print(
-            f"Lỗi cơ sở dữ liệu ({shown}): {type(error).__name__}: {error}".splitlines()[0],
-            file=sys.stderr,
+    except DatabaseMissing as error:
+        return fail(
+            _(
+                "Chưa nạp kế hoạch nào: chưa có cơ sở dữ liệu %(url)s. "
+                "Hãy chạy: loa load KE-HOACH.yaml"
+            )
+            % {"url": error.shown_url}
         )
-        return 1
+    except BrokenPipeError:
+        raise  # the reader went away: the command line stops quietly
+    except (SQLAlchemyError, OSError) as error:
+        first_line = f"{type(error).__name__}: {error}".splitlines()[0]
+        return fail(
+            _("Lỗi cơ sở dữ liệu (%(url)s): %(error)s")
+            % {"url": shown_url(url), "error": first_line},
+            status=1,
+        )
 
 
 def fold(text: str) -> str:
@@ -88,16 +98,22 @@ def fold(text: str) -> str:
 def choose_plan(plans: Sequence[Plan], plan_id: str | None) -> Plan:
     """The plan named by --plan, or the only stored plan."""
     if not plans:
-        raise UserError("Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml")
-    ids = [plan.id for plan in plans]
+        raise UserError(_("Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml"))
+    ids = ", ".join(plan.id for plan in plans)
     if plan_id is None:
         if len(plans) == 1:
             return plans[0]
-        raise UserError(f"Có {len(plans)} kế hoạch; hãy chọn một bằng --plan: {', '.join(ids)}")
+        raise UserError(
+            _("Có %(n)d kế hoạch; hãy chọn một bằng --plan: %(ids)s")
+            % {"n": len(plans), "ids": ids}
+        )
     for plan in plans:
         if plan.id == plan_id:
             return plan
-    raise UserError(f"Không có kế hoạch '{plan_id}'. Các kế hoạch đã nạp: {', '.join(ids)}")
+    raise UserError(
+        _("Không có kế hoạch '%(plan)s'. Các kế hoạch đã nạp: %(ids)s")
+        % {"plan": plan_id, "ids": ids}
+    )
 
 
 def find_unit(plan: Plan, wanted: str) -> Unit | None:
@@ -127,9 +143,17 @@ def close_units(plans: Sequence[Plan], wanted: str, limit: int = 5) -> list[Unit
     return list(found.values())[:limit]
 
 
-def unknown_unit(plans: Sequence[Plan], wanted: str, where: str) -> UserError:
-    message = f"Không có đơn vị '{wanted}' {where}."
+def unknown_unit(plans: Sequence[Plan], wanted: str, plan_id: str | None) -> UserError:
+    """No unit `wanted` in plan `plan_id` (None: in any loaded plan), with close ones."""
+    if plan_id is None:
+        message = _("Không có đơn vị '%(unit)s' trong các kế hoạch đã nạp.") % {"unit": wanted}
+    else:
+        message = _("Không có đơn vị '%(unit)s' trong kế hoạch %(plan)s.") % {
+            "unit": wanted,
+            "plan": plan_id,
+        }
     close = close_units(plans, wanted)
     if close:
-        message += " Có phải: " + "; ".join(f"{unit.id} ({unit.name})" for unit in close) + "?"
+        names = "; ".join(f"{unit.id} ({unit.name})" for unit in close)
+        message += " " + _("Có phải: %(units)s?") % {"units": names}
     return UserError(message)

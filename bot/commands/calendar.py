@@ -17,6 +17,7 @@ from content.catalogues import (
     scope_display_name,
 )
 from content.dates import format_date_long
+from content.i18n import _, current_language
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
@@ -24,15 +25,19 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "calendar",
-        help="các ngày lễ lớn, ngày kỷ niệm trong năm (toàn quốc và một tỉnh)",
-        description="Các ngày lễ lớn, ngày kỷ niệm trong năm: ngày, số năm, mức (năm tròn).",
+        help=_("các ngày lễ lớn, ngày kỷ niệm trong năm (toàn quốc và một tỉnh)"),
+        description=_("Các ngày lễ lớn, ngày kỷ niệm trong năm: ngày, số năm, mức (năm tròn)."),
     )
-    parser.add_argument("year", metavar="YEAR", help=f"năm dương lịch, {MIN_YEAR}–{MAX_YEAR}")
+    parser.add_argument(
+        "year",
+        metavar="YEAR",
+        help=_("năm dương lịch, %(min)d–%(max)d") % {"min": MIN_YEAR, "max": MAX_YEAR},
+    )
     parser.add_argument(
         "--province",
         "-p",
         metavar="P",
-        help="thêm các ngày của tỉnh này (mã hoặc tên, ví dụ lao-cai hoặc 'Lào Cai')",
+        help=_("thêm các ngày của tỉnh này (mã hoặc tên, ví dụ lao-cai hoặc 'Lào Cai')"),
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(handler=run)
@@ -42,13 +47,16 @@ def _parse_year(text: str) -> int | None:
     value = text.strip()
     if not value.isascii() or not value.isdigit():
         print(
-            f"loa calendar: năm không hợp lệ: {text!r} (cần một số, ví dụ 2026).", file=sys.stderr
+            _("loa calendar: năm không hợp lệ: %(text)r (cần một số, ví dụ 2026).")
+            % {"text": text},
+            file=sys.stderr,
         )
         return None
     year = int(value)
     if not MIN_YEAR <= year <= MAX_YEAR:
         print(
-            f"loa calendar: năm {year} nằm ngoài phạm vi hỗ trợ ({MIN_YEAR}–{MAX_YEAR}).",
+            _("loa calendar: năm %(year)d nằm ngoài phạm vi hỗ trợ (%(min)d–%(max)d).")
+            % {"year": year, "min": MIN_YEAR, "max": MAX_YEAR},
             file=sys.stderr,
         )
         return None
@@ -57,9 +65,9 @@ def _parse_year(text: str) -> int | None:
 
 def _scope_label(occurrence: Occurrence) -> str:
     anniversary = occurrence.anniversary
-    label = scope_display_name(anniversary.scope)
+    label = _(scope_display_name(anniversary.scope))  # "Toàn quốc" is translated; names are not
     if anniversary.former_province:
-        label += f" ({anniversary.former_province} cũ)"
+        label += " " + _("(%(province)s cũ)") % {"province": anniversary.former_province}
     return label
 
 
@@ -67,7 +75,7 @@ def _lunar_label(occurrence: Occurrence) -> str:
     lunar = occurrence.lunar
     if lunar is None:
         return ""
-    return f"{lunar.day}/{lunar.month}" + (" nhuận" if lunar.leap else "")
+    return f"{lunar.day}/{lunar.month}" + (" " + _("nhuận") if lunar.leap else "")
 
 
 def as_json(occurrence: Occurrence) -> dict[str, Any]:
@@ -102,12 +110,13 @@ def as_json(occurrence: Occurrence) -> dict[str, Any]:
 
 def render_table(occurrences: list[Occurrence], heading: str) -> str:
     # The key column is what a plan names in per_anniversary.keys and slogans.
-    header = ("Ngày", "Âm lịch", "Mức", "Phạm vi", "Mã", "Nội dung")
+    header = (_("Ngày"), _("Âm lịch"), _("Mức"), _("Phạm vi"), _("Mã"), _("Nội dung"))
+    language = current_language()
     rows = [
         (
-            format_date_long(o.date),
+            format_date_long(o.date, language),
             _lunar_label(o),
-            TIER_LABELS[o.tier],
+            _(TIER_LABELS[o.tier]),
             _scope_label(o),
             o.key,
             o.title,
@@ -124,7 +133,7 @@ def render_table(occurrences: list[Occurrence], heading: str) -> str:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     if not rows:
-        lines.append("(không có ngày kỷ niệm nào)")
+        lines.append(_("(không có ngày kỷ niệm nào)"))
     return "\n".join(lines)
 
 
@@ -139,16 +148,23 @@ def run(args: argparse.Namespace) -> int:
         message = str(error)
         if error.path is None:  # not a data-file error: the province is unknown
             choices = ", ".join(f"{slug} ({name})" for slug, name in available_provinces().items())
-            message = f"không có dữ liệu tỉnh {args.province!r}; các tỉnh có sẵn: {choices}."
+            message = _("không có dữ liệu tỉnh %(province)r; các tỉnh có sẵn: %(choices)s.") % {
+                "province": args.province,
+                "choices": choices,
+            }
         print(f"loa calendar: {message}", file=sys.stderr)
         return 2
     occurrences = occurrences_in_year(anniversaries, year)
     if args.format == "json":
         print(json.dumps([as_json(o) for o in occurrences], ensure_ascii=False, indent=2))
         return 0
-    scopes = " và ".join(
-        scope_display_name(scope) for scope in ("national", province) if scope is not None
+    scopes = _(" và ").join(
+        _(scope_display_name(scope)) for scope in ("national", province) if scope is not None
     )
-    heading = f"Ngày lễ lớn, ngày kỷ niệm năm {year} ({scopes}): {len(occurrences)} ngày"
+    heading = _("Ngày lễ lớn, ngày kỷ niệm năm %(year)d (%(scopes)s): %(n)d ngày") % {
+        "year": year,
+        "scopes": scopes,
+        "n": len(occurrences),
+    }
     print(render_table(occurrences, heading))
     return 0

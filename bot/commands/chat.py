@@ -38,6 +38,7 @@ from bot.storage.links import deactivate_link, link_chat
 from bot.storage.plan_cache import stored_plans
 from content.channels import CONSOLE
 from content.clock import Clock
+from content.i18n import _
 from content.plan import Plan, Unit
 from handlers.context import HandlerContext, TurnHook
 from handlers.events import Event, Reply
@@ -51,24 +52,26 @@ ORIGIN = "console"
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "chat",
-        help="trò chuyện thử với Loa trong cửa sổ lệnh, như một thành viên nhóm của đơn vị",
-        description="In tin Loa gửi cho nhóm của đơn vị lúc này, rồi đọc từng dòng bạn gõ "
-        "như một tin nhắn trong nhóm trả lời tin nhắc mới nhất (dòng bắt đầu bằng / là "
-        "lệnh). Những gì ghi nhận ở đây là thật. Kết thúc bằng Ctrl-D.",
+        help=_("trò chuyện thử với Loa trong cửa sổ lệnh, như một thành viên nhóm của đơn vị"),
+        description=_(
+            "In tin Loa gửi cho nhóm của đơn vị lúc này, rồi đọc từng dòng bạn gõ "
+            "như một tin nhắn trong nhóm trả lời tin nhắc mới nhất (dòng bắt đầu bằng / là "
+            "lệnh). Những gì ghi nhận ở đây là thật. Kết thúc bằng Ctrl-D."
+        ),
     )
-    parser.add_argument("--unit", required=True, metavar="UNIT", help="mã hoặc tên đơn vị")
-    parser.add_argument("--plan", metavar="ID", help="mã kế hoạch (khi đơn vị có trong nhiều)")
+    parser.add_argument("--unit", required=True, metavar="UNIT", help=_("mã hoặc tên đơn vị"))
+    parser.add_argument("--plan", metavar="ID", help=_("mã kế hoạch (khi đơn vị có trong nhiều)"))
     parser.add_argument(
-        "--name", metavar="NAME", help="tên của bạn trong nhóm (mặc định: tên người dùng máy)"
+        "--name", metavar="NAME", help=_("tên của bạn trong nhóm (mặc định: tên người dùng máy)")
     )
     parser.add_argument(
         "--format",
         choices=("text", "jsonl"),
         default="text",
-        help="text: để đọc; jsonl: mỗi tin một dòng JSON, cho công cụ",
+        help=_("text: để đọc; jsonl: mỗi tin một dòng JSON, cho công cụ"),
     )
     parser.add_argument(
-        "--files", metavar="DIR", type=Path, help="thư mục lưu tệp Loa gửi (báo cáo, ảnh)"
+        "--files", metavar="DIR", type=Path, help=_("thư mục lưu tệp Loa gửi (báo cáo, ảnh)")
     )
     parser.set_defaults(handler=run)
 
@@ -84,11 +87,10 @@ def _serving(plans: list[Plan], plan_id: str | None, wanted: str) -> list[tuple[
     """Every plan (or the one named) that has the unit, with the unit."""
     candidates = [choose_plan(plans, plan_id)] if plan_id else plans
     if not candidates:
-        raise UserError("Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml")
+        raise UserError(_("Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml"))
     found = [(plan, unit) for plan in candidates if (unit := find_unit(plan, wanted))]
     if not found:
-        where = f"trong kế hoạch {plan_id}" if plan_id else "trong các kế hoạch đã nạp"
-        raise unknown_unit(candidates, wanted, where)
+        raise unknown_unit(candidates, wanted, plan_id)
     return found
 
 
@@ -150,8 +152,11 @@ def run(args: argparse.Namespace) -> int:
         try:
             if output == "text":
                 channel.note(
-                    f"Bạn là {user_name} trong nhóm của {unit.name}. Gõ «xong 1», /nhiemvu, "
-                    "/tiendo, /huongdan…; Ctrl-D để thoát."
+                    _(
+                        "Bạn là %(name)s trong nhóm của %(unit)s. Gõ «xong 1», /nhiemvu, "
+                        "/tiendo, /huongdan…; Ctrl-D để thoát."
+                    )
+                    % {"name": user_name, "unit": unit.name}
                 )
             await _show_now(engine, channel, database, chat_id)
             await _converse(engine, channel)
@@ -179,7 +184,7 @@ async def _show_now(
     if row is not None:
         channel.show_latest(row.text, row.sent_at, row.message_ids[-1] if row.message_ids else None)
     else:
-        channel.note("Lúc này chưa có tin nhắc nào cho nhóm này.")
+        channel.note(_("Lúc này chưa có tin nhắc nào cho nhóm này."))
 
 
 async def _converse(engine: Engine, channel: ConsoleChannel) -> None:

@@ -18,14 +18,15 @@ from bot.config import ConfigError, load_config
 from content.anniversaries import TIER_LABELS
 from content.clock import Clock
 from content.dates import format_date_long
+from content.i18n import N_, _, current_language
 from content.items import Item, expand_items
 from content.plan import TIERS, Address, Plan
 
 UPCOMING = 5  # task occurrences listed under "Sắp đến hạn"
 _KIND_LABELS = {
-    "once": "một lần",
-    "recurring": "định kỳ",
-    "per_anniversary": "theo ngày kỷ niệm",
+    "once": N_("một lần"),
+    "recurring": N_("định kỳ"),
+    "per_anniversary": N_("theo ngày kỷ niệm"),
 }
 _CHANNEL_LABELS = {"telegram": "Telegram", "zalo": "Zalo"}
 
@@ -33,18 +34,20 @@ _CHANNEL_LABELS = {"telegram": "Telegram", "zalo": "Zalo"}
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "check",
-        help="kiểm tra tệp kế hoạch (không nạp)",
-        description="Kiểm tra tệp kế hoạch: in tóm tắt nếu hợp lệ, hoặc mọi lỗi dưới dạng "
-        "TỆP:DÒNG: thông báo (mã thoát 2).",
+        help=_("kiểm tra tệp kế hoạch (không nạp)"),
+        description=_(
+            "Kiểm tra tệp kế hoạch: in tóm tắt nếu hợp lệ, hoặc mọi lỗi dưới dạng "
+            "TỆP:DÒNG: thông báo (mã thoát 2)."
+        ),
     )
-    parser.add_argument("paths", nargs="+", metavar="PLAN.yaml", help="tệp kế hoạch")
+    parser.add_argument("paths", nargs="+", metavar="PLAN.yaml", help=_("tệp kế hoạch"))
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     loaded, problems = validate(args.paths)
     today = _today()
-    for index, (plan, _) in enumerate(loaded):
+    for index, (plan, _text) in enumerate(loaded):
         if index:
             print()
         print("\n".join(summary(plan, today)))
@@ -52,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         bad_files = len({problem.file for problem in problems})
-        return fail(f"{len(problems)} lỗi trong {bad_files} tệp kế hoạch.")
+        return fail(
+            _("%(n)d lỗi trong %(files)d tệp kế hoạch.") % {"n": len(problems), "files": bad_files}
+        )
     return 0
 
 
@@ -71,52 +76,75 @@ def _by_channel(addresses: list[Address]) -> str:
 
 
 def summary(plan: Plan, today: date) -> list[str]:
-    """The Vietnamese summary `loa check` prints for a valid plan."""
+    """The summary `loa check` prints for a valid plan, in the language of the run."""
     items = expand_items(plan)
-    lines = [f"{plan.source_name}: kế hoạch hợp lệ", f"  Mã kế hoạch: {plan.id} (năm {plan.year})"]
-    lines.append(f"  Tên: {plan.title}")
+    language = current_language()
+    lines = [
+        _("%(file)s: kế hoạch hợp lệ") % {"file": plan.source_name},
+        _("  Mã kế hoạch: %(id)s (năm %(year)d)") % {"id": plan.id, "year": plan.year},
+        _("  Tên: %(title)s") % {"title": plan.title},
+    ]
     if plan.issuer or plan.number:
-        number = f" (số {plan.number})" if plan.number else ""
-        lines.append(f"  Cơ quan ban hành: {plan.issuer or '—'}{number}")
+        number = _(" (số %(number)s)") % {"number": plan.number} if plan.number else ""
+        lines.append(
+            _("  Cơ quan ban hành: %(issuer)s%(number)s")
+            % {"issuer": plan.issuer or "—", "number": number}
+        )
     linked = [unit for unit in plan.units if unit.channels]
     chats = [address for unit in plan.units for address in unit.channels]
-    unit_line = f"  Đơn vị: {len(plan.units)}; {len(linked)} đã có kênh chat"
+    unit_line = _("  Đơn vị: %(units)d; %(linked)d đã có kênh chat") % {
+        "units": len(plan.units),
+        "linked": len(linked),
+    }
     if chats:
         unit_line += f" ({_by_channel(chats)})"
     if len(linked) < len(plan.units):
-        unit_line += f", {len(plan.units) - len(linked)} chưa có (gắn sau bằng: loa invite ĐƠN-VỊ)"
+        unit_line += _(", %(n)d chưa có (gắn sau bằng: loa invite ĐƠN-VỊ)") % {
+            "n": len(plan.units) - len(linked)
+        }
     lines.append(unit_line)
-    admins = f" ({_by_channel(list(plan.admins))})" if plan.admins else " (thêm bằng LOA_ADMINS)"
-    lines.append(f"  Quản trị viên: {len(plan.admins)}{admins}")
+    admins = f" ({_by_channel(list(plan.admins))})" if plan.admins else _(" (thêm bằng LOA_ADMINS)")
+    lines.append(_("  Quản trị viên: %(n)d%(admins)s") % {"n": len(plan.admins), "admins": admins})
     kinds: Counter[str] = Counter(task.kind for task in plan.tasks)
-    shown_kinds = ", ".join(f"{kinds[kind]} {label}" for kind, label in _KIND_LABELS.items())
-    lines.append(f"  Nhiệm vụ: {len(plan.tasks)} ({shown_kinds})")
+    shown_kinds = ", ".join(f"{kinds[kind]} {_(label)}" for kind, label in _KIND_LABELS.items())
+    lines.append(_("  Nhiệm vụ: %(n)d (%(kinds)s)") % {"n": len(plan.tasks), "kinds": shown_kinds})
     tiers = Counter(occurrence.tier for occurrence in plan.campaign_occurrences)
-    shown_tiers = ", ".join(f"{tiers[tier]} {TIER_LABELS[tier]}" for tier in TIERS)
+    shown_tiers = ", ".join(f"{tiers[tier]} {_(TIER_LABELS[tier])}" for tier in TIERS)
     start, end = plan.period
     when = (
-        f"năm {plan.year}"
+        _("năm %(year)d") % {"year": plan.year}
         if (start, end) == (date(plan.year, 1, 1), date(plan.year, 12, 31))
-        else f"thời gian {start:%d/%m/%Y}-{end:%d/%m/%Y}"
+        else _("thời gian %(start)s-%(end)s")
+        % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"}
     )
-    lines.append(f"  Ngày kỷ niệm trong {when}: {len(plan.campaign_occurrences)} ({shown_tiers})")
+    lines.append(
+        _("  Ngày kỷ niệm trong %(when)s: %(n)d (%(tiers)s)")
+        % {"when": when, "n": len(plan.campaign_occurrences), "tiers": shown_tiers}
+    )
     owners = sum(1 for item in items if item.role == "owner")
     lines.append(
-        f"  Việc cần làm: {len(items)} (chủ trì: {owners}, phối hợp: {len(items) - owners})"
+        _("  Việc cần làm: %(n)d (chủ trì: %(owners)d, phối hợp: %(cooperating)d)")
+        % {"n": len(items), "owners": owners, "cooperating": len(items) - owners}
     )
-    lines += _upcoming(plan, items, today)
+    lines += _upcoming(plan, items, today, language)
     return lines
 
 
-def _upcoming(plan: Plan, items: list[Item], today: date) -> list[str]:
+def _upcoming(plan: Plan, items: list[Item], today: date, language: str) -> list[str]:
     """The next few task occurrences from today, one line each with how many units own it."""
     owners: Counter[tuple[date, str, str]] = Counter()
     for item in items:
         if item.due >= today and item.role == "owner":
             owners[(item.due, item.task_id, item.title)] += 1
     if not owners:
-        return [f"  Không còn việc nào đến hạn từ {format_date_long(today)}."]
-    lines = [f"  Sắp đến hạn (từ {format_date_long(today)}):"]
+        return [
+            _("  Không còn việc nào đến hạn từ %(day)s.")
+            % {"day": format_date_long(today, language)}
+        ]
+    lines = [_("  Sắp đến hạn (từ %(day)s):") % {"day": format_date_long(today, language)}]
     for (due, _task_id, title), count in list(owners.items())[:UPCOMING]:
-        lines.append(f"    - {format_date_long(due)}: {title} ({count} đơn vị chủ trì)")
+        lines.append(
+            _("    - %(day)s: %(title)s (%(n)d đơn vị chủ trì)")
+            % {"day": format_date_long(due, language), "title": title, "n": count}
+        )
     return lines

@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.storage import schema
 from bot.storage.db import Database, shown_url
 from bot.storage.schema import SchemaStatus, Upgrade
+from content.i18n import _
 
 FORMATS = ("text", "json")
 
@@ -23,38 +24,48 @@ FORMATS = ("text", "json")
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "db",
-        help="phiên bản cơ sở dữ liệu: xem (current), nâng cấp (upgrade)",
-        description="Phiên bản lược đồ của cơ sở dữ liệu (LOA_DATABASE_URL). Sau khi cài "
-        "bản Loa mới: sao lưu (loa backup), chạy loa db upgrade, rồi khởi động lại Loa.",
+        help=_("phiên bản cơ sở dữ liệu: xem (current), nâng cấp (upgrade)"),
+        description=_(
+            "Phiên bản lược đồ của cơ sở dữ liệu (LOA_DATABASE_URL). Sau khi cài "
+            "bản Loa mới: sao lưu (loa backup), chạy loa db upgrade, rồi khởi động lại Loa."
+        ),
     )
-    actions = parser.add_subparsers(dest="db_command", metavar="LỆNH", required=True)
+    actions = parser.add_subparsers(dest="db_command", metavar=_("LỆNH"), required=True)
     upgrade = actions.add_parser(
         "upgrade",
-        help="nâng cơ sở dữ liệu lên phiên bản bản Loa này cần (tạo mới nếu chưa có)",
-        description="Nâng cơ sở dữ liệu lên phiên bản mới nhất trong một giao dịch: "
-        "lỗi giữa chừng thì không thay đổi gì. Cơ sở dữ liệu do bản Loa cũ tạo (chưa ghi "
-        "phiên bản) được nhận ra và ghi phiên bản trước khi nâng.",
+        help=_("nâng cơ sở dữ liệu lên phiên bản bản Loa này cần (tạo mới nếu chưa có)"),
+        description=_(
+            "Nâng cơ sở dữ liệu lên phiên bản mới nhất trong một giao dịch: "
+            "lỗi giữa chừng thì không thay đổi gì. Cơ sở dữ liệu do bản Loa cũ tạo (chưa ghi "
+            "phiên bản) được nhận ra và ghi phiên bản trước khi nâng."
+        ),
     )
-    upgrade.add_argument("--format", choices=FORMATS, default="text", help="text hoặc json")
+    upgrade.add_argument("--format", choices=FORMATS, default="text", help=_("text hoặc json"))
     upgrade.set_defaults(handler=run_upgrade)
     current = actions.add_parser(
         "current",
-        help="phiên bản hiện tại và đã mới nhất chưa (chỉ đọc)",
-        description="In phiên bản của cơ sở dữ liệu và cho biết đã là phiên bản bản Loa "
-        "này cần chưa. Chỉ đọc: không tạo cơ sở dữ liệu nào.",
+        help=_("phiên bản hiện tại và đã mới nhất chưa (chỉ đọc)"),
+        description=_(
+            "In phiên bản của cơ sở dữ liệu và cho biết đã là phiên bản bản Loa "
+            "này cần chưa. Chỉ đọc: không tạo cơ sở dữ liệu nào."
+        ),
     )
-    current.add_argument("--format", choices=FORMATS, default="text", help="text hoặc json")
+    current.add_argument("--format", choices=FORMATS, default="text", help=_("text hoặc json"))
     current.set_defaults(handler=run_current)
 
 
 def describe(found: SchemaStatus) -> str:
-    """One Vietnamese line on where the database stands."""
+    """One line, in the run's language, on where the database stands."""
     if found.state == "current":
-        return f"phiên bản {found.current}, mới nhất."
+        return _("phiên bản %(version)s, mới nhất.") % {"version": found.current}
     if found.state == "missing":
-        return f"chưa có; loa db upgrade (hoặc loa run) sẽ tạo mới ở phiên bản {found.head}."
+        return _("chưa có; loa db upgrade (hoặc loa run) sẽ tạo mới ở phiên bản %(version)s.") % {
+            "version": found.head
+        }
     if found.state == "empty":
-        return f"trống; loa db upgrade (hoặc loa run) sẽ tạo các bảng ở phiên bản {found.head}."
+        return _(
+            "trống; loa db upgrade (hoặc loa run) sẽ tạo các bảng ở phiên bản %(version)s."
+        ) % {"version": found.head}
     return found.problem()
 
 
@@ -69,16 +80,18 @@ def status_json(url: str, found: SchemaStatus) -> dict[str, Any]:
 
 
 def upgrade_lines(url: str, done: Upgrade) -> list[str]:
-    where = shown_url(url)
+    values = {"where": shown_url(url), "before": done.before, "after": done.after}
     if done.created:
-        return [f"Đã tạo cơ sở dữ liệu mới {where} ở phiên bản {done.after}."]
+        return [_("Đã tạo cơ sở dữ liệu mới %(where)s ở phiên bản %(after)s.") % values]
     lines = []
     if done.stamped_legacy:
-        lines.append(f"Cơ sở dữ liệu do bản Loa cũ tạo: nhận ra phiên bản {done.before}, đã ghi.")
+        lines.append(
+            _("Cơ sở dữ liệu do bản Loa cũ tạo: nhận ra phiên bản %(before)s, đã ghi.") % values
+        )
     if done.steps:
-        lines.append(f"Đã nâng cấp cơ sở dữ liệu {where}: {done.before} → {done.after}.")
+        lines.append(_("Đã nâng cấp cơ sở dữ liệu %(where)s: %(before)s → %(after)s.") % values)
     else:
-        lines.append(f"Cơ sở dữ liệu {where} đã ở phiên bản mới nhất ({done.after}).")
+        lines.append(_("Cơ sở dữ liệu %(where)s đã ở phiên bản mới nhất (%(after)s).") % values)
     return lines
 
 
@@ -88,7 +101,10 @@ def run_current(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(json.dumps(status_json(database.url, found), ensure_ascii=False))
         else:
-            print(f"Cơ sở dữ liệu {shown_url(database.url)}: {describe(found)}")
+            print(
+                _("Cơ sở dữ liệu %(where)s: %(state)s")
+                % {"where": shown_url(database.url), "state": describe(found)}
+            )
         return 0
 
     return run_with_database(main, opener=open_as_is)

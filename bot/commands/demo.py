@@ -23,18 +23,18 @@ from bot.commands.simulate import (
     KIND_LABELS,
     NOT_LINKED,
     Simulated,
-    output_closed,
     parse_day,
     recipient,
     simulate,
     summary_lines,
     write_table,
 )
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, load_config
 from bot.storage.db import Database, open_database
 from bot.storage.plans import save_plan
 from content.clock import Clock
 from content.dates import format_date_long
+from content.i18n import _, current_language
 from content.plan import Plan
 from content.plan_loader import parse_plan
 from scheduler.state import plan_state
@@ -48,39 +48,46 @@ MAX_DAYS = 400
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="chạy thử với kế hoạch mẫu, không cần token: xem các đơn vị sẽ nhận gì",
-        description="Nạp kế hoạch mẫu vào tệp SQLite loa-demo.db (hoặc LOA_DATABASE_URL) rồi "
-        "in mọi tin các đơn vị sẽ nhận trong những ngày tới. Không gửi tin nào.",
+        help=_("chạy thử với kế hoạch mẫu, không cần token: xem các đơn vị sẽ nhận gì"),
+        description=_(
+            "Nạp kế hoạch mẫu vào tệp SQLite loa-demo.db (hoặc LOA_DATABASE_URL) rồi "
+            "in mọi tin các đơn vị sẽ nhận trong những ngày tới. Không gửi tin nào."
+        ),
     )
     parser.add_argument(
         "--days",
         type=int,
         default=DEFAULT_DAYS,
         metavar="N",
-        help=f"số ngày xem trước (mặc định {DEFAULT_DAYS})",
+        help=_("số ngày xem trước (mặc định %(days)d)") % {"days": DEFAULT_DAYS},
     )
     parser.add_argument(
         "--from",
         dest="start",
         metavar="D",
-        help="ngày bắt đầu: 2026-02-01 hoặc 1/2/2026 (mặc định: hôm nay, hoặc ngày của LOA_NOW)",
+        help=_("ngày bắt đầu: 2026-02-01 hoặc 1/2/2026 (mặc định: hôm nay, hoặc ngày của LOA_NOW)"),
     )
     parser.set_defaults(handler=run)
 
 
 def _intro(plan: Plan, links: dict[str, list[str]], database: str, start: date, end: date) -> str:
-    lines = ["Loa — chạy thử với kế hoạch mẫu (không gửi tin nào)", ""]
-    lines.append(f"Kế hoạch: {plan.title}")
+    language = current_language()
+    lines = [_("Loa — chạy thử với kế hoạch mẫu (không gửi tin nào)"), ""]
+    lines.append(_("Kế hoạch: %(title)s") % {"title": plan.title})
     if plan.issuer:
-        lines.append(f"Cơ quan: {plan.issuer}")
-    lines.append(f"Lưu tại: {database}")
-    lines.append(f"Xem trước: {format_date_long(start)} → {format_date_long(end)}")
-    lines += ["", f"{len(plan.units)} đơn vị:"]
+        lines.append(_("Cơ quan: %(issuer)s") % {"issuer": plan.issuer})
+    lines.append(_("Lưu tại: %(database)s") % {"database": database})
+    lines.append(
+        _("Xem trước: %(start)s → %(end)s")
+        % {"start": format_date_long(start, language), "end": format_date_long(end, language)}
+    )
+    lines += ["", _("%(n)d đơn vị:") % {"n": len(plan.units)}]
     for unit in plan.units:
-        chats = ", ".join(links.get(unit.id, ())) or NOT_LINKED
+        chats = ", ".join(links.get(unit.id, ())) or _(NOT_LINKED)
         lines.append(f"  • {unit.name} — {chats}")
     if plan.admins:
-        lines.append("Quản trị viên: " + ", ".join(str(admin) for admin in plan.admins))
+        admins = ", ".join(str(admin) for admin in plan.admins)
+        lines.append(_("Quản trị viên: %(admins)s") % {"admins": admins})
     return "\n".join(lines)
 
 
@@ -89,10 +96,10 @@ def _per_recipient(found: list[Simulated]) -> list[str]:
     for plan, message in found:
         counts.setdefault(recipient(plan, message), Counter())[message.kind] += 1
     width = max((len(name) for name in counts), default=0)
-    lines = ["Số tin theo nơi nhận:"]
+    lines = [_("Số tin theo nơi nhận:")]
     for name, kinds in counts.items():
         parts = ", ".join(
-            f"{kinds[kind]} {label}" for kind, label in KIND_LABELS.items() if kinds[kind]
+            f"{kinds[kind]} {_(label)}" for kind, label in KIND_LABELS.items() if kinds[kind]
         )
         lines.append(f"  {name:<{width}}  {parts}")
     return lines
@@ -108,35 +115,41 @@ def _show(
 ) -> None:
     print(_intro(plan, links, url, start, end))
     if not found:
+        print()
         print(
-            f"\nKhông có tin nào trong khoảng này: kế hoạch mẫu là của năm {plan.year}. "
-            f"Thử: loa demo --from {plan.year}-01-25"
+            _(
+                "Không có tin nào trong khoảng này: kế hoạch mẫu là của năm %(year)d. "
+                "Thử: loa demo --from %(year)d-01-25"
+            )
+            % {"year": plan.year}
         )
         return
     write_table(found, sys.stdout)
     print()
     print("\n".join(summary_lines(found, (end - start).days + 1)))
     print("\n".join(_per_recipient(found)))
+    print()
     print(
-        "\nĐể chạy thật: đặt LOA_TELEGRAM_TOKEN (và/hoặc LOA_ZALO_TOKEN), nạp kế hoạch "
-        "của mình bằng loa load KE-HOACH.yaml, rồi chạy loa run."
+        _(
+            "Để chạy thật: đặt LOA_TELEGRAM_TOKEN (và/hoặc LOA_ZALO_TOKEN), nạp kế hoạch "
+            "của mình bằng loa load KE-HOACH.yaml, rồi chạy loa run."
+        )
     )
-    sys.stdout.flush()
 
 
 def _database_url(config: Config) -> str | None:
     # The demo never touches the production default (loa.db): only an explicit
     # LOA_DATABASE_URL (environment, .env or TOML) replaces its own file.
-    return config.extra.get("LOA_DATABASE_URL")
+    return config.database_url if "database_url" in config.model_fields_set else None
 
 
 def run(args: argparse.Namespace) -> int:
     if not 1 <= args.days <= MAX_DAYS:
-        return fail(f"loa demo: --days phải từ 1 đến {MAX_DAYS}, không phải {args.days}.")
-    try:
-        config = load_config()
-    except ConfigError as error:
-        return fail(f"Cấu hình sai: {error}")
+        return fail(
+            _("loa demo: --days phải từ 1 đến %(max)d, không phải %(days)d.")
+            % {"max": MAX_DAYS, "days": args.days}
+        )
+    config = load_config()
     now: datetime = Clock(config.now).now()
     try:
         start = parse_day("--from", args.start, "loa demo") if args.start else now.date()
@@ -156,10 +169,7 @@ def run(args: argparse.Namespace) -> int:
         assert state is not None  # just saved
         links = {unit: [str(chat) for chat in chats] for unit, chats in state.links.items()}
         found = simulate([state], start, end)
-        try:
-            _show(state.plan, links, url, start, end, found)
-        except BrokenPipeError:
-            return output_closed()
+        _show(state.plan, links, url, start, end, found)
         return 0
 
     # Its own file, left by an older Loa, is brought up to date; a chosen database

@@ -17,23 +17,26 @@ from bot.config import Config
 from bot.reports.evidence_export import export_evidence
 from bot.storage.db import Database
 from content.dates import format_date_short
+from content.i18n import _
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "evidence",
-        help="minh chứng: xuất ảnh, tài liệu, đường dẫn theo đơn vị và nhiệm vụ",
-        description="Minh chứng các đơn vị đã gửi khi xác nhận hoàn thành.",
+        help=_("minh chứng: xuất ảnh, tài liệu, đường dẫn theo đơn vị và nhiệm vụ"),
+        description=_("Minh chứng các đơn vị đã gửi khi xác nhận hoàn thành."),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     export = actions.add_parser(
         "export",
-        help="chép minh chứng vào một thư mục, mỗi đơn vị và nhiệm vụ một thư mục con, "
-        "kèm index.html và index.csv",
+        help=_(
+            "chép minh chứng vào một thư mục, mỗi đơn vị và nhiệm vụ một thư mục con, "
+            "kèm index.html và index.csv"
+        ),
     )
-    export.add_argument("--plan", metavar="ID", help="mã kế hoạch (khi có nhiều kế hoạch)")
-    export.add_argument("--unit", metavar="U", help="chỉ một đơn vị (mã hoặc tên)")
-    export.add_argument("-o", "--output", metavar="DIR", required=True, help="thư mục ghi ra")
+    export.add_argument("--plan", metavar="ID", help=_("mã kế hoạch (khi có nhiều kế hoạch)"))
+    export.add_argument("--unit", metavar="U", help=_("chỉ một đơn vị (mã hoặc tên)"))
+    export.add_argument("-o", "--output", metavar="DIR", required=True, help=_("thư mục ghi ra"))
     export.add_argument("--format", choices=("text", "json"), default="text")
     export.set_defaults(handler=run_export)
 
@@ -48,7 +51,10 @@ def run_export(args: argparse.Namespace) -> int:
                 export_evidence, data, folder, format_date_short(data.as_of)
             )
         except OSError as error:
-            raise UserError(f"Không ghi được vào {folder}: {error.strerror or error}") from None
+            raise UserError(
+                _("Không ghi được vào %(folder)s: %(error)s")
+                % {"folder": folder, "error": error.strerror or error}
+            ) from None
         if args.format == "json":
             summary = {
                 "folder": str(folder),
@@ -59,10 +65,20 @@ def run_export(args: argparse.Namespace) -> int:
             }
             print(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
+            counts = {
+                "pieces": len(done.rows),
+                "files": done.files,
+                "links": done.links,
+                "folder": folder,
+                "index": folder / "index.html",
+            }
             print(
-                f"Đã xuất {len(done.rows)} minh chứng ({done.files} tệp, {done.links} đường dẫn) "
-                f"vào {folder}; mở {folder / 'index.html'} để xem."
+                _(
+                    "Đã xuất %(pieces)d minh chứng (%(files)d tệp, %(links)d đường dẫn) vào "
+                    "%(folder)s; mở %(index)s để xem."
+                )
+                % counts
             )
         return 0
 
-    return run_with_database(main)
+    return run_with_database(main, must_exist=True)

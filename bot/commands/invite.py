@@ -24,6 +24,7 @@ from bot.storage.plan_cache import stored_plans
 from content.channels import TELEGRAM
 from content.clock import Clock
 from content.dates import format_datetime, to_local
+from content.i18n import _, current_language
 from content.plan import Plan, Unit
 
 GETME_TIMEOUT_SECONDS = 10
@@ -35,24 +36,30 @@ def _positive_days(text: str) -> int:
     except ValueError:
         days = 0
     if not 1 <= days <= 365:
-        raise argparse.ArgumentTypeError(f"số ngày phải từ 1 đến 365, không phải '{text}'")
+        raise argparse.ArgumentTypeError(
+            _("số ngày phải từ 1 đến 365, không phải '%(text)s'") % {"text": text}
+        )
     return days
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "invite",
-        help="tạo mã liên kết một lần để nối nhóm chat với đơn vị",
-        description="Tạo mã liên kết dùng một lần cho một đơn vị, kèm liên kết Telegram "
-        "để thêm bot vào nhóm của đơn vị.",
+        help=_("tạo mã liên kết một lần để nối nhóm chat với đơn vị"),
+        description=_(
+            "Tạo mã liên kết dùng một lần cho một đơn vị, kèm liên kết Telegram "
+            "để thêm bot vào nhóm của đơn vị."
+        ),
     )
-    parser.add_argument("unit", metavar="UNIT", help="mã (hoặc tên) đơn vị")
-    parser.add_argument("--plan", metavar="ID", help="mã kế hoạch (cần khi đã nạp nhiều kế hoạch)")
+    parser.add_argument("unit", metavar="UNIT", help=_("mã (hoặc tên) đơn vị"))
     parser.add_argument(
-        "--ttl-days", type=_positive_days, default=7, metavar="N", help="hết hạn sau N ngày (7)"
+        "--plan", metavar="ID", help=_("mã kế hoạch (cần khi đã nạp nhiều kế hoạch)")
     )
     parser.add_argument(
-        "--bot-username", metavar="NAME", help="tên bot Telegram (mặc định: hỏi Telegram)"
+        "--ttl-days", type=_positive_days, default=7, metavar="N", help=_("hết hạn sau N ngày (7)")
+    )
+    parser.add_argument(
+        "--bot-username", metavar="NAME", help=_("tên bot Telegram (mặc định: hỏi Telegram)")
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
@@ -60,14 +67,15 @@ def register(subparsers: Any) -> None:
 
 def instructions(code: str, with_link: bool = True) -> str:
     telegram = (
-        f"Thêm bot vào nhóm bằng liên kết trên, hoặc gửi /lienket {code} trong nhóm"
+        _("Thêm bot vào nhóm bằng liên kết trên, hoặc gửi /lienket %(code)s trong nhóm")
         if with_link
-        else f"Trên Telegram: thêm bot vào nhóm rồi gửi /lienket {code} trong nhóm"
+        else _("Trên Telegram: thêm bot vào nhóm rồi gửi /lienket %(code)s trong nhóm")
     )
-    return (
-        f"{telegram}; trên Zalo: nhắn /lienket {code} cho bot trong trò chuyện riêng "
+    zalo = _(
+        "trên Zalo: nhắn /lienket %(code)s cho bot trong trò chuyện riêng "
         "hoặc trích dẫn tin của bot trong nhóm."
     )
+    return f"{telegram % {'code': code}}; {zalo % {'code': code}}"
 
 
 def deep_link(username: str, code: str) -> str:
@@ -78,9 +86,9 @@ def deep_link(username: str, code: str) -> str:
 
 async def telegram_username(config: Config) -> tuple[str | None, str | None]:
     """(username, None) from getMe, or (None, why not). The reason never holds the token."""
-    token = config.telegram_token
-    if not token:
+    if config.telegram_token is None:
         return None, None
+    token = config.telegram_token.get_secret_value()
     url = f"{config.telegram_api_url}/bot{token}/getMe"
     try:
         timeout = aiohttp.ClientTimeout(total=GETME_TIMEOUT_SECONDS)
@@ -91,11 +99,16 @@ async def telegram_username(config: Config) -> tuple[str | None, str | None]:
             body = await response.json(content_type=None)
             if response.status != 200 or not body.get("ok"):
                 reason = body.get("description") if isinstance(body, dict) else None
-                return None, f"Telegram trả lời HTTP {response.status} ({reason or 'lỗi'})"
+                return None, _("Telegram trả lời HTTP %(status)d (%(reason)s)") % {
+                    "status": response.status,
+                    "reason": reason or _("lỗi"),
+                }
             username = body["result"]["username"]
     except (aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError) as error:
         detail = str(error).replace(token, "***") or type(error).__name__
-        return None, f"không hỏi được Telegram: {type(error).__name__}: {detail}"
+        return None, _("không hỏi được Telegram: %(error)s") % {
+            "error": f"{type(error).__name__}: {detail}"
+        }
     return str(username), None
 
 
@@ -103,15 +116,18 @@ def _pick(plans: list[Plan], plan_id: str | None, wanted: str) -> tuple[Plan, Un
     if plan_id is None and len(plans) > 1:
         having = [plan.id for plan in plans if find_unit(plan, wanted) is not None]
         if not having:
-            raise unknown_unit(plans, wanted, "trong các kế hoạch đã nạp")
+            raise unknown_unit(plans, wanted, None)
         raise UserError(
-            f"Có {len(plans)} kế hoạch; hãy chọn một bằng --plan "
-            f"(đơn vị '{wanted}' có trong: {', '.join(having)})."
+            _(
+                "Có %(n)d kế hoạch; hãy chọn một bằng --plan "
+                "(đơn vị '%(unit)s' có trong: %(plans)s)."
+            )
+            % {"n": len(plans), "unit": wanted, "plans": ", ".join(having)}
         )
     plan = choose_plan(plans, plan_id)
     unit = find_unit(plan, wanted)
     if unit is None:
-        raise unknown_unit([plan], wanted, f"trong kế hoạch {plan.id}")
+        raise unknown_unit([plan], wanted, plan.id)
     return plan, unit
 
 
@@ -123,8 +139,7 @@ def run(args: argparse.Namespace) -> int:
             invite = await create_invite(
                 session, plan.id, unit.id, now, ttl=timedelta(days=args.ttl_days), created_by="cli"
             )
-        username = args.bot_username or config.extra.get("LOA_TELEGRAM_BOT_USERNAME") or ""
-        username = username.strip().lstrip("@") or None
+        username = (args.bot_username or "").strip().lstrip("@") or config.telegram_bot_username
         warning = None
         if username is None:
             username, warning = await telegram_username(config)
@@ -144,22 +159,29 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
         else:
-            print(f"Mã liên kết cho {unit.name} ({unit.id}), kế hoạch {plan.id}:")
+            print(
+                _("Mã liên kết cho %(name)s (%(unit)s), kế hoạch %(plan)s:")
+                % {"name": unit.name, "unit": unit.id, "plan": plan.id}
+            )
             print()
             print(f"    {invite.code}")
             print()
             if link:
-                print(f"Liên kết Telegram: {link}")
-            print(f"Dùng một lần; hết hạn lúc {format_datetime(invite.expires_at)}.")
+                print(_("Liên kết Telegram: %(link)s") % {"link": link})
+            expires = format_datetime(invite.expires_at, current_language())
+            print(_("Dùng một lần; hết hạn lúc %(expires)s.") % {"expires": expires})
             print()
             print(instructions(invite.code, with_link=link is not None))
         if link is None:
             why = f" ({warning})" if warning else ""
             print(
-                f"Chưa có liên kết Telegram{why}: đặt LOA_TELEGRAM_BOT_USERNAME, dùng "
-                "--bot-username, hoặc đặt LOA_TELEGRAM_TOKEN để hỏi tên bot.",
+                _(
+                    "Chưa có liên kết Telegram%(why)s: đặt LOA_TELEGRAM_BOT_USERNAME, dùng "
+                    "--bot-username, hoặc đặt LOA_TELEGRAM_TOKEN để hỏi tên bot."
+                )
+                % {"why": why},
                 file=sys.stderr,
             )
         return 0
 
-    return run_with_database(main)
+    return run_with_database(main, must_exist=True)

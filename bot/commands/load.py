@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.storage.db import Database
 from bot.storage.plans import save_plan
 from content.clock import Clock
+from content.i18n import _, current_language
 from content.plan import Plan
 from content.plan_loader import PlanError, PlanProblem, parse_plan, read_plan_file
 
@@ -23,11 +24,13 @@ from content.plan_loader import PlanError, PlanProblem, parse_plan, read_plan_fi
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "load",
-        help="nạp hoặc nạp lại kế hoạch vào cơ sở dữ liệu",
-        description="Kiểm tra rồi nạp (hoặc nạp lại) kế hoạch; in ra những gì được thêm, "
-        "sửa, bỏ. Nạp lại giữ mọi xác nhận hoàn thành của những việc vẫn còn.",
+        help=_("nạp hoặc nạp lại kế hoạch vào cơ sở dữ liệu"),
+        description=_(
+            "Kiểm tra rồi nạp (hoặc nạp lại) kế hoạch; in ra những gì được thêm, "
+            "sửa, bỏ. Nạp lại giữ mọi xác nhận hoàn thành của những việc vẫn còn."
+        ),
     )
-    parser.add_argument("paths", nargs="+", metavar="PLAN.yaml", help="tệp kế hoạch")
+    parser.add_argument("paths", nargs="+", metavar="PLAN.yaml", help=_("tệp kế hoạch"))
     parser.set_defaults(handler=run)
 
 
@@ -49,7 +52,12 @@ def validate(paths: list[str]) -> tuple[list[tuple[Plan, str]], list[PlanProblem
             continue
         if plan.id in first_file:
             problems.append(
-                PlanProblem(path, 1, f"mã kế hoạch '{plan.id}' trùng với tệp {first_file[plan.id]}")
+                PlanProblem(
+                    path,
+                    1,
+                    _("mã kế hoạch '%(id)s' trùng với tệp %(file)s")
+                    % {"id": plan.id, "file": first_file[plan.id]},
+                )
             )
             continue
         first_file[plan.id] = path
@@ -68,7 +76,7 @@ def load_files(paths: list[str], config: Config | None = None) -> int:
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
-        return fail(f"Không nạp gì: {len(problems)} lỗi cần sửa.")
+        return fail(_("Không nạp gì: %(n)d lỗi cần sửa.") % {"n": len(problems)})
 
     async def store(config: Config, database: Database) -> int:
         now = Clock(config.now).now()
@@ -77,7 +85,7 @@ def load_files(paths: list[str], config: Config | None = None) -> int:
         for index, report in enumerate(reports):
             if index:
                 print()
-            print("\n".join(report.lines()))
+            print("\n".join(report.lines(current_language())))
         return 0
 
     return run_with_database(store, config=config)

@@ -9,40 +9,45 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from content.i18n import N_, _, current_language
 from content.plan_loader import PlanError, read_plan_file
 from content.plan_rollover import Rollover, RolloverError, roll_over
 
-_STATES = {"active": "đang chạy", "ended": "đã hết thời gian", "closed": "đã đóng"}
+_STATES = {"active": N_("đang chạy"), "ended": N_("đã hết thời gian"), "closed": N_("đã đóng")}
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "plan",
-        help="năm của kế hoạch: chuyển sang năm mới, xem danh sách, đóng kế hoạch",
-        description="Năm của kế hoạch: rollover (tệp kế hoạch năm mới từ năm nay), list "
-        "(các kế hoạch đã nạp và trạng thái), close (đóng một kế hoạch: thôi nhắc việc).",
+        help=_("năm của kế hoạch: chuyển sang năm mới, xem danh sách, đóng kế hoạch"),
+        description=_(
+            "Năm của kế hoạch: rollover (tệp kế hoạch năm mới từ năm nay), list "
+            "(các kế hoạch đã nạp và trạng thái), close (đóng một kế hoạch: thôi nhắc việc)."
+        ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     rollover = actions.add_parser(
         "rollover",
-        help="tệp kế hoạch năm mới từ tệp năm nay (giữ nguyên ghi chú)",
-        description="Viết kế hoạch năm mới từ tệp năm nay: năm, mã, tên, hạn một lần (cùng "
-        "ngày năm sau, lùi về ngày làm việc trước đó nếu rơi vào ngày nghỉ), ngày kỷ niệm "
-        "tính lại; in những chỗ cần người xem lại.",
+        help=_("tệp kế hoạch năm mới từ tệp năm nay (giữ nguyên ghi chú)"),
+        description=_(
+            "Viết kế hoạch năm mới từ tệp năm nay: năm, mã, tên, hạn một lần (cùng "
+            "ngày năm sau, lùi về ngày làm việc trước đó nếu rơi vào ngày nghỉ), ngày kỷ niệm "
+            "tính lại; in những chỗ cần người xem lại."
+        ),
     )
     rollover.add_argument("path", metavar="PLAN.yaml")
-    rollover.add_argument("--year", type=int, required=True, metavar="YEAR", help="năm mới")
-    rollover.add_argument("-o", "--output", metavar="FILE", help="ghi tệp mới (mặc định: in ra)")
+    rollover.add_argument("--year", type=int, required=True, metavar="YEAR", help=_("năm mới"))
+    rollover.add_argument("-o", "--output", metavar="FILE", help=_("ghi tệp mới (mặc định: in ra)"))
     rollover.add_argument(
-        "--format", choices=("text", "json"), default="text", help="dạng của báo cáo"
+        "--format", choices=("text", "json"), default="text", help=_("dạng của báo cáo")
     )
     rollover.set_defaults(handler=run_rollover)
-    listing = actions.add_parser("list", help="các kế hoạch đã nạp và trạng thái của chúng")
+    listing = actions.add_parser("list", help=_("các kế hoạch đã nạp và trạng thái của chúng"))
     listing.add_argument("--format", choices=("table", "json"), default="table")
     listing.set_defaults(handler=run_list)
     close = actions.add_parser(
         "close",
-        help="đóng một kế hoạch: thôi nhắc các việc còn mở, gửi bản tổng kết cho quản trị viên",
+        help=_("đóng một kế hoạch: thôi nhắc các việc còn mở, gửi bản tổng kết cho quản trị viên"),
     )
     close.add_argument("plan_id", metavar="ID")
     close.set_defaults(handler=run_close)
@@ -54,21 +59,27 @@ def _fail(message: str) -> int:
 
 
 def _report(result: Rollover, output: str | None) -> list[str]:
-    lines = [f"Kế hoạch năm {result.year}" + (f" đã ghi vào {output}." if output else ".")]
+    lines = [
+        _("Kế hoạch năm %(year)d đã ghi vào %(file)s.") % {"year": result.year, "file": output}
+        if output
+        else _("Kế hoạch năm %(year)d.") % {"year": result.year}
+    ]
     for kind, heading in (
-        ("changed", "Đã đổi:"),
-        ("check", "Cần xem lại:"),
-        ("problem", "Cần sửa:"),
+        ("changed", _("Đã đổi:")),
+        ("check", _("Cần xem lại:")),
+        ("problem", _("Cần sửa:")),
     ):
         notes = [note.message for note in result.notes if note.kind == kind]
         if notes:
             lines.append(heading)
             lines += [f"  - {note}" for note in notes]
     if result.problems:
-        lines.append("Chưa qua được loa check:")
+        lines.append(_("Chưa qua được loa check:"))
         lines += [f"  {problem}" for problem in result.problems]
     elif output:
-        lines.append(f"Kiểm tra rồi nạp: loa check {output} && loa load {output}")
+        lines.append(
+            _("Kiểm tra rồi nạp: loa check %(file)s && loa load %(file)s") % {"file": output}
+        )
     return lines
 
 
@@ -85,7 +96,10 @@ def run_rollover(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_text(result.text, encoding="utf-8")
         except OSError as error:
-            return _fail(f"loa plan rollover: không ghi được {args.output}: {error.strerror}")
+            return _fail(
+                _("loa plan rollover: không ghi được %(file)s: %(error)s")
+                % {"file": args.output, "error": error.strerror}
+            )
     else:
         sys.stdout.write(result.text)
     report = sys.stdout if args.output else sys.stderr
@@ -104,14 +118,14 @@ def run_rollover(args: argparse.Namespace) -> int:
 
 def _plans_table(rows: list[dict[str, Any]]) -> str:
     if not rows:
-        return "Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml"
-    header = ("Mã", "Năm", "Thời gian", "Trạng thái", "Tên")
+        return _("Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml")
+    header = (_("Mã"), _("Năm"), _("Thời gian"), _("Trạng thái"), _("Tên"))
     table = [header] + [
         (
             row["id"],
             str(row["year"]),
             f"{row['period']['from']} – {row['period']['to']}",
-            _STATES[row["state"]],
+            _(_STATES[row["state"]]),
             row["title"],
         )
         for row in rows
@@ -173,15 +187,25 @@ def run_close(args: argparse.Namespace) -> int:
         async with database.session() as session:
             plans = await stored_plans(session)
             if args.plan_id not in {plan.id for plan in plans}:
-                known = ", ".join(plan.id for plan in plans) or "(chưa có)"
-                raise UserError(f"Không có kế hoạch '{args.plan_id}'. Các kế hoạch đã nạp: {known}")
+                known = ", ".join(plan.id for plan in plans) or _("(chưa có)")
+                raise UserError(
+                    _("Không có kế hoạch '%(plan)s'. Các kế hoạch đã nạp: %(ids)s")
+                    % {"plan": args.plan_id, "ids": known}
+                )
             closed_at, closed_now = await close_plan(session, args.plan_id, now, "cli")
+        language = current_language()
         if not closed_now:
-            print(f"Kế hoạch {args.plan_id} đã đóng từ {format_datetime(closed_at)}.")
+            print(
+                _("Kế hoạch %(plan)s đã đóng từ %(when)s.")
+                % {"plan": args.plan_id, "when": format_datetime(closed_at, language)}
+            )
             return 0
         print(
-            f"Đã đóng kế hoạch {args.plan_id} lúc {format_datetime(now)}: các việc còn mở "
-            "không được nhắc nữa; quản trị viên sẽ nhận bản tổng kết."
+            _(
+                "Đã đóng kế hoạch %(plan)s lúc %(when)s: các việc còn mở không được nhắc nữa; "
+                "quản trị viên sẽ nhận bản tổng kết."
+            )
+            % {"plan": args.plan_id, "when": format_datetime(now, language)}
         )
         return 0
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.document_text import SUFFIXES, DocumentError, read_document
 from content.catalogues import available_provinces, catalogue
+from content.i18n import _
 from content.plan_import import ImportResult, read_plan_document
 from content.plan_import.draft import REVIEW, DraftError, render_draft
 
@@ -19,22 +20,31 @@ from content.plan_import.draft import REVIEW, DraftError, render_draft
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="đọc văn bản kế hoạch (.docx, .pdf, .txt, .html) thành bản nháp tệp kế hoạch",
-        description="Đọc văn bản kế hoạch (.docx, .pdf, .txt, .html) theo quy tắc, không cần "
-        "mạng; viết bản nháp tệp kế hoạch mà loa check chấp nhận. Chỗ nào không chắc có "
-        f'ghi chú "# {REVIEW}" trích dòng gốc; những gì văn bản không nói được liệt kê ở cuối.',
+        help=_("đọc văn bản kế hoạch (.docx, .pdf, .txt, .html) thành bản nháp tệp kế hoạch"),
+        description=_(
+            "Đọc văn bản kế hoạch (.docx, .pdf, .txt, .html) theo quy tắc, không cần "
+            "mạng; viết bản nháp tệp kế hoạch mà loa check chấp nhận. Chỗ nào không chắc có "
+            'ghi chú "# %(review)s" trích dòng gốc; những gì văn bản không nói được liệt kê ở '
+            "cuối."
+        )
+        % {"review": REVIEW},
     )
-    parser.add_argument("path", metavar="FILE", help=f"văn bản kế hoạch ({', '.join(SUFFIXES)})")
-    parser.add_argument("-o", "--output", metavar="DRAFT.yaml", help="ghi bản nháp vào tệp này")
+    parser.add_argument(
+        "path",
+        metavar="FILE",
+        help=_("văn bản kế hoạch (%(suffixes)s)") % {"suffixes": ", ".join(SUFFIXES)},
+    )
+    parser.add_argument("-o", "--output", metavar="DRAFT.yaml", help=_("ghi bản nháp vào tệp này"))
     parser.add_argument(
         "--format",
         choices=("yaml", "json", "text"),
         default="yaml",
-        help="yaml: bản nháp (mặc định); json: những gì đọc được; text: chữ của văn bản "
-        "đánh số dòng",
+        help=_(
+            "yaml: bản nháp (mặc định); json: những gì đọc được; text: chữ của văn bản đánh số dòng"
+        ),
     )
     parser.add_argument(
-        "--year", type=int, metavar="YEAR", help="năm của kế hoạch, nếu văn bản không ghi"
+        "--year", type=int, metavar="YEAR", help=_("năm của kế hoạch, nếu văn bản không ghi")
     )
     parser.set_defaults(handler=run)
 
@@ -43,15 +53,23 @@ def _summary(result: ImportResult, draft: str, output: str) -> list[str]:
     known = sum(1 for found in result.anniversaries if found.key)
     reviews = draft.count(f"# {REVIEW}")
     return [
-        f"Đã viết bản nháp {output} từ văn bản ({len(result.lines)} dòng):",
-        f"  Cơ quan ban hành: {result.header.issuer or '—'}; năm {result.header.year or '—'}",
-        f"  Đơn vị chủ trì: {len(result.owners)}; phối hợp: {len(result.cooperating)}",
-        f"  Nhiệm vụ: {len(result.tasks)}; hạn: {len(result.deadlines)}; "
-        f"định kỳ: {len(result.repeats)}",
-        f"  Ngày kỷ niệm: {len(result.anniversaries)} ({known} có trong danh mục của Loa)",
-        f"  Khẩu hiệu: {len(result.slogans)}",
-        f"  Chỗ cần xem lại: {reviews}",
-        f"Kiểm tra: loa check {output}",
+        _("Đã viết bản nháp %(file)s từ văn bản (%(n)d dòng):")
+        % {"file": output, "n": len(result.lines)},
+        _("  Cơ quan ban hành: %(issuer)s; năm %(year)s")
+        % {"issuer": result.header.issuer or "—", "year": result.header.year or "—"},
+        _("  Đơn vị chủ trì: %(owners)d; phối hợp: %(cooperating)d")
+        % {"owners": len(result.owners), "cooperating": len(result.cooperating)},
+        _("  Nhiệm vụ: %(tasks)d; hạn: %(deadlines)d; định kỳ: %(repeats)d")
+        % {
+            "tasks": len(result.tasks),
+            "deadlines": len(result.deadlines),
+            "repeats": len(result.repeats),
+        },
+        _("  Ngày kỷ niệm: %(n)d (%(known)d có trong danh mục của Loa)")
+        % {"n": len(result.anniversaries), "known": known},
+        _("  Khẩu hiệu: %(n)d") % {"n": len(result.slogans)},
+        _("  Chỗ cần xem lại: %(n)d") % {"n": reviews},
+        _("Kiểm tra: loa check %(file)s") % {"file": output},
     ]
 
 
@@ -82,7 +100,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_text(draft, encoding="utf-8")
         except OSError as error:
-            return fail(f"loa import: không ghi được {args.output}: {error.strerror or error}")
+            return fail(
+                _("loa import: không ghi được %(file)s: %(error)s")
+                % {"file": args.output, "error": error.strerror or error}
+            )
     if args.format == "json":
         print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     elif args.output:

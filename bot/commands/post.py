@@ -9,14 +9,15 @@ import json
 from bot.commands._anniversary import add_arguments, find_occurrence
 from bot.commands._common import UserError, fail
 from content.banner import banner_spec
+from content.i18n import _
 from content.posts import post_slogans, render_post
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "post",
-        help="in bài gợi ý đăng cho một ngày kỷ niệm",
-        description="In bài gợi ý đăng của một ngày kỷ niệm, đứng tên đơn vị (--unit).",
+        help=_("in bài gợi ý đăng cho một ngày kỷ niệm"),
+        description=_("In bài gợi ý đăng của một ngày kỷ niệm, đứng tên đơn vị (--unit)."),
     )
     add_arguments(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text")

@@ -24,38 +24,42 @@ from bot.storage import privacy
 from bot.storage.db import Database
 from bot.storage.plan_cache import stored_plans
 from content.clock import Clock
+from content.i18n import N_, _
 
-KIND_LABELS = {
-    "confirmations": "xác nhận hoàn thành",
-    "undone": "lần hoàn tác",
-    "updates": "tin nhắn gốc",
-    "links": "liên kết nhóm chat",
-    "links_removed": "liên kết trò chuyện riêng đã xoá",
-    "invites": "mã liên kết",
-    "broadcasts": "tin đã gửi tới các đơn vị",
-    "conversations": "hội thoại đang dở",
-    "private_messages": "tin Loa gửi riêng",
-    "naming_messages": "tin có nêu tên",
-    "contacts": "đăng ký làm đầu mối",
-    "private_chats": "trò chuyện riêng với Loa",
+KIND_LABELS = {  # N_: translated where shown
+    "confirmations": N_("xác nhận hoàn thành"),
+    "undone": N_("lần hoàn tác"),
+    "updates": N_("tin nhắn gốc"),
+    "links": N_("liên kết nhóm chat"),
+    "links_removed": N_("liên kết trò chuyện riêng đã xoá"),
+    "invites": N_("mã liên kết"),
+    "broadcasts": N_("tin đã gửi tới các đơn vị"),
+    "conversations": N_("hội thoại đang dở"),
+    "private_messages": N_("tin Loa gửi riêng"),
+    "naming_messages": N_("tin có nêu tên"),
+    "contacts": N_("đăng ký làm đầu mối"),
+    "private_chats": N_("trò chuyện riêng với Loa"),
+    "chat_settings": N_("cài đặt trò chuyện riêng"),
 }
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "privacy",
-        help="dữ liệu cá nhân: xuất cho người yêu cầu, xoá, áp dụng lại sau khi khôi phục",
-        description="Quyền của người dùng với dữ liệu Loa lưu về họ (Luật Bảo vệ dữ liệu "
-        "cá nhân 2025). Địa chỉ có dạng telegram:MÃ hoặc zalo:MÃ.",
+        help=_("dữ liệu cá nhân: xuất cho người yêu cầu, xoá, áp dụng lại sau khi khôi phục"),
+        description=_(
+            "Quyền của người dùng với dữ liệu Loa lưu về họ (Luật Bảo vệ dữ liệu "
+            "cá nhân 2025). Địa chỉ có dạng telegram:MÃ hoặc zalo:MÃ."
+        ),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    export = actions.add_parser("export", help="mọi dữ liệu Loa lưu về một người, dạng JSON")
+    export = actions.add_parser("export", help=_("mọi dữ liệu Loa lưu về một người, dạng JSON"))
     export.add_argument("address", metavar="ADDRESS")
-    export.add_argument("-o", "--output", metavar="FILE", help="ghi ra tệp (mặc định: màn hình)")
-    erase = actions.add_parser("erase", help="xoá hoặc ẩn danh dữ liệu của một người")
+    export.add_argument("-o", "--output", metavar="FILE", help=_("ghi ra tệp (mặc định: màn hình)"))
+    erase = actions.add_parser("erase", help=_("xoá hoặc ẩn danh dữ liệu của một người"))
     erase.add_argument("address", metavar="ADDRESS")
-    erase.add_argument("--yes", action="store_true", help="không hỏi lại")
-    actions.add_parser("reapply", help="xoá lại những người đã xoá mà bản sao lưu cũ mang về")
+    erase.add_argument("--yes", action="store_true", help=_("không hỏi lại"))
+    actions.add_parser("reapply", help=_("xoá lại những người đã xoá mà bản sao lưu cũ mang về"))
     parser.set_defaults(handler=run)
 
 
@@ -66,8 +70,12 @@ async def unit_names(session: AsyncSession) -> dict[tuple[str, str], str]:
 
 
 def summary(counts: dict[str, int]) -> str:
-    shown = [f"{count} {KIND_LABELS.get(kind, kind)}" for kind, count in counts.items() if count]
-    return ", ".join(shown) or "không có gì"
+    shown = [
+        f"{count} {_(KIND_LABELS[kind]) if kind in KIND_LABELS else kind}"
+        for kind, count in counts.items()
+        if count
+    ]
+    return ", ".join(shown) or _("không có gì")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,9 +94,9 @@ def run(args: argparse.Namespace) -> int:
         return status
     if not args.yes:
         if not sys.stdin.isatty():
-            return fail("Chưa xoá gì: thêm --yes để xác nhận khi không chạy tương tác.")
-        if input("Gõ XOA để xác nhận: ").strip().upper() != "XOA":
-            print("Chưa xoá gì.")
+            return fail(_("Chưa xoá gì: thêm --yes để xác nhận khi không chạy tương tác."))
+        if input(_("Gõ XOA để xác nhận: ")).strip().upper() != "XOA":
+            print(_("Chưa xoá gì."))
             return 1
     return run_with_database(lambda config, database: _erase(database, person, _now(config)))
 
@@ -104,9 +112,12 @@ async def _preview(database: Database, person: privacy.Person) -> int:
     async with database.session() as session:
         found = await privacy.find(session, person)
     if found.empty:
-        print(f"Loa không lưu dữ liệu nào về {person.address}.")
+        print(_("Loa không lưu dữ liệu nào về %(person)s.") % {"person": person.address})
         return NOTHING_HELD
-    print(f"Sẽ xoá hoặc ẩn danh dữ liệu của {person.address}: {summary(found.counts())}.")
+    print(
+        _("Sẽ xoá hoặc ẩn danh dữ liệu của %(person)s: %(found)s.")
+        % {"person": person.address, "found": summary(found.counts())}
+    )
     return 0
 
 
@@ -126,7 +137,10 @@ def _export(person: privacy.Person, output: str | None) -> int:
     document = json.dumps(exported, ensure_ascii=False, indent=2)
     if output:
         Path(output).write_text(document + "\n", encoding="utf-8")
-        print(f"Đã ghi dữ liệu của {person.address} vào {output}: {summary(counts)}.")
+        print(
+            _("Đã ghi dữ liệu của %(person)s vào %(file)s: %(found)s.")
+            % {"person": person.address, "file": output, "found": summary(counts)}
+        )
     else:
         print(document)
     return 0
@@ -142,11 +156,17 @@ async def _erase(database: Database, person: privacy.Person, now: datetime) -> i
             for plan in await stored_plans(session)
             if any(str(admin) == person.address for admin in plan.admins)
         ]
-    print(f"Đã xoá hoặc ẩn danh: {summary(counts)}. Tiến độ các đơn vị giữ nguyên.")
+    print(
+        _("Đã xoá hoặc ẩn danh: %(found)s. Tiến độ các đơn vị giữ nguyên.")
+        % {"found": summary(counts)}
+    )
     for plan_id in admin_of:
         print(
-            f"Lưu ý: {person.address} là quản trị viên trong tệp kế hoạch {plan_id}; hãy bỏ "
-            "khỏi mục admins của tệp rồi nạp lại (loa load)."
+            _(
+                "Lưu ý: %(person)s là quản trị viên trong tệp kế hoạch %(plan)s; hãy bỏ "
+                "khỏi mục admins của tệp rồi nạp lại (loa load)."
+            )
+            % {"person": person.address, "plan": plan_id}
         )
     return 0
 
@@ -169,8 +189,8 @@ async def reapply_erasures(database: Database) -> int:
 async def _reapply(database: Database, now: datetime) -> int:
     erased = await reapply_erasures(database)
     print(
-        f"Đã xoá lại dữ liệu của {erased} người có trong nhật ký xoá."
+        _("Đã xoá lại dữ liệu của %(n)d người có trong nhật ký xoá.") % {"n": erased}
         if erased
-        else "Không có gì cần xoá lại."
+        else _("Không có gì cần xoá lại.")
     )
     return 0

@@ -32,6 +32,7 @@ from bot.storage.files import FileStore
 from bot.storage.plan_cache import stored_plans
 from content.clock import Clock
 from content.dates import format_date_short
+from content.i18n import _
 from content.plan import Plan
 from scheduler.progress import progress_rows
 from scheduler.state import PlanState, plan_state
@@ -42,15 +43,19 @@ FORMATS = ("table", "json", "csv", "xlsx")
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "progress",
-        help="tiến độ: đơn vị nào đã làm gì",
-        description="Tiến độ thực hiện kế hoạch theo đơn vị: đã xong, đang nhắc, quá hạn, "
-        "chưa đến hạn; xuất JSON, CSV hoặc XLSX cho báo cáo.",
+        help=_("tiến độ: đơn vị nào đã làm gì"),
+        description=_(
+            "Tiến độ thực hiện kế hoạch theo đơn vị: đã xong, đang nhắc, quá hạn, "
+            "chưa đến hạn; xuất JSON, CSV hoặc XLSX cho báo cáo."
+        ),
     )
-    parser.add_argument("--plan", metavar="ID", help="mã kế hoạch (mặc định: mọi kế hoạch)")
-    parser.add_argument("--unit", metavar="U", help="chỉ một đơn vị (mã hoặc tên)")
-    parser.add_argument("--format", choices=FORMATS, default="table", help="mặc định: table")
-    parser.add_argument("-o", "--output", metavar="FILE", help="ghi ra tệp thay vì màn hình")
-    parser.add_argument("--all", action="store_true", help="bảng: hiện cả những việc chưa đến hạn")
+    parser.add_argument("--plan", metavar="ID", help=_("mã kế hoạch (mặc định: mọi kế hoạch)"))
+    parser.add_argument("--unit", metavar="U", help=_("chỉ một đơn vị (mã hoặc tên)"))
+    parser.add_argument("--format", choices=FORMATS, default="table", help=_("mặc định: table"))
+    parser.add_argument("-o", "--output", metavar="FILE", help=_("ghi ra tệp thay vì màn hình"))
+    parser.add_argument(
+        "--all", action="store_true", help=_("bảng: hiện cả những việc chưa đến hạn")
+    )
     parser.set_defaults(handler=run)
 
 
@@ -69,8 +74,7 @@ def _select(
         if found is not None:
             selected.append((plan, found.id))
     if not selected:
-        where = f"trong kế hoạch {plan_id}" if plan_id else "trong các kế hoạch đã nạp"
-        raise unknown_unit(chosen, unit, where)
+        raise unknown_unit(chosen, unit, plan_id)
     return selected
 
 
@@ -95,7 +99,8 @@ async def _extras(
     """What the XLSX shows beyond the rows: cooperating units, broadcast titles, files."""
     labels = {
         f"broadcast-{b.id}": (
-            f"Gửi tin ngày {format_date_short(b.confirmed_at or b.created_at)}",
+            _("Gửi tin ngày %(date)s")
+            % {"date": format_date_short(b.confirmed_at or b.created_at)},
             broadcast_title(b).split(": ", 1)[-1],
         )
         for b in await sent_broadcasts(session, state.plan.id)
@@ -152,7 +157,7 @@ def _output(args: argparse.Namespace, sections: list[PlanProgress]) -> int:
         default = f"progress-{sections[0].plan.id}.xlsx" if len(sections) == 1 else "progress.xlsx"
         path = Path(args.output or default)
         write_xlsx(sections, path)
-        print(f"Đã ghi {len(rows)} dòng vào {path}")
+        print(_("Đã ghi %(n)d dòng vào %(path)s") % {"n": len(rows), "path": path})
     else:
         text = "\n\n".join(render_table(section, args.all) for section in sections) + "\n"
         _write_text(text, args.output)
@@ -164,12 +169,16 @@ def run(args: argparse.Namespace) -> int:
         store = FileStore(config.evidence_root)
         sections = await gather(database, Clock(config.now), args.plan, args.unit, store)
         if not sections:
-            raise UserError("Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml")
+            raise UserError(_("Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml"))
         try:
             return _output(args, sections)
+        except BrokenPipeError:
+            raise  # stdout's reader went away: the command line ends quietly
         except OSError as error:
+            path = error.filename or args.output
             raise UserError(
-                f"Không ghi được tệp {args.output}: {error.strerror or error}"
+                _("Không ghi được tệp %(path)s: %(error)s")
+                % {"path": path, "error": error.strerror or error}
             ) from None
 
-    return run_with_database(main)
+    return run_with_database(main, must_exist=True)

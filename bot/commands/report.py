@@ -24,23 +24,27 @@ from bot.storage.db import Database
 from bot.storage.files import FileStore
 from bot.storage.plan_cache import stored_plans
 from content.clock import Clock
+from content.i18n import _
 from content.plan_reader import parse_date_text
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "report",
-        help="dự thảo báo cáo kết quả (Word, theo Nghị định 30/2020)",
-        description="Dự thảo báo cáo kết quả thực hiện kế hoạch (tệp .docx theo thể thức "
-        "Nghị định 30/2020): nhiệm vụ, kết quả theo đơn vị kèm biểu đồ, các đợt tuyên truyền "
-        "ngày kỷ niệm với minh chứng, tin đã gửi, việc còn tồn. Với --unit: báo cáo của một "
-        "đơn vị gửi Văn phòng.",
+        help=_("dự thảo báo cáo kết quả (Word, theo Nghị định 30/2020)"),
+        description=_(
+            "Dự thảo báo cáo kết quả thực hiện kế hoạch (tệp .docx theo thể thức Nghị định "
+            "30/2020): nhiệm vụ, kết quả theo đơn vị kèm biểu đồ, các đợt tuyên truyền ngày kỷ "
+            "niệm với minh chứng, tin đã gửi, việc còn tồn. Với --unit: báo cáo của một đơn vị "
+            "gửi Văn phòng. Văn bản viết bằng tiếng Việt, theo thể thức văn bản hành chính."
+        ),
     )
-    parser.add_argument("--plan", metavar="ID", help="mã kế hoạch (khi có nhiều kế hoạch)")
-    parser.add_argument("--unit", metavar="U", help="báo cáo của một đơn vị (mã hoặc tên)")
-    parser.add_argument("--from", dest="start", metavar="NGÀY", help="từ ngày (dd/mm/yyyy)")
-    parser.add_argument("--to", dest="end", metavar="NGÀY", help="đến ngày (mặc định: hôm nay)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="tệp .docx sẽ ghi")
+    parser.add_argument("--plan", metavar="ID", help=_("mã kế hoạch (khi có nhiều kế hoạch)"))
+    parser.add_argument("--unit", metavar="U", help=_("báo cáo của một đơn vị (mã hoặc tên)"))
+    day = _("NGÀY")
+    parser.add_argument("--from", dest="start", metavar=day, help=_("từ ngày (dd/mm/yyyy)"))
+    parser.add_argument("--to", dest="end", metavar=day, help=_("đến ngày (mặc định: hôm nay)"))
+    parser.add_argument("-o", "--output", metavar="FILE", help=_("tệp .docx sẽ ghi"))
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
 
@@ -64,14 +68,17 @@ async def report_data(
 ) -> ReportData:
     """The report's data, or a UserError saying which plan, unit or dates were wrong."""
     if start is not None and end is not None and end < start:
-        raise UserError(f"--to ({end:%d/%m/%Y}) trước --from ({start:%d/%m/%Y})")
+        raise UserError(
+            _("--to (%(end)s) trước --from (%(start)s)")
+            % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"}
+        )
     async with database.session() as session:
         plan = choose_plan(await stored_plans(session), plan_id)
         unit_id = None
         if unit is not None:
             found = find_unit(plan, unit)
             if found is None:
-                raise unknown_unit([plan], unit, f"trong kế hoạch {plan.id}")
+                raise unknown_unit([plan], unit, plan.id)
             unit_id = found.id
         today = Clock(config.now).now().astimezone(plan.tz).date()
         data = await gather(
@@ -84,7 +91,7 @@ async def report_data(
             store=FileStore(config.evidence_root),
         )
     if data is None:  # removed between the two reads
-        raise UserError(f"Không có kế hoạch '{plan.id}'.")
+        raise UserError(_("Không có kế hoạch '%(plan)s'.") % {"plan": plan.id})
     return data
 
 
@@ -98,7 +105,10 @@ def run(args: argparse.Namespace) -> int:
             # Drawing the chart and writing the file block: off the event loop.
             await asyncio.to_thread(lambda: path.write_bytes(report_bytes(data)))
         except OSError as error:
-            raise UserError(f"Không ghi được tệp {path}: {error.strerror or error}") from None
+            raise UserError(
+                _("Không ghi được tệp %(file)s: %(error)s")
+                % {"file": path, "error": error.strerror or error}
+            ) from None
         tallies = data.tallies()
         if args.format == "json":
             summary = {
@@ -116,11 +126,20 @@ def run(args: argparse.Namespace) -> int:
             }
             print(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
+            counts = {
+                "file": path,
+                "items": len(data.items),
+                "units": len(tallies),
+                "campaigns": len(data.campaigns()),
+                "broadcasts": len(data.broadcasts),
+            }
             print(
-                f"Đã ghi dự thảo báo cáo vào {path}: {len(data.items)} việc của "
-                f"{len(tallies)} đơn vị, {len(data.campaigns())} đợt kỷ niệm, "
-                f"{len(data.broadcasts)} tin đã gửi."
+                _(
+                    "Đã ghi dự thảo báo cáo vào %(file)s: %(items)d việc của %(units)d đơn vị, "
+                    "%(campaigns)d đợt kỷ niệm, %(broadcasts)d tin đã gửi."
+                )
+                % counts
             )
         return 0
 
-    return run_with_database(main)
+    return run_with_database(main, must_exist=True)

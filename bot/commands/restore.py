@@ -35,19 +35,22 @@ from bot.storage.db import Database, is_sqlite, sqlite_path
 from bot.storage.erasure_log import KeysDiffer, add_log, read_log
 from bot.storage.schema import SchemaError, Upgrade
 from content.clock import Clock
+from content.i18n import _
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "restore",
-        help="khôi phục cơ sở dữ liệu SQLite từ một bản sao lưu (loa backup)",
-        description="Kiểm tra TỆP (phải là cơ sở dữ liệu Loa còn nguyên vẹn), nâng cấp nếu "
-        "là phiên bản cũ, rồi thay cơ sở dữ liệu (LOA_DATABASE_URL) bằng nó; cơ sở dữ liệu "
-        "cũ được giữ lại bên cạnh. Hãy dừng Loa trước.",
+        help=_("khôi phục cơ sở dữ liệu SQLite từ một bản sao lưu (loa backup)"),
+        description=_(
+            "Kiểm tra TỆP (phải là cơ sở dữ liệu Loa còn nguyên vẹn), nâng cấp nếu "
+            "là phiên bản cũ, rồi thay cơ sở dữ liệu (LOA_DATABASE_URL) bằng nó; cơ sở dữ liệu "
+            "cũ được giữ lại bên cạnh. Hãy dừng Loa trước."
+        ),
     )
-    parser.add_argument("file", metavar="TỆP", help="tệp do loa backup tạo ra")
+    parser.add_argument("file", metavar=_("TỆP"), help=_("tệp do loa backup tạo ra"))
     parser.add_argument(
-        "--force", action="store_true", help="khôi phục cả khi cơ sở dữ liệu đang được mở"
+        "--force", action="store_true", help=_("khôi phục cả khi cơ sở dữ liệu đang được mở")
     )
     parser.set_defaults(handler=run)
 
@@ -68,11 +71,17 @@ def _upgrade(path: Path, shown: Path) -> Upgrade:
         try:
             found = await schema.status(database)
             if found.state == "empty":
-                raise SchemaError(f"{shown} không phải bản sao lưu của Loa: không có bảng của Loa.")
+                raise SchemaError(
+                    _("%(file)s không phải bản sao lưu của Loa: không có bảng của Loa.")
+                    % {"file": shown}
+                )
             if found.state == "unknown":
                 raise SchemaError(
-                    f"{shown} không phải bản sao lưu của Loa ở phiên bản nào đã biết "
-                    f"({'; '.join(found.differences[:3])})."
+                    _(
+                        "%(file)s không phải bản sao lưu của Loa ở phiên bản nào đã biết "
+                        "(%(differences)s)."
+                    )
+                    % {"file": shown, "differences": "; ".join(found.differences[:3])}
                 )
             return await schema.upgrade(database)  # refuses a newer Loa's database
         finally:
@@ -103,30 +112,41 @@ def _carry_erasures(replaced: Path, staged: Path) -> str | None:
             await restored.close()
         if not added and not erased:
             return None
-        return (
-            f"Nhật ký xoá dữ liệu cá nhân: {added} lần xoá sau lúc sao lưu được chép sang; "
-            f"đã xoá lại dữ liệu của {erased} người."
-        )
+        return _(
+            "Nhật ký xoá dữ liệu cá nhân: %(added)d lần xoá sau lúc sao lưu được chép sang; "
+            "đã xoá lại dữ liệu của %(erased)d người."
+        ) % {"added": added, "erased": erased}
 
     try:
         return asyncio.run(carry())
     except KeysDiffer:
-        return (
+        return _(
             "Cảnh báo: nhật ký xoá của cơ sở dữ liệu cũ dùng khoá khác, không áp dụng được: "
             "hãy xoá lại từng người (loa privacy erase)."
         )
     except SQLAlchemyError as error:  # the replaced database may be why one restores
         first = str(error).splitlines()[0]
-        return f"Cảnh báo: không đọc được nhật ký xoá của cơ sở dữ liệu cũ ({first})."
+        return _("Cảnh báo: không đọc được nhật ký xoá của cơ sở dữ liệu cũ (%(error)s).") % {
+            "error": first
+        }
 
 
 def upgrade_line(done: Upgrade) -> str | None:
+    values = {"before": done.before, "after": done.after}
+    if done.stamped_legacy and done.steps:
+        return (
+            _(
+                "Bản sao lưu do bản Loa cũ tạo (khớp phiên bản %(before)s): đã ghi phiên bản và "
+                "nâng lên %(after)s."
+            )
+            % values
+        )
     if done.stamped_legacy:
-        return f"Bản sao lưu do bản Loa cũ tạo (khớp phiên bản {done.before}): đã ghi phiên bản" + (
-            f" và nâng lên {done.after}." if done.steps else "."
+        return _("Bản sao lưu do bản Loa cũ tạo (khớp phiên bản %(before)s): đã ghi phiên bản.") % (
+            values
         )
     if done.steps:
-        return f"Bản sao lưu ở phiên bản {done.before}: đã nâng lên {done.after}."
+        return _("Bản sao lưu ở phiên bản %(before)s: đã nâng lên %(after)s.") % values
     return None
 
 
@@ -138,25 +158,31 @@ def restore(args: argparse.Namespace, config: Config) -> int:
     url = config.database_url
     if not is_sqlite(url):
         return fail(
-            "loa restore chỉ dùng cho SQLite. Với PostgreSQL (docs/deploy.md, mục Backups: "
-            "giữ nhật ký xoá trước rồi áp dụng lại), dừng Loa rồi chạy: "
-            f"{pg_restore_command(url, args.file)}; sau đó: loa db upgrade."
+            _(
+                "loa restore chỉ dùng cho SQLite. Với PostgreSQL (docs/deploy.md, mục Backups: "
+                "giữ nhật ký xoá trước rồi áp dụng lại), dừng Loa rồi chạy: %(command)s; sau "
+                "đó: loa db upgrade."
+            )
+            % {"command": pg_restore_command(url, args.file)}
         )
     target = sqlite_path(url)
     if target is None:
-        return fail("Không khôi phục được vào cơ sở dữ liệu trong bộ nhớ (sqlite://).")
+        return fail(_("Không khôi phục được vào cơ sở dữ liệu trong bộ nhớ (sqlite://)."))
     backup = Path(args.file)
     if not backup.is_file():
-        return fail(f"Không có tệp {backup}.")
+        return fail(_("Không có tệp %(file)s.") % {"file": backup})
     if not is_sqlite_file(backup):
-        return fail(f"{backup} không phải tệp cơ sở dữ liệu SQLite.")
+        return fail(_("%(file)s không phải tệp cơ sở dữ liệu SQLite.") % {"file": backup})
     if target.exists() and backup.resolve() == target.resolve():
-        return fail("Tệp sao lưu chính là cơ sở dữ liệu đang dùng.")
+        return fail(_("Tệp sao lưu chính là cơ sở dữ liệu đang dùng."))
     busy = in_use(target)
     if busy and not args.force:
         return fail(
-            f"Cơ sở dữ liệu {target} đang được mở (loa run đang chạy?): hãy dừng Loa rồi "
-            "khôi phục, hoặc thêm --force."
+            _(
+                "Cơ sở dữ liệu %(file)s đang được mở (loa run đang chạy?): hãy dừng Loa rồi "
+                "khôi phục, hoặc thêm --force."
+            )
+            % {"file": target}
         )
     staged = target.with_name(f".{target.name}.restoring")
     kept: Path | None = None
@@ -175,15 +201,23 @@ def restore(args: argparse.Namespace, config: Config) -> int:
     finally:
         for leftover in (staged, Path(f"{staged}-wal"), Path(f"{staged}-shm")):
             leftover.unlink(missing_ok=True)
-    print(f"Đã khôi phục {backup} vào {target} (phiên bản {done.after}).")
+    print(
+        _("Đã khôi phục %(backup)s vào %(target)s (phiên bản %(version)s).")
+        % {"backup": backup, "target": target, "version": done.after}
+    )
     for line in (upgrade_line(done), erasures):
         if line:
             print(line)
     if kept is not None:
         print(
-            f"Cơ sở dữ liệu trước khi khôi phục được giữ ở {kept} (có dữ liệu cá nhân): "
-            "xoá nó khi không cần nữa."
+            _(
+                "Cơ sở dữ liệu trước khi khôi phục được giữ ở %(file)s (có dữ liệu cá nhân): "
+                "xoá nó khi không cần nữa."
+            )
+            % {"file": kept}
         )
     if busy:
-        print("Loa đang mở cơ sở dữ liệu này: hãy khởi động lại Loa để đọc dữ liệu vừa khôi phục.")
+        print(
+            _("Loa đang mở cơ sở dữ liệu này: hãy khởi động lại Loa để đọc dữ liệu vừa khôi phục.")
+        )
     return 0

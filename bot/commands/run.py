@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
-from bot.config import ConfigError, load_config
+from bot.config import load_config
+from bot.logging_setup import LEVELS, configure_logging, register_secrets
+from content.i18n import _
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "run",
-        help="chạy bot: các kênh đã cấu hình, bộ lập lịch, máy chủ web",
-        description=(
+        help=_("chạy bot: các kênh đã cấu hình, bộ lập lịch, máy chủ web"),
+        description=_(
             "Chạy Loa: Telegram khi có LOA_TELEGRAM_TOKEN, Zalo khi có LOA_ZALO_TOKEN; "
             "nhận tin qua webhook khi có LOA_WEBHOOK_BASE_URL, nếu không thì hỏi vòng (polling)."
         ),
@@ -24,26 +25,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         default=[],
         metavar="PLAN.yaml",
-        help="nạp (hoặc nạp lại) kế hoạch này trước khi chạy; có thể lặp lại",
+        help=_("nạp (hoặc nạp lại) kế hoạch này trước khi chạy; có thể lặp lại"),
     )
     parser.add_argument(
-        "--log-level", default="INFO", help="mức ghi log: DEBUG, INFO, WARNING (mặc định INFO)"
+        "--log-level",
+        default="INFO",
+        type=str.upper,
+        choices=LEVELS,
+        help=_("mức ghi log: %(levels)s (mặc định INFO)") % {"levels": ", ".join(LEVELS)},
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # APScheduler logs every wake-up at INFO; only its problems are worth reading.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    try:
-        config = load_config()
-    except ConfigError as error:
-        print(f"Lỗi cấu hình: {error}", file=sys.stderr)
-        return 2
+    config = load_config()
+    register_secrets(config.secret_values())
+    configure_logging(args.log_level, config.log_format)
     if args.plan:
         from bot.commands.load import load_files
 

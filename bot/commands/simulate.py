@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -19,10 +18,11 @@ from datetime import date
 from typing import Any, TextIO
 
 from bot.commands._common import fail, run_with_database
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, load_config
 from bot.storage.db import Database
 from content.dates import format_date_long
 from content.due import DueMessage
+from content.i18n import N_, _, current_language
 from content.items import expand_items
 from content.plan import Plan, merge_admins
 from content.plan_loader import PlanError, load_plan
@@ -31,11 +31,11 @@ from scheduler.planner import messages_between
 from scheduler.state import PlanState, plan_states
 
 KIND_LABELS = {
-    "digest": "tin nhắc việc",
-    "post": "bài gợi ý đăng",
-    "escalation": "báo cáo quá hạn cho quản trị",
+    "digest": N_("tin nhắc việc"),
+    "post": N_("bài gợi ý đăng"),
+    "escalation": N_("báo cáo quá hạn cho quản trị"),
 }
-NOT_LINKED = "(chưa liên kết)"
+NOT_LINKED = N_("(chưa liên kết)")
 SHOWN_ONCE = ("post", "escalation")
 
 Simulated = tuple[Plan, DueMessage]
@@ -44,24 +44,26 @@ Simulated = tuple[Plan, DueMessage]
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "simulate",
-        help="xem trước mọi tin sẽ gửi trong một khoảng ngày, không gửi gì",
-        description="Liệt kê mọi tin (nhắc việc, bài gợi ý, báo quá hạn) mà các ngày đã chọn "
-        "sẽ mang lại, kèm nội dung, mà không gửi tin nào.",
+        help=_("xem trước mọi tin sẽ gửi trong một khoảng ngày, không gửi gì"),
+        description=_(
+            "Liệt kê mọi tin (nhắc việc, bài gợi ý, báo quá hạn) mà các ngày đã chọn "
+            "sẽ mang lại, kèm nội dung, mà không gửi tin nào."
+        ),
     )
     parser.add_argument(
         "--from",
         dest="start",
         required=True,
         metavar="D",
-        help="ngày đầu: 2026-02-01 hoặc 1/2/2026",
+        help=_("ngày đầu: 2026-02-01 hoặc 1/2/2026"),
     )
     parser.add_argument(
-        "--to", dest="end", required=True, metavar="D", help="ngày cuối (tính cả ngày này)"
+        "--to", dest="end", required=True, metavar="D", help=_("ngày cuối (tính cả ngày này)")
     )
     parser.add_argument(
         "--plan",
         metavar="PLAN.yaml",
-        help="mô phỏng tệp kế hoạch này (mặc định: mọi kế hoạch trong cơ sở dữ liệu)",
+        help=_("mô phỏng tệp kế hoạch này (mặc định: mọi kế hoạch trong cơ sở dữ liệu)"),
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(handler=run)
@@ -95,6 +97,7 @@ def file_state(plan: Plan, config: Config) -> PlanState:
         items=expand_items(plan),
         links=links,
         admins=merge_admins(plan, config.admins),
+        locale=plan.settings.language,
     )
 
 
@@ -129,7 +132,7 @@ def recipient(plan: Plan, message: DueMessage) -> str:
     """Who gets it, for people: the unit's name, or the admin's address."""
     unit_id = message.payload.get("unit_id")
     if unit_id is None:
-        return f"Quản trị viên {chat_label(message)}"
+        return _("Quản trị viên %(chat)s") % {"chat": chat_label(message)}
     try:
         return plan.unit(unit_id).name
     except KeyError:
@@ -143,7 +146,8 @@ def _indented(text: str) -> str:
 def write_table(found: Sequence[Simulated], out: TextIO) -> None:
     """Readable listing: by day, then recipient. A post or escalation whose text was
     already shown that day (the same post goes to many units) is named, not repeated."""
-    several_plans = len({plan.id for plan, _ in found}) > 1
+    several_plans = len({plan.id for plan, _message in found}) > 1
+    language = current_language()
     current: date | None = None
     shown: set[str] = set()
     for plan, message in found:
@@ -151,9 +155,9 @@ def write_table(found: Sequence[Simulated], out: TextIO) -> None:
         if day != current:
             current = day
             shown = set()
-            out.write(f"\n══════ {format_date_long(day)} ══════\n")
-        where = chat_label(message) or NOT_LINKED
-        label = KIND_LABELS.get(message.kind, message.kind)
+            out.write(f"\n══════ {format_date_long(day, language)} ══════\n")
+        where = chat_label(message) or _(NOT_LINKED)
+        label = _(KIND_LABELS.get(message.kind, message.kind))
         who = recipient(plan, message)
         if several_plans:
             who = f"[{plan.id}] {who}"
@@ -161,23 +165,29 @@ def write_table(found: Sequence[Simulated], out: TextIO) -> None:
         out.write(f"\n▶ {who} · {where} · {moment:%H:%M} · {label}\n")
         if message.kind in SHOWN_ONCE:
             if message.text in shown:
-                out.write(f"    (cùng nội dung như trên: {message.text.splitlines()[0]})\n")
+                first_line = message.text.splitlines()[0]
+                out.write("    " + _("(cùng nội dung như trên: %(line)s)") % {"line": first_line})
+                out.write("\n")
                 continue
             shown.add(message.text)
         out.write(_indented(message.text) + "\n")
 
 
 def summary_lines(found: Sequence[Simulated], days: int) -> list[str]:
-    kinds = Counter(message.kind for _, message in found)
+    kinds = Counter(message.kind for _plan, message in found)
     unlinked = sorted({recipient(plan, message) for plan, message in found if not message.channel})
     parts = ", ".join(
-        f"{kinds[kind]} {label}" for kind, label in KIND_LABELS.items() if kinds[kind]
+        f"{kinds[kind]} {_(label)}" for kind, label in KIND_LABELS.items() if kinds[kind]
     )
-    lines = [f"Tổng cộng {len(found)} tin trong {days} ngày" + (f": {parts}." if parts else ".")]
+    total = _("Tổng cộng %(n)d tin trong %(days)d ngày") % {"n": len(found), "days": days}
+    lines = [total + (f": {parts}." if parts else ".")]
     if unlinked:
         lines.append(
-            f"{len(unlinked)} đơn vị chưa liên kết nhóm chat, tin của họ chỉ hiện ở đây và "
-            f"không được gửi: {', '.join(unlinked)}."
+            _(
+                "%(n)d đơn vị chưa liên kết nhóm chat, tin của họ chỉ hiện ở đây và "
+                "không được gửi: %(units)s."
+            )
+            % {"n": len(unlinked), "units": ", ".join(unlinked)}
         )
     return lines
 
@@ -185,32 +195,24 @@ def summary_lines(found: Sequence[Simulated], days: int) -> list[str]:
 # --- the command -------------------------------------------------------------------------
 
 
-def output_closed() -> int:
-    """The reader of our output (`| head`) went away: stop quietly, as Unix tools do."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush cannot fail
-    return 0
-
-
 def _print(found: list[Simulated], start: date, end: date, output_format: str) -> int:
-    try:
-        if output_format == "json":
-            rows = [as_json(plan, message) for plan, message in found]
-            json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-            sys.stdout.write("\n")
-            return 0
-        days = (end - start).days + 1
-        window = f"từ {format_date_long(start)} đến {format_date_long(end)}"
-        print(f"Mô phỏng {window} (không gửi tin nào).")
-        if not found:
-            print("Không có tin nào trong khoảng ngày này.")
-            return 0
-        write_table(found, sys.stdout)
-        print()
-        print("\n".join(summary_lines(found, days)))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        return output_closed()
+    if output_format == "json":
+        rows = [as_json(plan, message) for plan, message in found]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    days = (end - start).days + 1
+    language = current_language()
+    print(
+        _("Mô phỏng từ %(start)s đến %(end)s (không gửi tin nào).")
+        % {"start": format_date_long(start, language), "end": format_date_long(end, language)}
+    )
+    if not found:
+        print(_("Không có tin nào trong khoảng ngày này."))
+        return 0
+    write_table(found, sys.stdout)
+    print()
+    print("\n".join(summary_lines(found, days)))
     return 0
 
 
@@ -221,9 +223,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         return fail(str(error))
     if end < start:
+        language = current_language()
         return fail(
-            f"loa simulate: ngày cuối {format_date_long(end)} ở trước ngày đầu "
-            f"{format_date_long(start)}."
+            _("loa simulate: ngày cuối %(end)s ở trước ngày đầu %(start)s.")
+            % {"end": format_date_long(end, language), "start": format_date_long(start, language)}
         )
     if args.plan is not None:
         try:
@@ -231,11 +234,11 @@ def run(args: argparse.Namespace) -> int:
         except PlanError as error:
             for problem in error.problems:
                 print(problem, file=sys.stderr)
-            return fail(f"loa simulate: kế hoạch {args.plan} có lỗi, không mô phỏng được.")
-        try:
-            config = load_config()
-        except ConfigError as error:
-            return fail(f"Cấu hình sai: {error}")
+            return fail(
+                _("loa simulate: kế hoạch %(plan)s có lỗi, không mô phỏng được.")
+                % {"plan": args.plan}
+            )
+        config = load_config()
         return _print(simulate([file_state(plan, config)], start, end), start, end, args.format)
 
     async def from_database(config: Config, database: Database) -> int:
@@ -243,9 +246,11 @@ def run(args: argparse.Namespace) -> int:
             states = await plan_states(session, config.admins)
         if not states:
             return fail(
-                "Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml, "
-                "hoặc mô phỏng một tệp: loa simulate --plan KE-HOACH.yaml ..."
+                _(
+                    "Chưa nạp kế hoạch nào. Hãy chạy: loa load KE-HOACH.yaml, "
+                    "hoặc mô phỏng một tệp: loa simulate --plan KE-HOACH.yaml ..."
+                )
             )
         return _print(simulate(states, start, end), start, end, args.format)
 
-    return run_with_database(from_database)
+    return run_with_database(from_database, must_exist=True)

@@ -1,6 +1,6 @@
 """Progress in the forms admins take it away in: JSON for tools, CSV and XLSX for the
-periodic report (Vietnamese headers, dates written dd/mm/yyyy), a text table for the
-terminal. Rows come from scheduler/progress.py."""
+periodic report (headers in the language of the run, dates written dd/mm/yyyy), a text
+table for the terminal. Rows come from scheduler/progress.py."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from content.dates import format_date_long, format_date_short, to_local
+from content.i18n import N_, _, current_language
 from content.plan import Plan
 from scheduler.progress import STATUS_LABELS, ProgressRow, UnitSummary, summary_by_unit
 
@@ -44,30 +45,31 @@ class PlanProgress:
         return summary_by_unit(self.rows)
 
 
+# N_: translated (with `_`) where they are written.
 HEADERS = (
-    "Kế hoạch",
-    "Mã nhiệm vụ",
-    "Nhiệm vụ",
-    "Mã đơn vị",
-    "Đơn vị",
-    "Hạn",
-    "Trạng thái",
-    "Xác nhận lúc",
-    "Người xác nhận",
-    "Minh chứng",
+    N_("Kế hoạch"),
+    N_("Mã nhiệm vụ"),
+    N_("Nhiệm vụ"),
+    N_("Mã đơn vị"),
+    N_("Đơn vị"),
+    N_("Hạn"),
+    N_("Trạng thái"),
+    N_("Xác nhận lúc"),
+    N_("Người xác nhận"),
+    N_("Minh chứng"),
 )
 SUMMARY_HEADERS = (
-    "Kế hoạch",
-    "Mã đơn vị",
-    "Đơn vị",
-    "Đã xong",
-    "Đang nhắc",
-    "Quá hạn",
-    "Chưa đến hạn",
-    "Tổng",
-    "Tỷ lệ hoàn thành",
+    N_("Kế hoạch"),
+    N_("Mã đơn vị"),
+    N_("Đơn vị"),
+    N_("Đã xong"),
+    N_("Đang nhắc"),
+    N_("Quá hạn"),
+    N_("Chưa đến hạn"),
+    N_("Tổng"),
+    N_("Tỷ lệ hoàn thành"),
 )
-SHARE_NOTE = "Tỷ lệ hoàn thành = Đã xong / (Đã xong + Đang nhắc + Quá hạn)."
+SHARE_NOTE = N_("Tỷ lệ hoàn thành = Đã xong / (Đã xong + Đang nhắc + Quá hạn).")
 # Spreadsheet programs run a cell that starts with one of these as a formula; the
 # confirmer's name and the evidence are typed by chat users.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -134,7 +136,7 @@ def write_csv(rows: Iterable[ProgressRow], stream: IO[str]) -> None:
     one line per item; several evidence links share one cell, one per line."""
     stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow([_(header) for header in HEADERS])
     for row in rows:
         writer.writerow(
             (
@@ -144,7 +146,7 @@ def write_csv(rows: Iterable[ProgressRow], stream: IO[str]) -> None:
                 row.unit,
                 row.unit_name,
                 format_date_short(row.due),
-                STATUS_LABELS[row.status],
+                _(STATUS_LABELS[row.status]),
                 _moment_text(row.confirmed_at),
                 _csv_safe(confirmer(row)),
                 "\n".join(_csv_safe(piece) for piece in row.evidence),
@@ -177,7 +179,7 @@ def _header(sheet: Worksheet, headers: Sequence[str], widths: Sequence[int]) -> 
 
 
 def _sheet_title(wanted: str, taken: set[str]) -> str:
-    base = "".join("-" if c in "[]:*?/\\" else c for c in wanted)[:31] or "Kế hoạch"
+    base = "".join("-" if c in "[]:*?/\\" else c for c in wanted)[:31] or _("Kế hoạch")
     title, number = base, 2
     while title in taken:
         suffix = f"~{number}"
@@ -204,10 +206,14 @@ def _evidence_cell(sheet: Worksheet, row: int, column: int, piece: str, target: 
 def _rows_sheet(sheet: Worksheet, section: PlanProgress, folder: Path) -> None:
     rows = section.rows
     evidence_columns = max((len(row.evidence) for row in rows), default=0) or 1
-    headers = [*HEADERS[:-1], "Đơn vị phối hợp"] + [
-        "Minh chứng" if evidence_columns == 1 else f"Minh chứng {n}"
-        for n in range(1, evidence_columns + 1)
-    ]
+    headers = (
+        [_(header) for header in HEADERS[:-1]]
+        + [_("Đơn vị phối hợp")]
+        + [
+            _("Minh chứng") if evidence_columns == 1 else _("Minh chứng %(n)d") % {"n": n}
+            for n in range(1, evidence_columns + 1)
+        ]
+    )
     widths = [22, 22, 60, 22, 30, 12, 14, 17, 30, 30] + [40] * evidence_columns
     _header(sheet, headers, widths)
     for index, row in enumerate(rows, start=2):
@@ -216,7 +222,7 @@ def _rows_sheet(sheet: Worksheet, section: PlanProgress, folder: Path) -> None:
             sheet.cell(row=index, column=column, value=value)
         sheet.cell(row=index, column=5, value=row.unit_name)
         sheet.cell(row=index, column=6, value=row.due).number_format = "DD/MM/YYYY"
-        status = sheet.cell(row=index, column=7, value=STATUS_LABELS[row.status])
+        status = sheet.cell(row=index, column=7, value=_(STATUS_LABELS[row.status]))
         if row.status in _FILLS:
             status.fill = _FILLS[row.status]
         local = _local(row.confirmed_at)
@@ -234,7 +240,7 @@ def _rows_sheet(sheet: Worksheet, section: PlanProgress, folder: Path) -> None:
 
 
 def _summary_sheet(sheet: Worksheet, sections: Sequence[PlanProgress]) -> None:
-    _header(sheet, SUMMARY_HEADERS, [22, 22, 34, 10, 11, 10, 14, 8, 17])
+    _header(sheet, [_(header) for header in SUMMARY_HEADERS], [22, 22, 34, 10, 11, 10, 14, 8, 17])
     line = 2
     for section in sections:
         for summary in section.summary:
@@ -254,13 +260,14 @@ def _summary_sheet(sheet: Worksheet, sections: Sequence[PlanProgress]) -> None:
             share.number_format = "0%"
             line += 1
     line += 1
-    sheet.cell(row=line, column=1, value=SHARE_NOTE)
+    sheet.cell(row=line, column=1, value=_(SHARE_NOTE))
     for section in sections:
         line += 1
         sheet.cell(
             row=line,
             column=1,
-            value=f"{section.plan.id}: số liệu ngày {format_date_long(section.today)}",
+            value=_("%(plan)s: số liệu ngày %(day)s")
+            % {"plan": section.plan.id, "day": format_date_long(section.today, current_language())},
         )
 
 
@@ -273,9 +280,9 @@ def _chart(sheet: Worksheet, sections: Sequence[PlanProgress]) -> None:
     chart.type = "bar"
     chart.grouping = "stacked"
     chart.overlap = 100
-    chart.title = "Tiến độ theo đơn vị"
-    chart.x_axis.title = "Đơn vị"
-    chart.y_axis.title = "Số việc"
+    chart.title = _("Tiến độ theo đơn vị")
+    chart.x_axis.title = _("Đơn vị")
+    chart.y_axis.title = _("Số việc")
     data = Reference(sheet, min_col=4, max_col=7, min_row=1, max_row=units + 1)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=3, min_row=2, max_row=units + 1))
@@ -284,11 +291,11 @@ def _chart(sheet: Worksheet, sections: Sequence[PlanProgress]) -> None:
 
 
 def write_xlsx(sections: Sequence[PlanProgress], path: Path) -> None:
-    """A "Tổng hợp" sheet (per unit: done, open, overdue, share done, and a chart) and
-    one sheet of rows per plan, named by the plan id."""
+    """A "Tổng hợp" (summary) sheet (per unit: done, open, overdue, share done, and a chart)
+    and one sheet of rows per plan, named by the plan id."""
     workbook = Workbook()
     summary = workbook.active
-    summary.title = "Tổng hợp"
+    summary.title = _("Tổng hợp")
     _summary_sheet(summary, sections)
     _chart(summary, sections)
     taken = {summary.title}
@@ -326,8 +333,12 @@ def _table(headers: Sequence[str], lines: Sequence[Sequence[str]]) -> list[str]:
 
 def render_table(section: PlanProgress, show_upcoming: bool = False) -> str:
     plan = section.plan
-    out = [f"Kế hoạch {plan.id}: {plan.title}", f"Tiến độ đến {format_date_long(section.today)}"]
-    out.append("")
+    today = format_date_long(section.today, current_language())
+    out = [
+        _("Kế hoạch %(id)s: %(title)s") % {"id": plan.id, "title": plan.title},
+        _("Tiến độ đến %(day)s") % {"day": today},
+        "",
+    ]
     summary_lines = [
         [
             _clip(s.unit_name, 40),
@@ -340,29 +351,30 @@ def render_table(section: PlanProgress, show_upcoming: bool = False) -> str:
         for s in section.summary
     ]
     out += _table(
-        ["Đơn vị", "Đã xong", "Đang nhắc", "Quá hạn", "Chưa đến hạn", "Tỷ lệ"], summary_lines
+        [_("Đơn vị"), _("Đã xong"), _("Đang nhắc"), _("Quá hạn"), _("Chưa đến hạn"), _("Tỷ lệ")],
+        summary_lines,
     )
     shown = [row for row in section.rows if show_upcoming or row.status != "upcoming"]
     hidden = len(section.rows) - len(shown)
     out.append("")
     if shown:
         out += _table(
-            ["Hạn", "Đơn vị", "Nhiệm vụ", "Trạng thái", "Xác nhận"],
+            [_("Hạn"), _("Đơn vị"), _("Nhiệm vụ"), _("Trạng thái"), _("Xác nhận")],
             [
                 [
                     format_date_short(row.due),
                     _clip(row.unit_name, 30),
                     _clip(row.task_title, 60),
-                    STATUS_LABELS[row.status],
+                    _(STATUS_LABELS[row.status]),
                     " ".join(filter(None, [_moment_text(row.confirmed_at), confirmer(row)])),
                 ]
                 for row in shown
             ],
         )
     else:
-        out.append("Chưa có việc nào đến hạn.")
+        out.append(_("Chưa có việc nào đến hạn."))
     if hidden:
         out.append("")
-        out.append(f"Còn {hidden} việc chưa đến hạn (thêm --all để xem).")
-    out.append(SHARE_NOTE)
+        out.append(_("Còn %(n)d việc chưa đến hạn (thêm --all để xem).") % {"n": hidden})
+    out.append(_(SHARE_NOTE))
     return "\n".join(out)

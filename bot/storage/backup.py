@@ -18,6 +18,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from content.i18n import _
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -36,7 +38,7 @@ def copy_database(source: Path, target: Path) -> None:
     WAL), checked, and readable by its owner only (it holds personal data). Written
     under a temporary name and renamed, so `target` is never half a copy."""
     if not source.is_file():  # sqlite3 would create an empty database there
-        raise BackupError(f"Không có tệp cơ sở dữ liệu {source}.")
+        raise BackupError(_("Không có tệp cơ sở dữ liệu %(file)s.") % {"file": source})
     temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
     os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
@@ -51,7 +53,9 @@ def copy_database(source: Path, target: Path) -> None:
             os.fsync(handle.fileno())
         os.replace(temporary, target)
     except sqlite3.DatabaseError as error:
-        raise BackupError(f"Không sao chép được {source}: {error}.") from None
+        raise BackupError(
+            _("Không sao chép được %(file)s: %(error)s.") % {"file": source, "error": error}
+        ) from None
     finally:
         temporary.unlink(missing_ok=True)
 
@@ -66,13 +70,18 @@ def replace_database(source: Path, target: Path) -> None:
             reader.backup(writer)
             _check(writer, target)
     except sqlite3.DatabaseError as error:
-        raise BackupError(f"Không ghi được vào {target}: {error}.") from None
+        raise BackupError(
+            _("Không ghi được vào %(file)s: %(error)s.") % {"file": target, "error": error}
+        ) from None
 
 
 def _check(connection: sqlite3.Connection, shown: Path) -> None:
     problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
     if problems != ["ok"]:
-        raise BackupError(f"Cơ sở dữ liệu {shown} bị hỏng: {problems[0]}.")
+        raise BackupError(
+            _("Cơ sở dữ liệu %(file)s bị hỏng: %(problem)s.")
+            % {"file": shown, "problem": problems[0]}
+        )
 
 
 def in_use(path: Path) -> bool:

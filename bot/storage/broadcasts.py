@@ -192,23 +192,23 @@ async def delivery_report(session: AsyncSession, broadcast_id: int) -> list[Deli
 async def unreported_broadcasts(session: AsyncSession) -> list[Broadcast]:
     """Sent broadcasts whose delivery report has not been queued yet."""
     key = literal(REPORT_KEY_PREFIX) + cast(Broadcast.id, String)
-    result = await session.execute(
+    result = await session.exec(
         select(Broadcast)
         .where(Broadcast.status == SENT)
         .where(~exists().where(OutboxMessage.key == key))
         .order_by(Broadcast.id)
     )
-    return list(result.scalars())
+    return list(result.all())
 
 
 async def broadcasts_in_flight(session: AsyncSession) -> set[int]:
     """Broadcasts that still have rows waiting to be sent (a small, indexed set)."""
-    result = await session.execute(
+    result = await session.exec(
         select(OutboxMessage.payload)
         .where(OutboxMessage.status.in_((PENDING, SENDING)))
         .where(OutboxMessage.kind == "broadcast")
     )
-    return {payload.get("broadcast_id") for payload in result.scalars()}
+    return {payload.get("broadcast_id") for payload in result}
 
 
 async def sent_broadcasts(session: AsyncSession, plan_id: str) -> list[Broadcast]:

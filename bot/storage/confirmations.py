@@ -84,7 +84,7 @@ async def confirm(
             insert(_TABLE).on_conflict_do_nothing(index_elements=["item_key"]).returning(_TABLE)
         ),
     )
-    created = (await session.execute(statement, values)).mappings().first()
+    created = (await session.exec(statement, params=values)).mappings().first()
     if created is not None:
         return Confirmed(Confirmation(**created), True, False)
     row = await _locked(session, item.key)
@@ -145,5 +145,5 @@ async def active_for_keys(session: AsyncSession, keys: Iterable[str]) -> dict[st
     key_list = list(keys)
     if not key_list:
         return {}
-    result = await session.execute(_ACTIVE_FOR_KEYS, {"keys": key_list})
-    return {row.item_key: row for row in result.scalars()}
+    result = await session.exec(_ACTIVE_FOR_KEYS, params={"keys": key_list})
+    return {row.item_key: row for row in result.all()}

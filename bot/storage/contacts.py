@@ -45,9 +45,9 @@ async def add_contact(
         .returning(col(UnitContact.id))
     )
     # RETURNING says whether the row is new; rowcount is not reliable across drivers.
-    if (await session.execute(statement)).first() is not None:
+    if (await session.exec(statement)).first() is not None:
         return True
-    await session.execute(
+    await session.exec(
         update(UnitContact)
         .where(
             col(UnitContact.plan_id) == plan_id,
@@ -63,7 +63,7 @@ async def remove_contact(
     session: AsyncSession, plan_id: str, unit_ids: Iterable[str], address: str
 ) -> int:
     """Remove a registered contact from these units; the number of rows removed."""
-    result = await session.execute(
+    result = await session.exec(
         delete(UnitContact).where(
             col(UnitContact.plan_id) == plan_id,
             col(UnitContact.unit_id).in_(list(unit_ids)),
@@ -97,7 +97,7 @@ async def unit_contacts(session: AsyncSession, plan: Plan) -> dict[str, tuple[Co
 async def note_private_chat(session: AsyncSession, address: str, now: datetime) -> None:
     """The person wrote to the bot privately: from now on Loa may write to them."""
     insert = insert_for(session)
-    await session.execute(
+    await session.exec(
         insert(PrivateChat)
         .values(address=address, opened_at=now)
         .on_conflict_do_nothing(index_elements=["address"])

@@ -82,7 +82,7 @@ async def purge_expired(
     session: AsyncSession, now: datetime, lifetime: timedelta = LIFETIME
 ) -> int:
     """Delete every dialogue older than its lifetime (housekeeping)."""
-    result = await session.execute(
+    result = await session.exec(
         delete(Conversation).where(Conversation.updated_at <= now - lifetime)
     )
     return rows_affected(result)

@@ -26,6 +26,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage import schema
+from bot.storage.errors import DatabaseMissing, MissingDriver
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -132,7 +133,11 @@ class Database:
             )
         else:
             options.update(pool_pre_ping=True)  # a server may drop idle connections
-        self.engine: AsyncEngine = create_async_engine(async_url(url), **options)
+        try:
+            self.engine: AsyncEngine = create_async_engine(async_url(url), **options)
+        except ModuleNotFoundError as error:
+            backend = make_url(url).get_backend_name()
+            raise MissingDriver(shown_url(url), backend, error.name) from None
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(
@@ -182,6 +187,14 @@ class Database:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def ensure_exists(url: str) -> None:
+    """For the commands that only read: DatabaseMissing where an SQLite file is not
+    there, rather than creating an empty one."""
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        raise DatabaseMissing(shown_url(url))
 
 
 async def open_database(url: str, *, upgrade: bool = False) -> Database:

@@ -71,7 +71,7 @@ async def want(
         .on_conflict_do_nothing(index_elements=["item_key", "ref"])
         .returning(col(EvidenceFile.id))
     )
-    result = await session.execute(statement, rows)
+    result = await session.exec(statement, params=rows)
     return len(list(result.scalars()))
 
 
@@ -92,15 +92,15 @@ async def claim(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    ids = list((await session.execute(ready)).scalars())
+    ids = list((await session.exec(ready)).scalars())
     if not ids:
         return []
-    await session.execute(
+    await session.exec(
         update(EvidenceFile)
         .where(col(EvidenceFile.id).in_(ids), col(EvidenceFile.status) == PENDING)
         .values(status=FETCHING, claimed_by=worker, claimed_at=now)
     )
-    rows = await session.execute(
+    rows = await session.exec(
         select(EvidenceFile)
         .where(col(EvidenceFile.id).in_(ids), col(EvidenceFile.claimed_by) == worker)
         .where(col(EvidenceFile.status) == FETCHING)
@@ -121,7 +121,7 @@ async def recover(
                 col(EvidenceFile.claimed_at).is_(None), col(EvidenceFile.claimed_at) <= now - lease
             ),
         )
-    result = await session.execute(
+    result = await session.exec(
         update(EvidenceFile).where(abandoned).values(status=PENDING, claimed_by=None)
     )
     return rows_affected(result)
@@ -137,7 +137,7 @@ async def mark_stored(
     size: int,
     now: datetime,
 ) -> None:
-    await session.execute(
+    await session.exec(
         update(EvidenceFile)
         .where(col(EvidenceFile.id) == row_id)
         .values(
@@ -154,7 +154,7 @@ async def mark_stored(
 
 
 async def retry_later(session: AsyncSession, row_id: int, at: datetime, error: str) -> None:
-    await session.execute(
+    await session.exec(
         update(EvidenceFile)
         .where(col(EvidenceFile.id) == row_id)
         .values(
@@ -170,7 +170,7 @@ async def retry_later(session: AsyncSession, row_id: int, at: datetime, error: s
 async def refuse(
     session: AsyncSession, row_id: int, refusal: str, error: str, size: int | None = None
 ) -> None:
-    await session.execute(
+    await session.exec(
         update(EvidenceFile)
         .where(col(EvidenceFile.id) == row_id)
         .values(status=REFUSED, refusal=refusal, last_error=error, size=size, claimed_by=None)
@@ -185,13 +185,13 @@ async def plan_bytes(session: AsyncSession, plan_id: str) -> int:
         .group_by(col(EvidenceFile.sha256))
         .subquery()
     )
-    total = await session.execute(select(func.coalesce(func.sum(distinct.c.size), 0)))
+    total = await session.exec(select(func.coalesce(func.sum(distinct.c.size), 0)))
     return int(total.scalar_one())
 
 
 async def plan_has_file(session: AsyncSession, plan_id: str, sha256: str) -> bool:
     """The plan already keeps these bytes (sent again, for another item): no new space."""
-    result = await session.execute(
+    result = await session.exec(
         select(col(EvidenceFile.id))
         .where(col(EvidenceFile.plan_id) == plan_id, col(EvidenceFile.sha256) == sha256)
         .where(col(EvidenceFile.status) == STORED)
@@ -202,7 +202,7 @@ async def plan_has_file(session: AsyncSession, plan_id: str, sha256: str) -> boo
 
 async def files_of_plan(session: AsyncSession, plan_id: str) -> dict[str, list[EvidenceFile]]:
     """item key -> its evidence files (any status), in the order they were sent."""
-    result = await session.execute(
+    result = await session.exec(
         select(EvidenceFile)
         .where(col(EvidenceFile.plan_id) == plan_id)
         .order_by(col(EvidenceFile.id))
@@ -215,7 +215,7 @@ async def files_of_plan(session: AsyncSession, plan_id: str) -> dict[str, list[E
 
 async def stored_hashes(session: AsyncSession) -> set[str]:
     """Every file the store must keep: the ones some row still names."""
-    result = await session.execute(
+    result = await session.exec(
         select(col(EvidenceFile.sha256)).where(col(EvidenceFile.sha256).is_not(None)).distinct()
     )
     return {value for value in result.scalars() if value}
@@ -225,7 +225,7 @@ async def forget_item_files(session: AsyncSession, item_key: str) -> set[str]:
     """Drop an item's evidence files (an erasure) and return their evidence entries, for
     the caller to remove from the confirmation; the store's sweep then deletes the copies
     no row names any more."""
-    result = await session.execute(
+    result = await session.exec(
         delete(EvidenceFile)
         .where(col(EvidenceFile.item_key) == item_key)
         .returning(col(EvidenceFile.ref))

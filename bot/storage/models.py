@@ -195,6 +195,17 @@ class SendCounter(SQLModel, table=True):
     warned: bool = False
 
 
+class ChatSetting(SQLModel, table=True):
+    """What a chat chose for itself: the language Loa writes to it in (/ngonngu)."""
+
+    __tablename__ = "chat_settings"
+
+    channel: str = Field(primary_key=True)
+    chat_id: str = Field(primary_key=True)
+    language: str
+    updated_at: datetime = _when()
+
+
 class Setting(SQLModel, table=True):
     """Small values Loa generates once and must keep (the webhook secret)."""
 

@@ -47,7 +47,7 @@ async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: da
     if fresh:
         # ON CONFLICT covers a key another instance stored since the look-up.
         statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
-        await session.execute(statement, fresh)
+        await session.exec(statement, params=fresh)
     return len(fresh)
 
 
@@ -86,7 +86,7 @@ async def enqueue_claimed(
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(_OUTBOX.c.id, _OUTBOX.c.key)
     )
-    stored = {key: row_id for row_id, key in (await session.execute(statement, rows)).all()}
+    stored = {key: row_id for row_id, key in (await session.exec(statement, params=rows)).all()}
     return [
         OutboxMessage(id=stored[row["key"]], **row)  # type: ignore[arg-type]
         for row in rows
@@ -98,16 +98,14 @@ async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        result = await session.execute(
-            select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk))
-        )
+        result = await session.exec(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk)))
         found.update(result.scalars())
     return found
 
 
 async def expire(session: AsyncSession, now: datetime) -> int:
     """Pending rows whose moment has passed are marked stale, never sent late."""
-    result = await session.execute(
+    result = await session.exec(
         update(OutboxMessage)
         .where(OutboxMessage.status == PENDING)
         .where(OutboxMessage.expires_at.is_not(None))
@@ -138,16 +136,16 @@ async def claim(
         ready = ready.where(OutboxMessage.channel.in_(channels))
     if chat_ids is not None:
         ready = ready.where(OutboxMessage.chat_id.in_(chat_ids))
-    ids = list((await session.execute(ready)).scalars())
+    ids = list((await session.exec(ready)).scalars())
     if not ids:
         return []
-    await session.execute(
+    await session.exec(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
         .where(OutboxMessage.status == PENDING)
         .values(status=SENDING, claimed_by=worker, claimed_at=now)
     )
-    rows = await session.execute(
+    rows = await session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
         .where(OutboxMessage.claimed_by == worker)
@@ -187,9 +185,9 @@ async def record_deliveries(session: AsyncSession, deliveries: Sequence[Delivere
     """Mark rows sent with their platform message ids."""
     if not deliveries:
         return
-    await session.execute(
+    await session.exec(
         _MARK_SENT,
-        [
+        params=[
             {"row_id": done.row.id, "ids": list(done.message_ids), "at": done.at}
             for done in deliveries
         ],
@@ -216,9 +214,9 @@ async def _link_messages(
         index_elements=["channel", "chat_id", "message_id"],
         set_={"outbox_id": statement.excluded.outbox_id},
     )
-    await session.execute(
+    await session.exec(
         statement,
-        [
+        params=[
             {"channel": channel, "chat_id": chat, "message_id": message, "outbox_id": row_id}
             for (channel, chat, message), row_id in links.items()
         ],
@@ -238,7 +236,7 @@ async def record_parts(
     holds the row now: a part delivered is delivered). From its first part on the
     message counts as sent for what people answer: a "xong" may quote part one while
     the others are still on their way."""
-    await session.execute(
+    await session.exec(
         update(_OUTBOX)
         .where(_OUTBOX.c.id == row.id)
         .values(
@@ -274,13 +272,13 @@ async def retry_later(
     }
     if count_attempt:
         values["attempts"] = OutboxMessage.attempts + 1
-    await session.execute(
+    await session.exec(
         update(OutboxMessage).where(OutboxMessage.id == row_id, _held_by(worker)).values(values)
     )
 
 
 async def mark_failed(session: AsyncSession, row_id: int, worker: str, error: str) -> None:
-    await session.execute(
+    await session.exec(
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id, _held_by(worker))
         .values(status=FAILED, last_error=error, attempts=OutboxMessage.attempts + 1)
@@ -289,7 +287,7 @@ async def mark_failed(session: AsyncSession, row_id: int, worker: str, error: st
 
 async def fail_chat(session: AsyncSession, channel: str, chat_id: str, error: str) -> int:
     """Everything still waiting for a chat that is gone fails at once."""
-    result = await session.execute(
+    result = await session.exec(
         update(OutboxMessage)
         .where(OutboxMessage.channel == channel)
         .where(OutboxMessage.chat_id == chat_id)
@@ -302,7 +300,7 @@ async def fail_chat(session: AsyncSession, channel: str, chat_id: str, error: st
 async def renew(session: AsyncSession, worker: str, row_ids: Sequence[int], now: datetime) -> None:
     """Extend this worker's lease on rows it is still sending."""
     for start in range(0, len(row_ids), 500):
-        await session.execute(
+        await session.exec(
             update(_OUTBOX)
             .where(
                 _OUTBOX.c.id.in_(row_ids[start : start + 500]),
@@ -335,12 +333,12 @@ async def recover(
         if keep:
             abandoned = and_(abandoned, OutboxMessage.id.not_in(list(keep)))
     expired = and_(OutboxMessage.expires_at.is_not(None), OutboxMessage.expires_at <= now)
-    await session.execute(
+    await session.exec(
         update(OutboxMessage)
         .where(abandoned, expired)
         .values(status=STALE, claimed_by=None, last_error="abandoned, then expired")
     )
-    result = await session.execute(
+    result = await session.exec(
         update(OutboxMessage)
         .where(abandoned)
         .values(status=PENDING, claimed_by=None, last_error="taken back from a stopped worker")
@@ -353,7 +351,7 @@ async def latest_sent(
 ) -> OutboxMessage | None:
     """The last message of these kinds sent to a chat, or its first parts: "xong 2"
     counts against it."""
-    result = await session.execute(
+    result = await session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.channel == channel)
         .where(OutboxMessage.chat_id == chat_id)
@@ -381,8 +379,8 @@ async def by_message_id(
     session: AsyncSession, channel: str, chat_id: str, message_id: str
 ) -> OutboxMessage | None:
     """The outbox row that produced a platform message (for replies and buttons)."""
-    result = await session.execute(
-        _BY_MESSAGE_ID, {"channel": channel, "chat_id": chat_id, "message_id": message_id}
+    result = await session.exec(
+        _BY_MESSAGE_ID, params={"channel": channel, "chat_id": chat_id, "message_id": message_id}
     )
     return result.scalars().first()
 
@@ -395,3 +393,11 @@ async def sent_row(
     if row is None or (row.channel, row.chat_id, row.status) != (channel, chat_id, SENT):
         return None
     return row
+
+
+async def depth(session: AsyncSession) -> dict[str, int]:
+    """Rows by status ("pending", "sending", "sent", "failed", "stale"), for /metrics."""
+    result = await session.exec(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    return {status: count for status, count in result.all()}

@@ -26,6 +26,7 @@ from bot.storage.plan_cache import (
     stored_plans,
     text_digest,
 )
+from content.i18n import N_, _
 from content.load_report import LoadReport
 from content.plan import Plan
 from content.plan_diff import diff_plans
@@ -33,8 +34,9 @@ from content.plan_loader import PlanError
 
 __all__ = ["save_plan", "stored_plan", "stored_plans"]
 
-REASON_UNIT_REMOVED = "đơn vị không còn trong kế hoạch"
-REASON_CHAT_UNDECLARED = "kế hoạch không còn khai báo nhóm chat này cho đơn vị"
+# Stored as written (chat_links.deactivated_reason); N_: translated where shown.
+REASON_UNIT_REMOVED = N_("đơn vị không còn trong kế hoạch")
+REASON_CHAT_UNDECLARED = N_("kế hoạch không còn khai báo nhóm chat này cho đơn vị")
 # Only links the plan itself switched off are switched on again by a reload; a chat
 # that removed the bot stays off until it is linked again.
 _PLAN_REASONS = (REASON_UNIT_REMOVED, REASON_CHAT_UNDECLARED)
@@ -52,10 +54,10 @@ async def _sync_links(
         address = f"{link.channel}:{link.chat_id}"
         if link.active and link.unit_id not in units:
             await deactivate_link(session, link, REASON_UNIT_REMOVED, now)
-            deactivated.append(f"{link.unit_id} → {address} ({REASON_UNIT_REMOVED})")
+            deactivated.append(f"{link.unit_id} → {address} ({_(REASON_UNIT_REMOVED)})")
         elif link.active and link.origin == "plan" and (link.unit_id, address) not in declared:
             await deactivate_link(session, link, REASON_CHAT_UNDECLARED, now)
-            deactivated.append(f"{link.unit_id} → {address} ({REASON_CHAT_UNDECLARED})")
+            deactivated.append(f"{link.unit_id} → {address} ({_(REASON_CHAT_UNDECLARED)})")
         elif (
             not link.active
             and link.unit_id in units
@@ -73,7 +75,8 @@ async def _sync_links(
                 now=now,
                 origin=link.origin,
             )
-            added.append(f"{link.unit_id} → {address} (nối lại)")
+            relinked = _("nối lại")  # not inside the f-string: pybabel before 3.12 misses it
+            added.append(f"{link.unit_id} → {address} ({relinked})")
     for unit in new.units:
         for address in unit.channels:
             link = await find_link(session, new.id, unit.id, address.channel, address.id)
@@ -119,7 +122,7 @@ async def save_plan(
             unreadable = True
     diff = diff_plans(old, plan)
     if unreadable:
-        diff.changed.insert(0, "bản đã lưu trước đây không còn hợp lệ nên không so sánh được")
+        diff.changed.insert(0, _("bản đã lưu trước đây không còn hợp lệ nên không so sánh được"))
 
     if record is None:
         record = PlanRecord(

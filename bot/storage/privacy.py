@@ -39,6 +39,7 @@ from bot.storage.evidence import forget_item_files
 from bot.storage.models import (
     Broadcast,
     ChatLink,
+    ChatSetting,
     Confirmation,
     Conversation,
     ErasureRecord,
@@ -138,6 +139,7 @@ class Holdings:
     naming_messages: list[OutboxMessage] = field(default_factory=list)  # texts with a name
     contacts: list[UnitContact] = field(default_factory=list)
     private_chats: list[PrivateChat] = field(default_factory=list)
+    chat_settings: list[ChatSetting] = field(default_factory=list)  # their private chat's
 
     def counts(self) -> dict[str, int]:
         return {
@@ -152,6 +154,7 @@ class Holdings:
             "naming_messages": len(self.naming_messages),
             "contacts": len(self.contacts),
             "private_chats": len(self.private_chats),
+            "chat_settings": len(self.chat_settings),
         }
 
     @property
@@ -163,39 +166,48 @@ def _before(column: Any, cutoff: datetime | None) -> Any:
     return true() if cutoff is None else column <= cutoff
 
 
+async def _all(session: AsyncSession, statement: Any) -> list[Any]:
+    """The rows of a select of one entity (session.exec, as SQLModel asks)."""
+    return list((await session.exec(statement)).scalars())
+
+
 async def find(session: AsyncSession, person: Person, before: datetime | None = None) -> Holdings:
     """Everything about `person` (only what is older than `before`, when given)."""
     address, chat = person.address, person.user_id
     found = Holdings(person)
     found.confirmations = list(
-        await session.scalars(
+        await _all(
+            session,
             select(Confirmation).where(
                 col(Confirmation.confirmed_by) == address,
                 _before(col(Confirmation.confirmed_at), before),
-            )
+            ),
         )
     )
     found.undone = list(
-        await session.scalars(
+        await _all(
+            session,
             select(Confirmation).where(
                 col(Confirmation.undone_by) == address, _before(col(Confirmation.undone_at), before)
-            )
+            ),
         )
     )
     found.names.update(
         row.confirmed_by_name for row in found.confirmations if row.confirmed_by_name
     )
-    for update in await session.scalars(
+    for update in await _all(
+        session,
         select(InboundEvent).where(
             col(InboundEvent.channel) == person.channel,
             _before(col(InboundEvent.received_at), before),
-        )
+        ),
     ):
         if chat in set(_id_tokens(update.payload)):
             found.updates.append(update)
             found.names.update(_names_in(update.payload, chat))
     found.links = list(
-        await session.scalars(
+        await _all(
+            session,
             select(ChatLink).where(
                 _before(col(ChatLink.linked_at), before),
                 or_(
@@ -204,83 +216,99 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
                     & (col(ChatLink.chat_id) == chat)
                     & (col(ChatLink.chat_type) == "private"),
                 ),
-            )
+            ),
         )
     )
     found.invites = list(
-        await session.scalars(
+        await _all(
+            session,
             select(Invite).where(
                 _before(col(Invite.created_at), before),
                 or_(col(Invite.created_by) == address, col(Invite.used_by) == address),
-            )
+            ),
         )
     )
     found.broadcasts = list(
-        await session.scalars(
+        await _all(
+            session,
             select(Broadcast).where(
                 _before(col(Broadcast.created_at), before),
                 or_(col(Broadcast.created_by) == address, col(Broadcast.origin) == address),
-            )
+            ),
         )
     )
     found.conversations = list(
-        await session.scalars(
+        await _all(
+            session,
             select(Conversation).where(
                 col(Conversation.channel) == person.channel,
                 col(Conversation.user_id) == chat,
                 _before(col(Conversation.updated_at), before),
-            )
+            ),
         )
     )
     found.contacts = list(
-        await session.scalars(
+        await _all(
+            session,
             select(UnitContact).where(
                 col(UnitContact.address) == address, _before(col(UnitContact.added_at), before)
-            )
+            ),
         )
     )
     found.names.update(row.name for row in found.contacts)
     found.private_chats = list(
-        await session.scalars(
+        await _all(
+            session,
             select(PrivateChat).where(
                 col(PrivateChat.address) == address, _before(col(PrivateChat.opened_at), before)
-            )
+            ),
         )
     )
     private_chats = {link.chat_id for link in found.links if link.chat_type == "private"}
     private_chats.add(chat)  # a private chat's id is the person's on both platforms
     found.private_messages = list(
-        await session.scalars(
+        await _all(
+            session,
             select(OutboxMessage).where(
                 col(OutboxMessage.channel) == person.channel,
                 col(OutboxMessage.chat_id).in_(private_chats),
                 _before(col(OutboxMessage.created_at), before),
                 col(OutboxMessage.key).not_like("digest/%"),  # a unit's digest names no one
-            )
+            ),
         )
     )
     private_ids = {row.id for row in found.private_messages}
     for name in sorted(found.names):
-        for message in await session.scalars(
+        for message in await _all(
+            session,
             select(OutboxMessage).where(
                 col(OutboxMessage.text).contains(name),
                 _before(col(OutboxMessage.created_at), before),
-            )
+            ),
         ):
             if message.id not in private_ids and message not in found.naming_messages:
                 found.naming_messages.append(message)
+    found.chat_settings = await _all(
+        session,
+        select(ChatSetting).where(
+            col(ChatSetting.channel) == person.channel,
+            col(ChatSetting.chat_id) == chat,
+            _before(col(ChatSetting.updated_at), before),
+        ),
+    )
     return found
 
 
 async def private_digests(session: AsyncSession, person: Person) -> list[OutboxMessage]:
     """Digests sent to the person's private chat: their unit's items, addressed to them."""
     return list(
-        await session.scalars(
+        await _all(
+            session,
             select(OutboxMessage).where(
                 col(OutboxMessage.channel) == person.channel,
                 col(OutboxMessage.chat_id) == person.user_id,
                 col(OutboxMessage.key).like("digest/%"),
-            )
+            ),
         )
     )
 
@@ -335,16 +363,15 @@ async def erase(
             broadcast.created_by = ERASED
         if broadcast.origin == person.address:
             broadcast.origin = ERASED
-    for held in (*found.conversations, *found.contacts, *found.private_chats):
-        await session.delete(held)
+    held = (*found.conversations, *found.contacts, *found.private_chats, *found.chat_settings)
+    for row in held:
+        await session.delete(row)
     private = [*found.private_messages, *await private_digests(session, person)]
     private_ids = [row.id for row in private if row.id is not None]
     if private_ids:
-        await session.execute(
-            delete(SentMessage).where(col(SentMessage.outbox_id).in_(private_ids))
-        )
-        await session.execute(delete(OutboxMessage).where(col(OutboxMessage.id).in_(private_ids)))
-    await session.execute(
+        await session.exec(delete(SentMessage).where(col(SentMessage.outbox_id).in_(private_ids)))
+        await session.exec(delete(OutboxMessage).where(col(OutboxMessage.id).in_(private_ids)))
+    await session.exec(
         delete(SentMessage).where(
             col(SentMessage.channel) == person.channel, col(SentMessage.chat_id) == person.user_id
         )
@@ -386,12 +413,14 @@ async def log_erasure(
 async def erased_before(session: AsyncSession, person: Person) -> datetime | None:
     """When `person` was last erased, if ever."""
     subject = _subject(await _hash_key(session), person)
-    result = await session.scalars(
+    found = await _all(
+        session,
         select(col(ErasureRecord.erased_at))
         .where(col(ErasureRecord.subject) == subject)
         .order_by(col(ErasureRecord.erased_at).desc())
+        .limit(1),
     )
-    return result.first()
+    return found[0] if found else None
 
 
 async def known_people(session: AsyncSession) -> set[Person]:
@@ -411,13 +440,13 @@ async def known_people(session: AsyncSession) -> set[Person]:
         col(Invite.used_by),
         col(Broadcast.created_by),
     ):
-        for value in await session.scalars(select(column).distinct()):
+        for value in await _all(session, select(column).distinct()):
             add(value)
-    for channel, user_id in await session.execute(
+    for channel, user_id in await session.exec(
         select(col(Conversation.channel), col(Conversation.user_id))
     ):
         people.add(Person(channel, user_id))
-    for channel, payload in await session.execute(
+    for channel, payload in await session.exec(
         select(col(InboundEvent.channel), col(InboundEvent.payload))
     ):
         people.update(Person(channel, token) for token in _id_tokens(payload))
@@ -429,7 +458,7 @@ async def erasures_to_reapply(session: AsyncSession) -> list[tuple[Person, datet
     restored older backup brought back."""
     key = await _hash_key(session)
     logged: dict[str, datetime] = {}
-    for subject, at in await session.execute(
+    for subject, at in await session.exec(
         select(col(ErasureRecord.subject), col(ErasureRecord.erased_at))
     ):
         logged[subject] = max(at, logged.get(subject, at))
@@ -448,10 +477,11 @@ async def anonymise_confirmations(
 ) -> int:
     """Retention: confirmations of a plan long past keep their facts, not their people."""
     rows = list(
-        await session.scalars(
+        await _all(
+            session,
             select(Confirmation)
             .where(col(Confirmation.plan_id) == plan_id, col(Confirmation.confirmed_by) != ERASED)
-            .limit(limit)
+            .limit(limit),
         )
     )
     for row in rows:
@@ -466,51 +496,54 @@ async def anonymise_confirmations(
 async def purge_updates(session: AsyncSession, older_than: datetime, limit: int) -> int:
     """Retention: handled raw updates past their time are deleted."""
     ids = list(
-        await session.scalars(
+        await _all(
+            session,
             select(col(InboundEvent.id))
             .where(
                 col(InboundEvent.processed_at).is_not(None),
                 col(InboundEvent.received_at) < older_than,
             )
-            .limit(limit)
+            .limit(limit),
         )
     )
     if ids:
-        await session.execute(delete(InboundEvent).where(col(InboundEvent.id).in_(ids)))
+        await session.exec(delete(InboundEvent).where(col(InboundEvent.id).in_(ids)))
     return len(ids)
 
 
 async def purge_invites(session: AsyncSession, older_than: datetime, limit: int) -> int:
     """Retention: invites used or expired long ago."""
     codes = list(
-        await session.scalars(
+        await _all(
+            session,
             select(col(Invite.code))
             .where(
                 or_(col(Invite.expires_at) < older_than, col(Invite.used_at) < older_than),
             )
-            .limit(limit)
+            .limit(limit),
         )
     )
     if codes:
-        await session.execute(delete(Invite).where(col(Invite.code).in_(codes)))
+        await session.exec(delete(Invite).where(col(Invite.code).in_(codes)))
     return len(codes)
 
 
 async def purge_outbox(session: AsyncSession, older_than: datetime, limit: int) -> int:
     """Retention: messages delivered (or given up) long ago, and their message ids."""
     ids = list(
-        await session.scalars(
+        await _all(
+            session,
             select(col(OutboxMessage.id))
             .where(
                 col(OutboxMessage.status).in_((SENT, FAILED, STALE)),
                 col(OutboxMessage.created_at) < older_than,
             )
-            .limit(limit)
+            .limit(limit),
         )
     )
     if ids:
-        await session.execute(delete(SentMessage).where(col(SentMessage.outbox_id).in_(ids)))
-        await session.execute(delete(OutboxMessage).where(col(OutboxMessage.id).in_(ids)))
+        await session.exec(delete(SentMessage).where(col(SentMessage.outbox_id).in_(ids)))
+        await session.exec(delete(OutboxMessage).where(col(OutboxMessage.id).in_(ids)))
     return len(ids)
 
 
@@ -540,6 +573,7 @@ def export(found: Holdings, now: datetime) -> dict[str, Any]:
         "messages_naming_them": [_plain(row) for row in found.naming_messages],
         "unit_contacts": [_plain(row) for row in found.contacts],
         "private_chats": [_plain(row) for row in found.private_chats],
+        "chat_settings": [_plain(row) for row in found.chat_settings],
     }
 
 

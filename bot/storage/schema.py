@@ -27,6 +27,7 @@ from sqlmodel import SQLModel
 
 from bot.storage import models  # noqa: F401  (registers the tables)
 from bot.storage.legacy_schema import match_legacy
+from content.i18n import _
 
 if TYPE_CHECKING:
     from bot.storage.db import Database
@@ -54,28 +55,43 @@ class SchemaStatus:
         return self.state == "current"
 
     def problem(self) -> str:
-        """Why the code cannot use this database, and what to do (states that refuse)."""
-        backup_first = f"hãy sao lưu (loa backup -o TỆP) rồi chạy {UPGRADE_COMMAND}"
+        """Why the code cannot use this database, and what to do (states that refuse), in
+        the language of the run."""
+        values = {
+            "current": self.current,
+            "head": self.head,
+            "backup_first": _("hãy sao lưu (loa backup -o TỆP) rồi chạy %(command)s")
+            % {"command": UPGRADE_COMMAND},
+        }
         if self.state == "behind":
             return (
-                f"Cơ sở dữ liệu ở phiên bản {self.current}, bản Loa này cần {self.head}: "
-                f"{backup_first}."
+                _(
+                    "Cơ sở dữ liệu ở phiên bản %(current)s, bản Loa này cần %(head)s: "
+                    "%(backup_first)s."
+                )
+                % values
             )
         if self.state == "legacy":
             return (
-                "Cơ sở dữ liệu do bản Loa cũ tạo, chưa ghi phiên bản (khớp phiên bản "
-                f"{self.current}); bản Loa này cần {self.head}: {backup_first}."
+                _(
+                    "Cơ sở dữ liệu do bản Loa cũ tạo, chưa ghi phiên bản (khớp phiên bản "
+                    "%(current)s); bản Loa này cần %(head)s: %(backup_first)s."
+                )
+                % values
             )
         if self.state == "ahead":
             return (
-                f"Cơ sở dữ liệu ở phiên bản {self.current}, do bản Loa mới hơn tạo (bản này "
-                f"chỉ biết đến {self.head}): hãy cài bản Loa mới hơn."
+                _(
+                    "Cơ sở dữ liệu ở phiên bản %(current)s, do bản Loa mới hơn tạo (bản này "
+                    "chỉ biết đến %(head)s): hãy cài bản Loa mới hơn."
+                )
+                % values
             )
         shown = "; ".join(self.differences[:3]) + ("; …" if len(self.differences) > 3 else "")
-        return (
+        return _(
             "Cơ sở dữ liệu có bảng của Loa nhưng không khớp phiên bản nào đã biết "
-            f"({shown}): Loa không tự sửa; hãy kiểm tra LOA_DATABASE_URL."
-        )
+            "(%(differences)s): Loa không tự sửa; hãy kiểm tra LOA_DATABASE_URL."
+        ) % {"differences": shown}
 
 
 @dataclass(frozen=True)

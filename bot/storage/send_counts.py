@@ -48,7 +48,7 @@ async def count_sent(
         if after is None:
             # First message of the month: create the row (unless another sender just
             # did), then raise it like any other.
-            await session.execute(
+            await session.exec(
                 insert_for(session)(SendCounter)
                 .values(channel=channel, month=month, count=0, warned=False)
                 .on_conflict_do_nothing(index_elements=["channel", "month"])
@@ -59,7 +59,7 @@ async def count_sent(
 
 
 async def _raise(session: AsyncSession, channel: str, month: str, sent: int) -> int | None:
-    result = await session.execute(
+    result = await session.exec(
         update(SendCounter)
         .where(SendCounter.channel == channel, SendCounter.month == month)
         .values(count=SendCounter.count + sent)

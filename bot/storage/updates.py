@@ -39,9 +39,9 @@ async def record_many(
                 .returning(_TABLE.c.id, _TABLE.c.event_key)
             ),
         )
-        result = await session.execute(
+        result = await session.exec(
             statement,
-            [
+            params=[
                 {"channel": channel, "event_key": key, "payload": payload, "received_at": now}
                 for key, payload in updates
             ],
@@ -81,14 +81,14 @@ class HandledMark:
         self.ran = False
 
     async def __call__(self, session: AsyncSession) -> None:
-        await session.execute(_MARK_HANDLED, {"row_id": self.row_id, "now": self.now})
+        await session.exec(_MARK_HANDLED, params={"row_id": self.row_id, "now": self.now})
         self.ran = True
 
 
 async def unprocessed(database: Database, channel: str) -> list[InboundEvent]:
     """Updates stored but never handled (the process died in between)."""
     async with database.session() as session:
-        result = await session.execute(
+        result = await session.exec(
             select(InboundEvent)
             .where(InboundEvent.channel == channel)
             .where(InboundEvent.processed_at.is_(None))

@@ -6,6 +6,7 @@ PostgreSQL as well when LOA_TEST_DATABASE_URL is set).
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -48,6 +49,17 @@ def write_plan(tmp_path: Path):  # type: ignore[no-untyped-def]
         return str(path)
 
     return write
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory (no stray .env) and an environment without Loa's
+    settings; the test suite's own LOA_TEST_ variables stay."""
+    for name in list(os.environ):
+        if name.startswith("LOA_") and not name.startswith("LOA_TEST_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture

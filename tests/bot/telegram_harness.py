@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from typing import Any
 
 from bot.channels.telegram import TelegramChannel
@@ -24,7 +23,7 @@ COMMANDS = (
     ("tiendo", "Xem tiến độ thực hiện", "Show progress"),
 )
 # Loa's own limiter out of the way: these tests are about the API calls, not the pacing.
-FAST_LIMITS = {"LOA_TELEGRAM_LIMITS": "10000,10000,10000"}
+FAST_LIMITS = {"telegram_limits": "10000,10000,10000"}
 
 
 class RecordingHandlers:
@@ -56,9 +55,8 @@ class RecordingHandlers:
 
 
 def telegram_config(tg: FakeTelegram, **changes: Any) -> Config:
-    return replace(
-        Config(telegram_token=tg.token, telegram_api_url=tg.url, extra=dict(FAST_LIMITS)),
-        **changes,
+    return Config(
+        **{"telegram_token": tg.token, "telegram_api_url": tg.url, **FAST_LIMITS, **changes}
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import io
 import time
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.config import Config
 from bot.storage import evidence as jobs
+from bot.storage.chat_settings import set_chat_language
 from bot.storage.db import Database
 from bot.storage.files import FileStore
 from bot.storage.models import EvidenceFile, OutboxMessage
@@ -200,6 +200,25 @@ async def test_a_full_plan_store_refuses_new_files_and_tells_the_admins_once(
     assert told == {(str(GROUP), "evidence-refused"), ("111", "evidence-plan-full")}
 
 
+async def test_refusals_are_written_in_each_chats_language(
+    database, store, tg, telegram, tmp_path
+) -> None:
+    """The group chose English with /language en; the admin's chat follows the plan."""
+    await store(PLAN_V1)
+    async with database.session() as session:
+        await set_chat_language(session, "telegram", str(GROUP), "en", NOW)
+    first, second = jpeg(color="red"), jpeg(color="blue")
+    for data in (first, second):
+        [photo, *_] = tg.world.photo_sizes(data)
+        await queue(database, photo["file_id"])
+
+    await fetcher(database, {"telegram": telegram}, tmp_path, max_plan_bytes=len(first) + 10).run()
+
+    texts = {n.chat_id: n.text for n in await notices(database)}
+    assert texts[str(GROUP)].startswith("📎 Loa could not keep the evidence file")
+    assert texts["111"].startswith("⚠️ Kho minh chứng")  # the plan's language
+
+
 async def test_the_same_photo_sent_for_two_items_is_stored_once(
     database, store, tg, telegram, tmp_path
 ) -> None:
@@ -247,7 +266,7 @@ async def test_a_zalo_photo_is_fetched_from_its_url_through_a_failing_image_serv
 ) -> None:
     await store(PLAN_V1)
     async with FakeZalo() as zalo:
-        config = replace(Config(), zalo_token=zalo.token, zalo_api_url=zalo.url)
+        config = Config(zalo_token=zalo.token, zalo_api_url=zalo.url)
         channel = ZaloChannel(config, database, RecordingHandlers(database), FixedClock(NOW), None)
         await channel.start()
         try:

@@ -24,7 +24,7 @@ def update(n: int, chat: int = -100) -> tuple[str, dict[str, object]]:
 
 async def processed(database: Database) -> dict[str, bool]:
     async with database.session() as session:
-        rows = (await session.execute(select(InboundEvent))).scalars()
+        rows = (await session.exec(select(InboundEvent))).scalars()
         return {row.event_key: row.processed_at is not None for row in rows}
 
 

@@ -76,13 +76,13 @@ async def test_a_task_cancelled_mid_statement_commits_nothing_and_leaves_no_lock
 
     async def handle_and_get_cancelled() -> None:
         async with db.session() as session:
-            await session.execute(insert(Setting).values(key="early", value="bỏ dở"))
+            await session.exec(insert(Setting).values(key="early", value="bỏ dở"))
             connection = await session.connection()
             raw = await connection.get_raw_connection()
             await raw.driver_connection.create_function("wait_for_gate", 0, gate.wait)
             started.set()
-            await session.execute(text("SELECT wait_for_gate()"))  # blocks the worker
-            await session.execute(insert(Setting).values(key="late", value="bỏ dở"))
+            await session.exec(text("SELECT wait_for_gate()"))  # blocks the worker
+            await session.exec(insert(Setting).values(key="late", value="bỏ dở"))
 
     task = asyncio.create_task(handle_and_get_cancelled())
     await started.wait()

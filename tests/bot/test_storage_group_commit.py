@@ -61,7 +61,7 @@ async def test_a_failing_write_does_not_take_the_others_with_it(database: Databa
     group = GroupCommit(database)
 
     async def broken(session: AsyncSession) -> None:
-        await session.execute(text("SELECT * FROM no_such_table"))
+        await session.exec(text("SELECT * FROM no_such_table"))
 
     results = await asyncio.gather(
         group.write(store("first")),

@@ -31,7 +31,7 @@ def due(key: str, chat: str = "-100", **overrides: object) -> DueMessage:
 
 async def statuses(database) -> dict[str, str]:  # type: ignore[no-untyped-def]
     async with database.session() as session:
-        rows = (await session.execute(select(OutboxMessage))).scalars()
+        rows = (await session.exec(select(OutboxMessage))).scalars()
         return {row.key: row.status for row in rows}
 
 

@@ -132,13 +132,13 @@ def test_commands_that_telegram_would_refuse_are_caught_early(
 def test_benchmark_limits_come_from_loa_telegram_limits(
     tg: FakeTelegram, database: Database
 ) -> None:
-    def limits(value: str) -> RateLimits:
-        config = telegram_config(tg, extra={"LOA_TELEGRAM_LIMITS": value})
+    def limits(value: str | None) -> RateLimits:
+        config = telegram_config(tg, telegram_limits=value)
         return TelegramChannel(config, database, RecordingHandlers(database)).limiter.limits
 
     assert limits("300,20,1") == RateLimits(300.0, 20, 1.0)
-    assert limits("") == RateLimits(30.0, 20, 1.0)  # unset: Telegram's own
-    with pytest.raises(ValueError, match="LOA_TELEGRAM_LIMITS"):
+    assert limits(None) == RateLimits(30.0, 20, 1.0)  # unset: Telegram's own
+    with pytest.raises(ValueError, match="telegram_limits"):
         limits("300/s")
 
 

@@ -11,7 +11,6 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from bot.channels.zalo import (
     to_event,
     unwrap_update,
 )
+from bot.channels.zalo_quota import AlertText
 from bot.config import Config
 from bot.storage import outbox
 from bot.storage.db import Database
@@ -40,6 +40,7 @@ from bot.storage.send_counts import count_sent, sent_in_month
 from bot.web import WebServer
 from content.clock import FixedClock
 from content.due import DueMessage
+from content.i18n import translator
 from handlers.context import HandlerContext, TurnHook
 from handlers.events import Event, Reply
 from handlers.router import handle
@@ -80,13 +81,16 @@ def chain(error: BaseException) -> str:
 
 
 class Alerts:
-    """Stands in for the app's alert_admins(text, key)."""
+    """Stands in for the app's alert_admins(text, key); keeps the text as a Vietnamese
+    admin reads it (and as an English one does, in `english`)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.english: list[str] = []
 
-    async def __call__(self, text: str, key: str) -> None:
-        self.calls.append((text, key))
+    async def __call__(self, text: AlertText, key: str) -> None:
+        self.calls.append((text(translator("vi")), key))
+        self.english.append(text(translator("en")))
 
 
 @pytest.fixture
@@ -116,9 +120,13 @@ def make_channel(
     """make_channel(**config changes): a channel on the fake, without Loa's pacing."""
 
     def make(secret: str | None = None, **changes: Any) -> ZaloChannel:
-        config = replace(
-            Config(zalo_token=zalo.token, zalo_api_url=zalo.url, zalo_monthly_quota=3000),
-            **changes,
+        config = Config(
+            **{
+                "zalo_token": zalo.token,
+                "zalo_api_url": zalo.url,
+                "zalo_monthly_quota": 3000,
+                **changes,
+            },
         )
         return ZaloChannel(
             config,
@@ -168,7 +176,7 @@ async def hooked(
 
 async def inbound_count(database: Database) -> int:
     async with database.session() as session:
-        result = await session.execute(select(func.count()).select_from(InboundEvent))
+        result = await session.exec(select(func.count()).select_from(InboundEvent))
         return int(result.scalar_one())
 
 
@@ -177,7 +185,7 @@ async def processed(database: Database, count: int) -> None:
 
     async def done() -> bool:
         async with database.session() as session:
-            result = await session.execute(
+            result = await session.exec(
                 select(func.count())
                 .select_from(InboundEvent)
                 .where(InboundEvent.processed_at.is_not(None))
@@ -492,7 +500,7 @@ async def enqueue_long(database: Database, text: str) -> int:
             ],
             NOW,
         )
-        row = (await session.execute(select(OutboxMessage))).scalar_one()
+        row = (await session.exec(select(OutboxMessage))).scalar_one()
         assert row.id is not None
         return row.id
 
@@ -559,7 +567,7 @@ async def test_a_long_reply_goes_through_the_outbox_and_resumes_at_the_part_that
 
     async def waiting_reply() -> OutboxMessage | None:
         async with database.session() as session:
-            row = (await session.execute(select(OutboxMessage))).scalar_one()
+            row = (await session.exec(select(OutboxMessage))).scalar_one()
             return row if row.status == "pending" else None
 
     row = None
@@ -690,7 +698,7 @@ async def test_withheld_content_gets_a_polite_answer_and_records_nothing(
     assert answer.chat_id == "d27b9e05f4a8c13e6b90"
     assert answer.text and answer.text.startswith("Xin lỗi, Loa chưa đọc được loại tin nhắn này")
     async with database.session() as session:
-        assert (await session.execute(select(Confirmation))).first() is None
+        assert (await session.exec(select(Confirmation))).first() is None
 
 
 # --- webhook -------------------------------------------------------------------------------------
@@ -769,7 +777,7 @@ async def test_a_webhook_update_is_stored_before_the_200(
     ):
         assert response.status == 200
     async with database.session() as session:
-        [stored] = (await session.execute(select(InboundEvent))).scalars()
+        [stored] = (await session.exec(select(InboundEvent))).scalars()
     assert stored.event_key == "5f8d2a61c09e47b3d1a8"
     assert stored.payload == body["result"]
     assert stored.processed_at is None  # answered while the handlers still work on it
@@ -798,6 +806,10 @@ async def test_admins_are_warned_at_80_percent_and_when_only_the_reserve_is_left
         await wait_until(lambda: alerts.calls, within=5, describe=lambda: "no alert")
         [(text, key)] = alerts.calls
         assert text.startswith("⚠️ Loa đã gửi 16/20 tin Zalo trong tháng 02/2026 (80% hạn mức)")
+        # An admin who chose English (/language en) reads it in English.
+        assert alerts.english[0].startswith(
+            "⚠️ Loa has sent 16/20 Zalo messages in 02/2026 (80% of the quota)"
+        )
         assert key == "zalo-quota/2026-02/80"
         for n in (16, 17):
             await channel.deliver(Outgoing(GROUP, f"Tin {n}"))
@@ -832,8 +844,8 @@ async def test_a_quota_warning_goes_before_the_posts_that_wait_and_uses_the_rese
     alert, claimed before the broadcast rows still waiting, and sent from the reserve."""
     admin = "ad0000000000000000a1"
 
-    async def alert_admins(text: str, key: str) -> None:  # as LoaApp does, for one admin
-        due = DueMessage(key, "zalo", admin, "alert", text, clock.now())
+    async def alert_admins(text: AlertText, key: str) -> None:  # as LoaApp does, for one admin
+        due = DueMessage(key, "zalo", admin, "alert", text(translator("vi")), clock.now())
         async with database.session() as session:
             await outbox.enqueue(session, [due], clock.now())
 
@@ -857,7 +869,7 @@ async def test_a_quota_warning_goes_before_the_posts_that_wait_and_uses_the_rese
     assert "16/20 tin Zalo" in sent[18][1] and "18/20 tin Zalo" in sent[19][1]
     async with database.session() as session:
         waiting = (
-            await session.execute(select(OutboxMessage).where(OutboxMessage.status == "pending"))
+            await session.exec(select(OutboxMessage).where(OutboxMessage.status == "pending"))
         ).scalars()
         assert sorted(row.chat_id for row in waiting) == chats[18:]
 

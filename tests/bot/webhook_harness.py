@@ -93,7 +93,7 @@ async def webhooks(
 
 async def stored(database: Database) -> list[InboundEvent]:
     async with database.session() as session:
-        return list((await session.execute(select(InboundEvent))).scalars())
+        return list((await session.exec(select(InboundEvent))).scalars())
 
 
 def unreadable(hooks: Hooks, row: InboundEvent) -> str | None:

@@ -323,7 +323,7 @@ async def statuses(database_url: str) -> dict[str, int]:
     database = Database(database_url)
     try:
         async with database.session() as session:
-            result = await session.execute(
+            result = await session.exec(
                 select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
             )
             return {status: count for status, count in result.all()}

@@ -137,7 +137,7 @@ class Loa:
     async def mark_sent(self, key: str, message_id: str) -> str:
         async with self.database.session() as session:
             row = (
-                await session.execute(select(OutboxMessage).where(OutboxMessage.key == key))
+                await session.exec(select(OutboxMessage).where(OutboxMessage.key == key))
             ).scalar_one()
             await outbox.mark_sent(session, row, [message_id], self.clock.now())
         return message_id
@@ -159,7 +159,7 @@ class Loa:
 
     async def confirmations(self) -> list[Confirmation]:
         async with self.database.session() as session:
-            result = await session.execute(select(Confirmation).order_by(Confirmation.item_key))
+            result = await session.exec(select(Confirmation).order_by(Confirmation.item_key))
             return list(result.scalars())
 
     async def active(self) -> dict[str, Confirmation]:
@@ -170,7 +170,7 @@ class Loa:
             query = select(OutboxMessage).order_by(OutboxMessage.id)
             if kind is not None:
                 query = query.where(OutboxMessage.kind == kind)
-            return list((await session.execute(query)).scalars())
+            return list((await session.exec(query)).scalars())
 
 
 def item_key(task_part: str, unit: str) -> str:

@@ -63,7 +63,7 @@ async def test_non_admin_is_refused(loa: Loa) -> None:
         await loa.send(CONTENT, chat_id="42", chat_type="private", user_id="42")
     )
     async with loa.database.session() as session:
-        assert list((await session.execute(select(Conversation))).scalars()) == []
+        assert list((await session.exec(select(Conversation))).scalars()) == []
 
 
 async def test_full_dialogue_queues_one_row_per_chat_and_reports(loa: Loa) -> None:

@@ -124,7 +124,7 @@ async def test_non_admin_cannot_make_codes(loa: Loa) -> None:
 
     assert texts(replies).startswith("Mã liên kết không đúng")
     async with loa.database.session() as session:
-        assert list((await session.execute(select(Invite))).scalars()) == []
+        assert list((await session.exec(select(Invite))).scalars()) == []
 
 
 async def test_lienket_without_argument_shows_the_links(loa: Loa) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
 from bot.storage import outbox, privacy, updates
+from bot.storage.chat_settings import set_chat_language
 from bot.storage.confirmations import active_confirmations
 from bot.storage.db import open_database
 from bot.storage.links import link_chat
@@ -50,7 +51,8 @@ UPDATE = {
 
 async def _a_person_with_history(loa: Loa) -> None:
     """The staff member confirmed item 1 with a link and a photo, their update was
-    stored, they linked their private chat, and Loa answered them by name."""
+    stored, they linked their private chat (and chose its language), and Loa answered
+    them by name."""
     sent = await loa.deliver_digests()
     await loa.send(
         "xong 1 https://so.example.vn/bai-1",
@@ -72,6 +74,7 @@ async def _a_person_with_history(loa: Loa) -> None:
             linked_by=ADDRESS,
             now=now,
         )
+        await set_chat_language(session, "telegram", STAFF, "vi", now)
         await outbox.enqueue(
             session,
             [
@@ -93,7 +96,7 @@ async def _everything_stored(loa: Loa) -> str:
     dump = []
     async with loa.database.session() as session:
         for table in SQLModel.metadata.sorted_tables:
-            for row in await session.execute(select(table)):
+            for row in await session.exec(select(table)):
                 dump.append(repr(tuple(row)))
     return "\n".join(dump)
 
@@ -216,7 +219,7 @@ async def test_housekeeping_removes_expired_raw_updates_and_keeps_exactly_once(l
     await updates.record(loa.database, "telegram", "1", UPDATE, old)
     await updates.record(loa.database, "telegram", "2", UPDATE, loa.clock.now())
     async with loa.database.session() as session:
-        for row in await session.scalars(select(InboundEvent)):
+        for row in (await session.exec(select(InboundEvent))).scalars():
             row.processed_at = row.received_at
 
     removed = await clean(loa.database, loa.clock.now(), Retention())
@@ -224,7 +227,7 @@ async def test_housekeeping_removes_expired_raw_updates_and_keeps_exactly_once(l
 
     assert removed["updates"] == 1 and again["updates"] == 0
     async with loa.database.session() as session:
-        kept = list(await session.scalars(select(InboundEvent.event_key)))
+        kept = list((await session.exec(select(InboundEvent.event_key))).scalars())
     assert kept == ["2"]
     # The update still within retention is still recognised when delivered again.
     assert await updates.record(loa.database, "telegram", "2", UPDATE, loa.clock.now()) is None
@@ -250,7 +253,7 @@ async def test_housekeeping_anonymises_confirmations_a_year_after_the_plan_ends(
         "một cán bộ"
     )
     async with loa.database.session() as session:
-        left = list(await session.scalars(select(OutboxMessage.status)))
+        left = list((await session.exec(select(OutboxMessage.status))).scalars())
     # Delivered messages go after 90 days; one never sent is the dispatcher's to settle.
     assert left == ["pending"]
 
@@ -259,7 +262,7 @@ async def test_sqlite_overwrites_what_is_deleted(tmp_path: Path) -> None:
     database = await open_database(f"sqlite:///{tmp_path / 'loa.db'}")
     try:
         async with database.session() as session:
-            setting = await session.execute(text("PRAGMA secure_delete"))
+            setting = await session.exec(text("PRAGMA secure_delete"))
             assert setting.scalar_one() == 1
     finally:
         await database.close()

@@ -95,6 +95,16 @@ def test_the_digest_names_the_contacts_under_its_date_and_lists_them_in_its_payl
     ]
 
 
+def test_a_group_and_a_contact_that_chose_english_read_the_digest_and_reminder_in_english() -> None:
+    chosen = state(chat_locales={"zalo:nhoma": "en", "telegram:701": "en"})
+    messages = messages_for_day(chosen, date(2026, 3, 3))
+    [digest] = [m for m in messages if m.kind == "digest"]
+    assert digest.text.splitlines()[2] == "👤 Contacts: Nguyễn Thị Lan, Lê Văn Bình"
+    assert "Đầu mối" not in digest.text
+    [reminder] = private(messages)
+    assert reminder.text.startswith("⏰ A task of Phòng A is overdue (due ")
+
+
 def test_a_unit_without_contacts_gets_the_digest_as_before() -> None:
     plain = state(contacts={}, links={"phong-b": [Address("telegram", "-5")]})
     [digest] = [m for m in messages_for_day(plain, date(2026, 3, 3)) if m.kind == "digest"]

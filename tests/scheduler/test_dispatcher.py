@@ -79,7 +79,7 @@ async def setup(database, keys_by_chat: dict[str, list[str]], expires: bool = Tr
 
 async def rows(database) -> dict[str, OutboxMessage]:  # type: ignore[no-untyped-def]
     async with database.session() as session:
-        return {row.key: row for row in (await session.execute(select(OutboxMessage))).scalars()}
+        return {row.key: row for row in (await session.exec(select(OutboxMessage))).scalars()}
 
 
 async def test_everything_is_delivered_once_across_batches(database) -> None:

@@ -107,6 +107,6 @@ async def test_chats_of_a_channel_that_is_not_running_get_nothing_planned(databa
 
     assert digests_to(telegram_only["telegram"], VAN_PHONG)
     async with database.session() as session:
-        channels = set((await session.execute(select(OutboxMessage.channel))).scalars())
+        channels = set((await session.exec(select(OutboxMessage.channel))).scalars())
     # The sample plan's Zalo chat would otherwise hold a row no process ever sends.
     assert channels == {"telegram"}

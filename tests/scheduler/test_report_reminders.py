@@ -3,6 +3,7 @@ with the report they owe (the dispatcher attaches the draft as the message goes 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -76,6 +77,21 @@ def test_units_and_the_office_are_reminded_three_working_days_before_their_deadl
     office = next(m for m in sent if m.chat_id == "111")
     assert office.payload["report"] == {"plan_id": "kh-bao-cao", "unit_id": None}
     assert len({m.key for m in sent}) == len(sent)
+
+
+def test_a_chat_that_chose_english_is_reminded_in_english() -> None:
+    state = replace(STATE, chat_locales={"zalo:zla": "en", "telegram:111": "en"})
+    sent = [
+        m
+        for m in messages_between(state, date(2026, 10, 1), date(2026, 12, 31))
+        if m.kind == "report"
+    ]
+    texts = {m.chat_id: m.text for m in sent}
+    assert texts["zla"].startswith("📄 Report reminder:")
+    assert "Tuesday, 10/11/2026" in texts["zla"]
+    assert texts["111"].startswith("📄 Report reminder:")
+    assert texts["-1001"].startswith("📄 Nhắc báo cáo:")  # the plan's language
+    assert texts["admin222"].startswith("📄 Nhắc báo cáo:")
 
 
 class Recording:

@@ -1,0 +1,83 @@
+"""A chat's own choices (today: its language, /ngonngu), one row per chat."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import bindparam, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.storage.models import ChatLink, ChatSetting, PlanRecord
+from bot.storage.plan_cache import plan_of_record
+from content.plan import Plan
+
+_TABLE = ChatSetting.__table__
+_LANGUAGE = select(_TABLE.c.language).where(
+    _TABLE.c.channel == bindparam("channel"), _TABLE.c.chat_id == bindparam("chat_id")
+)
+# Built once, asked for every incoming message: a linked chat's choice and its plans
+# (whose settings.language is the default) in one query.
+_LINKED_PLANS_AND_CHOICE = (
+    select(_LANGUAGE.scalar_subquery(), ChatLink.plan_id, PlanRecord.source_name, PlanRecord.digest)
+    .join(PlanRecord, PlanRecord.id == ChatLink.plan_id)
+    .where(
+        ChatLink.channel == bindparam("channel"),
+        ChatLink.chat_id == bindparam("chat_id"),
+        ChatLink.active.is_(True),
+    )
+    .order_by(ChatLink.plan_id, ChatLink.unit_id)
+)
+
+
+async def chat_language(session: AsyncSession, channel: str, chat_id: str) -> str | None:
+    """The language this chat chose, or None."""
+    result = await session.exec(_LANGUAGE, params={"channel": channel, "chat_id": chat_id})
+    return result.scalar_one_or_none()
+
+
+async def language_sources(
+    session: AsyncSession, channel: str, chat_id: str
+) -> tuple[str | None, list[Plan]]:
+    """(the language this chat chose or None, the plans it is linked to, by id)."""
+    params = {"channel": channel, "chat_id": chat_id}
+    rows = (await session.exec(_LINKED_PLANS_AND_CHOICE, params=params)).all()
+    if not rows:  # not linked: only the choice can say
+        return await chat_language(session, channel, chat_id), []
+    plans: dict[str, Plan] = {}
+    for _chosen, plan_id, source_name, digest in rows:
+        if plan_id not in plans:
+            plan = await plan_of_record(session, plan_id, source_name, digest)
+            if plan is not None:
+                plans[plan_id] = plan
+    return rows[0][0], list(plans.values())
+
+
+async def chat_languages(
+    session: AsyncSession, addresses: Iterable[str] | None = None
+) -> dict[str, str]:
+    """Chosen languages by chat address ("telegram:-100…"): of these chats, or of all
+    (a few rows: only chats that chose)."""
+    statement = select(_TABLE.c.channel, _TABLE.c.chat_id, _TABLE.c.language)
+    wanted = None if addresses is None else set(addresses)
+    if wanted is not None:
+        if not wanted:
+            return {}
+        statement = statement.where(_TABLE.c.chat_id.in_({a.partition(":")[2] for a in wanted}))
+    result = await session.exec(statement)
+    found = {f"{channel}:{chat_id}": language for channel, chat_id, language in result.all()}
+    return found if wanted is None else {a: found[a] for a in wanted if a in found}
+
+
+async def set_chat_language(
+    session: AsyncSession, channel: str, chat_id: str, language: str, now: datetime
+) -> None:
+    """Record the chat's choice (who chose is not kept: it would be personal data)."""
+    row = await session.get(ChatSetting, (channel, chat_id))
+    if row is None:
+        session.add(
+            ChatSetting(channel=channel, chat_id=chat_id, language=language, updated_at=now)
+        )
+    else:
+        row.language, row.updated_at = language, now
+    await session.flush()
