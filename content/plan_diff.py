@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from content.anniversaries import TIER_LABELS
-from content.dates import format_date_short
+from content.dates import format_date_short, weekday_name
 from content.plan import Plan, Settings, Task, Unit
 
 _WEEKDAYS = {
@@ -118,7 +118,37 @@ def _settings_changes(old: Settings, new: Settings) -> list[str]:
     if old.contact_reminders != new.contact_reminders:
         state = "bật" if new.contact_reminders else "tắt"
         changes.append(f"nhắn riêng đầu mối khi việc quá hạn: {state}")
+    if old.overdue_reminders != new.overdue_reminders:
+        changes.append(
+            f"nhắc lại việc quá hạn sau (ngày làm việc): {_listed(map(str, old.overdue_reminders))}"
+            f" → {_listed(map(str, new.overdue_reminders))}"
+        )
+    if (old.report_weekday, old.report_time) != (new.report_weekday, new.report_time):
+        changes.append(
+            f"báo cáo tuần: {_weekday(old.report_weekday)} {old.report_time:%H:%M} → "
+            f"{_weekday(new.report_weekday)} {new.report_time:%H:%M}"
+        )
+    for label, before, after in (
+        ("ngày nghỉ thêm", old.days_off, new.days_off),
+        ("ngày làm việc thêm", old.working_days, new.working_days),
+    ):
+        if before != after:
+            changes.append(
+                f"{label}: {_listed(map(format_date_short, before))} → "
+                f"{_listed(map(format_date_short, after))}"
+            )
+    if old.remind_from != new.remind_from:
+        changes.append(f"nhắc việc từ: {_day(old.remind_from)} → {_day(new.remind_from)}")
     return changes
+
+
+def _day(day: date | None) -> str:
+    return "ngày nạp đầu tiên" if day is None else format_date_short(day)
+
+
+def _weekday(number: int) -> str:
+    """1 = Monday ... 7 = Sunday, in words: 01/01/2024 was a Monday."""
+    return weekday_name(date(2024, 1, number))
 
 
 def _header_changes(old: Plan, new: Plan) -> list[str]:

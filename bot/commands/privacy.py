@@ -34,6 +34,7 @@ KIND_LABELS = {
     "invites": "mã liên kết",
     "broadcasts": "tin đã gửi tới các đơn vị",
     "conversations": "hội thoại đang dở",
+    "pauses": "lần tạm dừng nhắc việc",
     "private_messages": "tin Loa gửi riêng",
     "naming_messages": "tin có nêu tên",
     "contacts": "đăng ký làm đầu mối",

@@ -64,10 +64,14 @@ SUMMARY_HEADERS = (
     "Đang nhắc",
     "Quá hạn",
     "Chưa đến hạn",
+    "Không phát sinh",
     "Tổng",
     "Tỷ lệ hoàn thành",
 )
-SHARE_NOTE = "Tỷ lệ hoàn thành = Đã xong / (Đã xong + Đang nhắc + Quá hạn)."
+SHARE_NOTE = (
+    "Tỷ lệ hoàn thành = Đã xong / (Đã xong + Đang nhắc + Quá hạn); việc «nếu có» "
+    "không phát sinh không tính."
+)
 # Spreadsheet programs run a cell that starts with one of these as a formula; the
 # confirmer's name and the evidence are typed by chat users.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -234,7 +238,7 @@ def _rows_sheet(sheet: Worksheet, section: PlanProgress, folder: Path) -> None:
 
 
 def _summary_sheet(sheet: Worksheet, sections: Sequence[PlanProgress]) -> None:
-    _header(sheet, SUMMARY_HEADERS, [22, 22, 34, 10, 11, 10, 14, 8, 17])
+    _header(sheet, SUMMARY_HEADERS, [22, 22, 34, 10, 11, 10, 14, 16, 8, 17])
     line = 2
     for section in sections:
         for summary in section.summary:
@@ -246,11 +250,12 @@ def _summary_sheet(sheet: Worksheet, sections: Sequence[PlanProgress]) -> None:
                 summary.open,
                 summary.overdue,
                 summary.upcoming,
+                summary.not_applicable,
                 summary.total,
             )
             for column, value in enumerate(values, start=1):
                 sheet.cell(row=line, column=column, value=value)
-            share = sheet.cell(row=line, column=9, value=summary.share_done)
+            share = sheet.cell(row=line, column=len(values) + 1, value=summary.share_done)
             share.number_format = "0%"
             line += 1
     line += 1
@@ -335,12 +340,14 @@ def render_table(section: PlanProgress, show_upcoming: bool = False) -> str:
             str(s.open),
             str(s.overdue),
             str(s.upcoming),
+            str(s.not_applicable),
             _share_text(s),
         ]
         for s in section.summary
     ]
     out += _table(
-        ["Đơn vị", "Đã xong", "Đang nhắc", "Quá hạn", "Chưa đến hạn", "Tỷ lệ"], summary_lines
+        ["Đơn vị", "Đã xong", "Đang nhắc", "Quá hạn", "Chưa đến hạn", "Không phát sinh", "Tỷ lệ"],
+        summary_lines,
     )
     shown = [row for row in section.rows if show_upcoming or row.status != "upcoming"]
     hidden = len(section.rows) - len(shown)

@@ -39,6 +39,7 @@ from bot.storage.evidence import forget_item_files
 from bot.storage.models import (
     Broadcast,
     ChatLink,
+    ChatPause,
     Confirmation,
     Conversation,
     ErasureRecord,
@@ -134,6 +135,7 @@ class Holdings:
     invites: list[Invite] = field(default_factory=list)
     broadcasts: list[Broadcast] = field(default_factory=list)
     conversations: list[Conversation] = field(default_factory=list)
+    pauses: list[ChatPause] = field(default_factory=list)  # chat pauses they set or ended
     private_messages: list[OutboxMessage] = field(default_factory=list)
     naming_messages: list[OutboxMessage] = field(default_factory=list)  # texts with a name
     contacts: list[UnitContact] = field(default_factory=list)
@@ -148,6 +150,7 @@ class Holdings:
             "invites": len(self.invites),
             "broadcasts": len(self.broadcasts),
             "conversations": len(self.conversations),
+            "pauses": len(self.pauses),
             "private_messages": len(self.private_messages),
             "naming_messages": len(self.naming_messages),
             "contacts": len(self.contacts),
@@ -240,6 +243,14 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
         )
     )
     found.names.update(row.name for row in found.contacts)
+    found.pauses = list(
+        await session.scalars(
+            select(ChatPause).where(
+                _before(col(ChatPause.paused_at), before),
+                or_(col(ChatPause.paused_by) == address, col(ChatPause.resumed_by) == address),
+            )
+        )
+    )
     found.private_chats = list(
         await session.scalars(
             select(PrivateChat).where(
@@ -337,6 +348,12 @@ async def erase(
             broadcast.origin = ERASED
     for held in (*found.conversations, *found.contacts, *found.private_chats):
         await session.delete(held)
+    for pause in found.pauses:
+        # The pause stays: it is the chat's; who set or ended it goes.
+        if pause.paused_by == person.address:
+            pause.paused_by = ERASED
+        if pause.resumed_by == person.address:
+            pause.resumed_by = ERASED
     private = [*found.private_messages, *await private_digests(session, person)]
     private_ids = [row.id for row in private if row.id is not None]
     if private_ids:
@@ -410,6 +427,8 @@ async def known_people(session: AsyncSession) -> set[Person]:
         col(Invite.created_by),
         col(Invite.used_by),
         col(Broadcast.created_by),
+        col(ChatPause.paused_by),
+        col(ChatPause.resumed_by),
     ):
         for value in await session.scalars(select(column).distinct()):
             add(value)
@@ -536,6 +555,7 @@ def export(found: Holdings, now: datetime) -> dict[str, Any]:
         "invites": [_plain(row) for row in found.invites],
         "broadcasts": [_plain(row) for row in found.broadcasts],
         "dialogues": [_plain(row) for row in found.conversations],
+        "chat_pauses": [_plain(row) for row in found.pauses],
         "messages_sent_to_them": [_plain(row) for row in found.private_messages],
         "messages_naming_them": [_plain(row) for row in found.naming_messages],
         "unit_contacts": [_plain(row) for row in found.contacts],
