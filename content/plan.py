@@ -131,7 +131,7 @@ class Settings:
     quiet_hours: tuple[time, time] | None = (time(21, 0), time(7, 0))
     # Suggested posts come with a banner image where the channel can upload one.
     post_banners: bool = True
-    # The first day an item is overdue, the unit's contacts get a private message.
+    # The first working day an item is overdue, the unit's contacts get a private message.
     contact_reminders: bool = True
     # When reports are due (`report_deadlines:`): "units" report to the office, the
     # "office" reports up; each is reminded a few working days before, draft attached.
