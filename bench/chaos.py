@@ -285,6 +285,8 @@ class Round:
         where = f"{self.backend} round {self.number}"
         tally.lost += [f"{where}: {e.platform} {e.chat}: {e.what}" for e in missing]
         tally.lost += [f"{where}: {step}" for step in people.lost_steps]
+        if missing:
+            await self.diagnose({(e.platform, str(e.chat)) for e in missing})
         for platform, fake in (("telegram", self.telegram), ("zalo", self.zalo)):
             for chat, content, times in fake.duplicates():
                 if (platform, str(chat), content) in self.window:
@@ -295,6 +297,49 @@ class Round:
                     )
         tally.stuck += await self.unsettled()
         tally.settle_seconds.append(settled)
+
+    async def diagnose(self, chats: set[tuple[str, str]]) -> None:
+        """What the database and the fake saw of chats that miss a message, written
+        beside the round's logs (the database itself is dropped)."""
+        lines = []
+        database = Database(self.database_url)
+        try:
+            async with database.session() as session:
+                for platform, chat in sorted(chats):
+                    lines.append(f"== {platform} {chat}")
+                    rows = await session.exec(
+                        select(OutboxMessage)
+                        .where(OutboxMessage.channel == platform, OutboxMessage.chat_id == chat)
+                        .order_by(OutboxMessage.id)
+                    )
+                    for row in rows.all():
+                        lines.append(
+                            f"outbox {row.id} {row.key} {row.kind} {row.status} "
+                            f"attempts={row.attempts} error={row.last_error!r} "
+                            f"claimed_by={row.claimed_by} text={row.text[:60]!r}"
+                        )
+                    events = await session.exec(
+                        select(InboundEvent).where(InboundEvent.channel == platform)
+                    )
+                    for event in events.all():
+                        if chat in str(event.payload):
+                            lines.append(
+                                f"update {event.event_key} received={event.received_at} "
+                                f"handled={event.processed_at} {str(event.payload)[:160]}"
+                            )
+                    fake = self.telegram if platform == "telegram" else self.zalo
+                    key = int(chat) if platform == "telegram" else chat
+                    lines += [f"delivered {m.content[:80]!r}" for m in fake.sent_to(key)]
+        finally:
+            await database.close()
+        fake_calls = [
+            f"{call.at:.3f} {call.status} {call.outcome} {str(call.result)[:160]}"
+            for call in self.zalo.requests
+            if call.method == "getUpdates"
+        ]
+        (self.workdir / f"round{self.number}-diagnosis.txt").write_text(
+            "\n".join([*lines, "== zalo getUpdates calls", *fake_calls]), encoding="utf-8"
+        )
 
 
 def _unrecorded_parts(row: OutboxMessage) -> list[str]:
