@@ -32,7 +32,7 @@ MEMBER = 700_001
 ZALO_MEMBER = "5d000000000000000001"
 LONG_TASKS = 40  # extra tasks of the first unit on each platform: a digest in parts
 LAST_LONG_TASK = f"Việc dài số {LONG_TASKS:02d}"
-STEP_WAIT = 60.0  # seconds a person waits for an answer before calling it lost
+STEP_WAIT = 150.0  # seconds a person waits for an answer before calling it lost
 
 Record = Any  # a fake's delivered-message record (SentMessage or ZaloSent)
 

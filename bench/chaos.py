@@ -75,7 +75,11 @@ TOKEN = "123456:CHAOS-token-not-real"
 NOW = "2026-03-02T07:29:58+07:00"
 ACTIVE = 30.0  # seconds of traffic, faults and kills per round
 SETTLE = 150.0  # seconds a round may take to settle once the faults stop
-LEASE = "5"  # LOA_CLAIM_LEASE_SECONDS: how long a dead instance's claims last
+# LOA_CLAIM_LEASE_SECONDS. Each `loa run` starts its LOA_NOW clock when it has loaded,
+# a few seconds after it was launched, more on a busy machine: the instances' clocks
+# differ by that much (real servers agree through NTP), and a lease must be well above
+# the difference or a live instance's claims look expired to the other.
+LEASE = "20"
 
 
 @dataclass
@@ -295,8 +299,7 @@ class Round:
             else:
                 tally.lost.append(line)
         tally.lost += [f"{where}: {step}" for step in people.lost_steps]
-        if missing:
-            await self.diagnose({(e.platform, str(e.chat)) for e in missing})
+        doubled_outside = len(tally.doubled_outside)
         for platform, fake in (("telegram", self.telegram), ("zalo", self.zalo)):
             for chat, content, times in fake.duplicates():
                 if (platform, str(chat), content) in self.window:
@@ -306,6 +309,8 @@ class Round:
                         f"{where}: {platform} {chat}: {times} × {content[:60]!r}"
                     )
         tally.stuck += await self.unsettled()
+        if missing or people.lost_steps or len(tally.doubled_outside) > doubled_outside:
+            await self.diagnose({(e.platform, str(e.chat)) for e in missing})
         tally.settle_seconds.append(settled)
 
     async def never_stored(self, keys: list[str]) -> set[str]:
@@ -334,12 +339,20 @@ class Round:
         return {key for key in keys if key not in known and key in handed_out}
 
     async def diagnose(self, chats: set[tuple[str, str]]) -> None:
-        """What the database and the fake saw of chats that miss a message, written
-        beside the round's logs (the database itself is dropped)."""
+        """What the database and the fakes saw, written beside the round's logs (the
+        database itself is dropped): the whole outbox, and for chats that miss a
+        message their updates and what the fake delivered there."""
         lines = []
         database = Database(self.database_url)
         try:
             async with database.session() as session:
+                every = await session.exec(select(OutboxMessage).order_by(OutboxMessage.id))
+                for row in every.all():
+                    lines.append(
+                        f"outbox {row.id} {row.key} {row.status} attempts={row.attempts} "
+                        f"claimed_by={row.claimed_by} claimed_at={row.claimed_at} "
+                        f"sent_at={row.sent_at} ids={row.message_ids} error={row.last_error!r}"
+                    )
                 for platform, chat in sorted(chats):
                     lines.append(f"== {platform} {chat}")
                     rows = await session.exec(
