@@ -79,6 +79,8 @@ class Expectation:
     # The Zalo update that asks for it: Zalo's getUpdates has no acknowledgement, so an
     # update handed to a process killed before it stored it is never handed out again.
     asked_by: str | None = None
+    # For an answer about an earlier message (a "xong 1" about the digest): that message.
+    about: str | None = None
 
 
 def _starts(prefix: str) -> Callable[[Record], bool]:
@@ -151,6 +153,7 @@ class People:
                 chat,
                 "answer to «xong 1»",
                 lambda record: record.reply_to_message_id == done,
+                about="🔔",
             )
         )
 
@@ -166,7 +169,12 @@ class People:
         said = self.zalo.text_message(chat, "xong 1", user_id=ZALO_MEMBER, chat_type="GROUP")
         self.expected.append(
             Expectation(
-                "zalo", chat, "answer to «xong 1»", _starts("✅ Đã ghi nhận việc 1"), _key(said)
+                "zalo",
+                chat,
+                "answer to «xong 1»",
+                _starts("✅ Đã ghi nhận việc 1"),
+                _key(said),
+                about="🔔",
             )
         )
 
