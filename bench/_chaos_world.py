@@ -202,19 +202,31 @@ class People:
         return found[0]
 
     async def _broadcast(self) -> None:
-        """The admin's /guitin dialogue, each step once its answer came."""
+        """The admin's /guitin dialogue, each step once its own answer came (not just any
+        message: an alert to the admin may come in between)."""
         text = broadcast_text(self.round_no)
-        steps = [("/guitin", None), (text, None), ("tất cả", None), ("không", "bc:send:")]
-        for said, button in steps:
+
+        def saying(words: str) -> Callable[[Record], bool]:
+            return lambda message: words in message.content
+
+        def offering(data: str) -> Callable[[Record], bool]:
+            return lambda message: any(
+                button.get("callback_data", "").startswith(data) for button in message.buttons
+            )
+
+        steps = [
+            ("/guitin", saying("Bước 1/3")),
+            (text, saying("Bước 2/3")),
+            ("tất cả", saying("Bước 3/3")),
+            ("không", offering("bc:send:")),
+        ]
+        for said, answers_it in steps:
             seen = len(self.telegram.sent_to(ADMIN))
             self.telegram.message(ADMIN, said, user_id=ADMIN, chat_type="private")
             try:
                 answers = await wait_until(
-                    lambda seen=seen, button=button: [
-                        m
-                        for m in self.telegram.sent_to(ADMIN)[seen:]
-                        if button is None
-                        or any(b.get("callback_data", "").startswith(button) for b in m.buttons)
+                    lambda seen=seen, answers_it=answers_it: [
+                        m for m in self.telegram.sent_to(ADMIN)[seen:] if answers_it(m)
                     ],
                     within=STEP_WAIT,
                     describe=lambda: "answer",
