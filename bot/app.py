@@ -358,9 +358,10 @@ class LoaApp:
             await self._alert_quietly(up, f"channel-up/{name}", skip_channel=name)
 
     async def _alert_quietly(self, text: NoticeText, key: str, skip_channel: str) -> None:
-        """Tell the admins once per minute of this event (the key holds the minute)."""
+        """Tell the admins once an hour at most (the key holds the hour): instances
+        sharing a database, or restarting, do not tell them the same thing again."""
         try:
-            await self._alert_admins(text, f"{key}/{self.clock.now():%Y-%m-%dT%H:%M}", skip_channel)
+            await self._alert_admins(text, f"{key}/{self.clock.now():%Y-%m-%dT%H}", skip_channel)
         except Exception:  # the database may be what fails: the log still says it
             log.exception("could not tell the admins (%s)", key)
 

@@ -16,6 +16,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from bot.cli_parser import LoaArgumentParser
+from bot.commands._common import output_closed
 from bot.settings_files import ConfigError, configured_language
 from bot.storage.errors import MissingDriver
 from content.i18n import _, available_locales, language, language_of_environment
@@ -83,13 +84,6 @@ def run_language() -> str:
         return configured
     # An unknown LOA_LANGUAGE is reported with the other settings, in the locale's language.
     return language_of_environment(os.environ)
-
-
-def output_closed() -> int:
-    """The reader of our output (`| head`) went away: stop quietly, as Unix tools do."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush cannot fail
-    return 0
 
 
 def _missing_driver(error: MissingDriver) -> str:

@@ -2,8 +2,9 @@
 
 A button's data travels through the platform and comes back when it is pressed, so
 it holds ids, never free text, and is packed and unpacked only here: "ok:3" (confirm
-entry 3 of the message), "undo:3", "ask:<list>:3" / "ask:<list>:all" (Loa's question
-"which item is done?" about the list whose outbox row is <list>), "bc:send:<nonce>" /
+entry 3 of the message), "na:3" (entry 3, optional, had nothing to do: "không phát
+sinh"), "undo:3", "ask:<list>:3" / "ask:<list>:all" (Loa's question "which item is
+done?" about the list whose outbox row is <list>), "bc:send:<nonce>" /
 "bc:cancel:<nonce>" (the broadcast preview). Anything else, or anything malformed,
 unpacks to None: a forged or stale press changes nothing.
 """
@@ -13,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ButtonAction = Literal["ok", "undo", "ask", "bc:send", "bc:cancel"]
+ButtonAction = Literal["ok", "na", "undo", "ask", "bc:send", "bc:cancel"]
 
 DATA_LIMIT = 64  # bytes; Telegram's limit for callback data
-_NUMBERED: tuple[ButtonAction, ...] = ("ok", "undo")
+_NUMBERED: tuple[ButtonAction, ...] = ("ok", "na", "undo")
 _NONCED: tuple[ButtonAction, ...] = ("bc:send", "bc:cancel")
 _MAX_NUMBER_DIGITS = 4
 _MAX_ROW_DIGITS = 15
@@ -38,7 +39,9 @@ class Pressed:
     """What a button press asks for: an action and its argument."""
 
     action: ButtonAction
-    number: int | None = None  # for "ok" / "undo" / "ask": the entry number (ask: None = all)
+    number: int | None = (
+        None  # for "ok" / "na" / "undo" / "ask": the entry number (ask: None = all)
+    )
     nonce: str | None = None  # for "bc:*": the dialogue's nonce
     row: int | None = None  # for "ask": the outbox row of the list asked about
 

@@ -89,8 +89,3 @@ def _items(plan: Plan, groups: list[tuple[date, int, int, Task, Occurrence | Non
             key = prefix + unit_id
             append(Item(key, plan_id, task_id, unit_id, role, due, title, occurrence, tier))
     return items
-
-
-def lead_days_for(plan: Plan, item: Item) -> tuple[int, ...]:
-    """Days before the due date on which the item is reminded, by its tier."""
-    return plan.settings.lead_days[item.tier]

@@ -4,7 +4,9 @@ confirmations kept, chat links made or switched off; told to the person who load
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
+from content.dates import format_date_long
 from content.i18n import translator
 
 
@@ -24,6 +26,9 @@ class LoadReport:
     items_total: int = 0
     confirmations_restored: int = 0  # orphaned before this load, matched again now
     title: str = ""
+    reminds_from: date | None = None  # the first day the plan reminds (its first load)
+    backlog_items: int = 0  # owner items due before that day and not confirmed
+    backlog_units: int = 0
 
     @property
     def unchanged(self) -> bool:
@@ -80,6 +85,20 @@ class LoadReport:
                 "  "
                 + _("Xác nhận được khôi phục (việc có lại trong kế hoạch): %(n)d")
                 % {"n": self.confirmations_restored}
+            )
+        if self.reminds_from is not None:
+            lines.append(
+                "  "
+                + _("Nhắc việc từ %(day)s.") % {"day": format_date_long(self.reminds_from, locale)}
+            )
+        if self.backlog_items:
+            lines.append(
+                "  "
+                + _(
+                    "%(items)d việc của %(units)d đơn vị đến hạn trước ngày đó: không nhắc "
+                    "trong nhóm các đơn vị; quản trị viên nhận một bản tóm tắt."
+                )
+                % {"items": self.backlog_items, "units": self.backlog_units}
             )
         if self.confirmations_orphaned:
             lines.append(

@@ -2,17 +2,27 @@
 dialogue's state: written by the planner and the handlers, read back by the handlers,
 the dispatcher and the message texts. JSON in the database, typed here.
 
-digest: one unit's reminder of the day. Owner entries are numbered 1..n in the order
+digest: one chat's reminder of the day, in parts: one per (plan, unit) the chat
+serves that has something to say, plans by id, units in plan order. Owner entries are
+numbered 1..n through the whole digest, part after part, each part in the order
 overdue, today, upcoming (each by due date, then task order); the numbers are what
-"xong 2" and the "ok:2" button mean. Cooperating entries have no number. Overdue items
-only counted ("… và 3 việc quá hạn khác (số 6 đến 8)") are numbered n+1... in the
-order of `more_keys`.
+"xong 2" and the "ok:2" button mean. Cooperating entries have no number. Each entry
+names its part's plan and unit. Overdue items a part only counts ("… và 3 việc quá hạn
+khác (số 8 đến 10)") are entries too, marked `hidden`, numbered after every written
+number, part after part, so a reply "xong 9" confirms one of them. Digests stored
+before parts existed have no `parts`: they are one part, the payload's
+plan_id/unit_id/unit_name, and their counted items are `more_keys`.
 
 post: the suggested post for one anniversary, to one unit; with `banner` (what the
 banner shows, content/banner.py) unless the plan turned banners off: channels that can
 upload an image draw it at send time and attach it.
 
-escalation: the admins' list of units with items overdue past `escalate_after_days`.
+escalation: the admins' alert that units have just crossed `escalate_after_days`, and
+(kind "weekly") the weekly report of every unit with items that late; both
+EscalationPayload.
+
+backlog: once, when a plan starts, the admins' summary of the items due before it
+(not chased in unit chats).
 
 broadcast: an admin's message to units; with `entries` when it asks them to confirm.
 
@@ -41,7 +51,18 @@ class DigestEntry(TypedDict):
     days: int  # due minus the digest's date (negative when overdue)
     owners: NotRequired[list[str]]  # cooperating entries: up to OWNERS_SHOWN owner names
     owners_total: NotRequired[int]
-    unit_id: NotRequired[str]  # broadcast entries: the unit asked to confirm
+    unit_id: NotRequired[str]  # the unit asked to confirm (its part's, in a digest)
+    plan_id: NotRequired[str]  # digests: the plan of the entry's part
+    optional: NotRequired[bool]  # may be answered "không phát sinh" (only when true)
+    hidden: NotRequired[bool]  # an overdue item the digest counts but does not write out
+
+
+class DigestPart(TypedDict):
+    plan_id: str
+    plan_title: str
+    unit_id: str
+    unit_name: str
+    overdue_more: int  # this part's overdue items counted, not listed
 
 
 class DeliveryState(TypedDict, total=False):
@@ -54,15 +75,16 @@ class DeliveryState(TypedDict, total=False):
 
 
 class DigestPayload(DeliveryState):
-    plan_id: str
+    plan_id: str  # the first part's
     unit_id: str
     unit_name: str
     date: str  # YYYY-MM-DD
     channel: str | None
     entries: list[DigestEntry]
-    overdue_more: int  # overdue items not listed
-    # Their item keys, oldest first (only when overdue_more > 0): they are numbered after
-    # the highest listed number, so a reply "xong 7" to the digest confirms one of them.
+    overdue_more: int  # overdue items not written out, all parts
+    parts: NotRequired[list[DigestPart]]
+    # Older digests: the counted items' keys, oldest first, numbered after the highest
+    # written number (handlers/targets.py reads both forms).
     more_keys: NotRequired[list[str]]
     # The unit's contacts, named on a line of the text (scheduler/contact_reminders.py).
     contacts: NotRequired[list[ContactEntry]]
@@ -114,6 +136,18 @@ class EscalationPayload(DeliveryState):
     units: list[EscalationUnit]
     more_units: int
     more_items: int
+    week: NotRequired[str]  # the weekly report: its ISO week, "2026-W11"
+    done: NotRequired[int]  # the weekly report: owner items due so far, done ...
+    due_so_far: NotRequired[int]  # ... out of how many (since the plan's first day)
+
+
+class BacklogPayload(DeliveryState):
+    plan_id: str
+    plan_title: str
+    date: str  # the plan's first day
+    open_items: int  # owner items due before it, not confirmed
+    units: list[EscalationUnit]  # the units with most of them ("overdue": their count)
+    more_units: int
 
 
 class BroadcastPayload(DeliveryState):
@@ -134,6 +168,7 @@ class ListEntry(TypedDict):
     plan_id: str
     unit_id: str
     hidden: NotRequired[bool]  # counted in the list but not written out
+    optional: NotRequired[bool]  # may be answered "không phát sinh"
 
 
 class TasksPayload(DeliveryState):

@@ -11,7 +11,7 @@ import unicodedata
 from calendar import monthrange
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from types import MappingProxyType
 from typing import Literal, get_args
@@ -28,6 +28,7 @@ from content.anniversaries import (
 )
 from content.channels import PLAN_CHANNELS, traits
 from content.i18n import _
+from content.working_days import WorkingDays
 
 ChannelName = str  # a key of content.channels.CHANNELS
 TIERS: tuple[Tier, ...] = ("round10", "round5", "regular")
@@ -122,24 +123,26 @@ class Address:
 
 
 def _default_lead_days() -> Mapping[Tier, tuple[int, ...]]:
-    return MappingProxyType(
-        {
-            "round10": (30, 14, 7, 3, 1, 0),
-            "round5": (14, 7, 3, 1, 0),
-            "regular": (7, 3, 1, 0),
-        }
-    )
+    # Besides the week-ahead digest and the due day: round years start earlier.
+    return MappingProxyType({"round10": (30, 14), "round5": (14,), "regular": ()})
 
 
 @dataclass(frozen=True)
 class Settings:
+    """How and when a plan reminds (docs/plan-format.md, `settings:`; docs/reminders.md
+    explains the cadence)."""
+
     digest_time: time = time(7, 30)
+    # Days before the due date on which an item is also reminded, by tier.
     lead_days: Mapping[Tier, tuple[int, ...]] = field(default_factory=_default_lead_days)
+    # Working days after the due date on which an open item is reminded again; after
+    # the last, only the weekly digest lists it.
+    overdue_reminders: tuple[int, ...] = (1, 4)
     escalate_after_days: int = 2
     quiet_hours: tuple[time, time] | None = (time(21, 0), time(7, 0))
     # Suggested posts come with a banner image where the channel can upload one.
     post_banners: bool = True
-    # The first day an item is overdue, the unit's contacts get a private message.
+    # The first working day an item is overdue, the unit's contacts get a private message.
     contact_reminders: bool = True
     # When reports are due (`report_deadlines:`): "units" report to the office, the
     # "office" reports up; each is reminded a few working days before, draft attached.
@@ -147,6 +150,11 @@ class Settings:
         default_factory=lambda: MappingProxyType({})
     )
     language: str = "vi"  # of the messages to this plan's chats (a chat may choose its own)
+    report_weekday: int = 1  # the admins' weekly report: 1 = Monday ... 7 = Sunday
+    report_time: time = time(8, 0)
+    days_off: tuple[date, ...] = ()  # beyond the national ones: nghỉ bù, local holidays
+    working_days: tuple[date, ...] = ()  # working Saturdays the national calendar lacks
+    remind_from: date | None = None  # None: from the plan's first `loa load`
 
     def in_quiet_hours(self, t: time) -> bool:
         """True inside [start, end); a window whose start is after its end wraps midnight."""
@@ -207,6 +215,7 @@ class Task:
     anniversary_tiers: tuple[Tier, ...] = TIERS  # per_anniversary
     anniversary_keys: tuple[str, ...] | None = None  # per_anniversary: None = all
     description: str = ""
+    optional: bool = False  # "… (nếu có)": may be answered "không phát sinh"
     line: int
 
 
@@ -273,6 +282,12 @@ class Plan:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @cached_property
+    def calendar(self) -> WorkingDays:
+        """The plan's working days: the national ones with its `days_off` and
+        `working_days`."""
+        return WorkingDays(self.settings.days_off, self.settings.working_days)
+
     @property
     def period(self) -> tuple[date, date]:
         """(first day, last day) the plan covers: `period:`, or its year."""
@@ -290,6 +305,15 @@ class Plan:
         due date when that is later."""
         end = self.period[1]
         return max(end, self.last_due) if self.last_due is not None else end
+
+    def reminds_from(self, started_at: datetime | None) -> date:
+        """The first day the plan reminds: `settings.remind_from`, else the day it was
+        first loaded (`started_at`), else the start of its period."""
+        if self.settings.remind_from is not None:
+            return self.settings.remind_from
+        if started_at is not None:
+            return started_at.astimezone(self.tz).date()
+        return self.period[0]
 
     @cached_property
     def campaign_occurrences(self) -> tuple[Occurrence, ...]:

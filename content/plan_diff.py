@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from content.anniversaries import TIER_LABELS
-from content.dates import format_date_short
-from content.i18n import N_, _
+from content.dates import format_date_short, weekday_name
+from content.i18n import N_, _, current_language
 from content.plan import Plan, Settings, Task, Unit
 
 _WEEKDAYS = {
@@ -153,7 +153,46 @@ def _settings_changes(old: Settings, new: Settings) -> list[str]:
         changes.append(
             _("ngôn ngữ: %(old)s → %(new)s") % {"old": old.language, "new": new.language}
         )
+    if old.overdue_reminders != new.overdue_reminders:
+        changes.append(
+            _("nhắc lại việc quá hạn sau (ngày làm việc): %(old)s → %(new)s")
+            % {
+                "old": _listed(map(str, old.overdue_reminders)),
+                "new": _listed(map(str, new.overdue_reminders)),
+            }
+        )
+    if (old.report_weekday, old.report_time) != (new.report_weekday, new.report_time):
+        changes.append(
+            _("báo cáo tuần: %(old)s → %(new)s")
+            % {
+                "old": f"{_weekday(old.report_weekday)} {old.report_time:%H:%M}",
+                "new": f"{_weekday(new.report_weekday)} {new.report_time:%H:%M}",
+            }
+        )
+    for label, before, after in (
+        (N_("ngày nghỉ thêm"), old.days_off, new.days_off),
+        (N_("ngày làm việc thêm"), old.working_days, new.working_days),
+    ):
+        if before != after:
+            changes.append(
+                f"{_(label)}: {_listed(map(format_date_short, before))} → "
+                f"{_listed(map(format_date_short, after))}"
+            )
+    if old.remind_from != new.remind_from:
+        changes.append(
+            _("nhắc việc từ: %(old)s → %(new)s")
+            % {"old": _start_day(old.remind_from), "new": _start_day(new.remind_from)}
+        )
     return changes
+
+
+def _start_day(day: date | None) -> str:
+    return _("ngày nạp đầu tiên") if day is None else format_date_short(day)
+
+
+def _weekday(number: int) -> str:
+    """1 = Monday ... 7 = Sunday, in words: 01/01/2024 was a Monday."""
+    return weekday_name(date(2024, 1, number), current_language())
 
 
 def _header_changes(old: Plan, new: Plan) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from content.anniversaries import KIND_LABELS, KINDS, SUMMARY_LIMIT, Anniversary, Tier
 from content.catalogues import available_provinces, catalogue
-from content.i18n import _, available_locales
+from content.i18n import _
 from content.plan import (
     TIERS,
     Address,
@@ -42,13 +42,12 @@ from content.plan_reader import (
     Node,
     PlanProblem,
     Reader,
-    is_int,
     show,
     suggest_id,
     suggestion,
-    tier_help,
     unknown_anniversary,
 )
+from content.plan_settings import SettingsReader
 from content.plan_tasks import PlanContext, TaskReader
 from content.plan_yaml import MAX_PLAN_BYTES, YamlProblems, decode_plan, too_large_message
 
@@ -110,10 +109,6 @@ def parse_plan(text: str, source_name: str = "<plan>") -> Plan:
     return _PlanLoader(source_name).load(text)
 
 
-REPORT_AUDIENCES = ("units", "office")
-_DAY_MONTH = re.compile(r"\d{1,2}/\d{1,2}")
-
-
 class _PlanLoader(Reader):
     def __init__(self, source_name: str) -> None:
         super().__init__(source_name)
@@ -140,7 +135,7 @@ class _PlanLoader(Reader):
         head = self.mapping(root, "plan", "plan")
         header = self._header(head) if head else None
         settings_node = self.mapping(root, "settings", "settings")
-        settings = self._settings(settings_node) if settings_node else Settings()
+        settings = SettingsReader(self).read(settings_node) if settings_node else Settings()
         admins = self._admins(root)
         self._units(root)
         province = header["province"] if header else None
@@ -246,166 +241,6 @@ class _PlanLoader(Reader):
             self.report(period.line, f"plan.period: {problem}")
             return None
         return start, end
-
-    def _settings(self, node: Node) -> Settings | None:
-        self.keys(
-            node,
-            (
-                "digest_time",
-                "lead_days",
-                "escalate_after_days",
-                "quiet_hours",
-                "post_banners",
-                "contact_reminders",
-                "report_deadlines",
-                "language",
-            ),
-        )
-        before = len(self.problems)
-        defaults = Settings()
-        digest = defaults.digest_time
-        if "digest_time" in node:
-            line = node.value_line("digest_time")
-            digest = (
-                self.time_value(node.get("digest_time"), line, "settings.digest_time") or digest
-            )
-        lead_days = dict(defaults.lead_days)
-        lead_node = self.mapping(node, "lead_days", "settings.lead_days")
-        if lead_node is not None:
-            for tier in lead_node.data:
-                if tier not in TIERS:
-                    self.report(
-                        lead_node.key_line(tier),
-                        _("settings.lead_days: mức '%(tier)s' không hợp lệ") % {"tier": show(tier)}
-                        + suggestion(str(tier), TIERS)
-                        + _("; dùng %(tiers)s") % {"tiers": tier_help()},
-                    )
-                    continue
-                lead_days[tier] = self._lead_days(lead_node, tier)
-        escalate = self.integer(
-            node, "escalate_after_days", 0, 365, _("số ngày quá hạn trước khi báo quản trị viên")
-        )
-        quiet = defaults.quiet_hours
-        if "quiet_hours" in node.data:
-            quiet = self._quiet_hours(node)
-        post_banners = self.boolean(node, "post_banners", "settings.post_banners")
-        contact_reminders = self.boolean(node, "contact_reminders", "settings.contact_reminders")
-        deadlines = self._report_deadlines(node)
-        language = self._language(node) if "language" in node.data else defaults.language
-        if len(self.problems) > before:
-            return None
-        settings = Settings(
-            digest_time=digest,
-            lead_days=MappingProxyType(lead_days),
-            escalate_after_days=defaults.escalate_after_days if escalate is None else escalate,
-            quiet_hours=quiet,
-            post_banners=defaults.post_banners if post_banners is None else post_banners,
-            contact_reminders=(
-                defaults.contact_reminders if contact_reminders is None else contact_reminders
-            ),
-            report_deadlines=MappingProxyType(deadlines),
-            language=language or defaults.language,
-        )
-        if settings.in_quiet_hours(digest):
-            self.report(
-                node.value_line("digest_time") if "digest_time" in node else node.line,
-                _(
-                    "settings.digest_time: giờ gửi tin nhắc %(time)s nằm trong giờ yên lặng "
-                    "(quiet_hours) nên sẽ không bao giờ được gửi"
-                )
-                % {"time": f"{digest:%H:%M}"},
-            )
-            return None
-        return settings
-
-    def _report_deadlines(self, node: Node) -> dict[str, tuple[date, ...]]:
-        """{units: "10/11", office: ["25/6", "25/11"]}: a day and month of the plan year
-        (or a full date), one or a list, per audience."""
-        found: dict[str, tuple[date, ...]] = {}
-        deadlines = self.mapping(node, "report_deadlines", "settings.report_deadlines")
-        if deadlines is None:
-            return found
-        self.keys(deadlines, REPORT_AUDIENCES)
-        for audience in REPORT_AUDIENCES:
-            days = []
-            for value, line in self.items(deadlines, audience):
-                where = f"settings.report_deadlines, {audience}"
-                text = str(value).strip()
-                if self.year is not None and _DAY_MONTH.fullmatch(text):
-                    text = f"{text}/{self.year}"
-                day = self.date_value(text if isinstance(value, str) else value, line, where)
-                if day is not None:
-                    days.append(day)
-            if days:
-                found[audience] = tuple(sorted(set(days)))
-        return found
-
-    def _language(self, node: Node) -> str | None:
-        value = node.get("language")
-        languages = available_locales()
-        if isinstance(value, str) and value in languages:
-            return value
-        self.report(
-            node.value_line("language"),
-            _("settings.language: ngôn ngữ '%(language)s' không có") % {"language": show(value)}
-            + suggestion(str(value), languages)
-            + _("; dùng %(languages)s") % {"languages": ", ".join(languages)},
-        )
-        return None
-
-    def _lead_days(self, node: Node, tier: str) -> tuple[int, ...]:
-        days: set[int] = set()
-        entries = self.items(node, tier)
-        for value, line in entries:
-            if is_int(value) and 0 <= value <= 366:
-                days.add(int(value))
-            else:
-                self.report(
-                    line,
-                    _(
-                        "settings.lead_days, %(tier)s: số ngày nhắc trước phải là số nguyên từ 0 "
-                        "đến 366, không phải '%(value)s'"
-                    )
-                    % {"tier": tier, "value": show(value)},
-                )
-        if not entries:
-            self.report(
-                node.value_line(tier) if tier in node.data else node.line,
-                _("settings.lead_days, %(tier)s: cần ít nhất một số ngày, ví dụ [7, 3, 1, 0]")
-                % {"tier": tier},
-            )
-        return tuple(sorted(days, reverse=True))
-
-    def _quiet_hours(self, node: Node) -> tuple[time, time] | None:
-        value = node.get("quiet_hours")
-        line = node.value_line("quiet_hours")
-        if value is None or value is False:
-            return None  # explicitly switched off
-        if not isinstance(value, CommentedSeq) or len(value) != 2:
-            self.report(
-                line,
-                _(
-                    "settings.quiet_hours: phải là [giờ bắt đầu, giờ kết thúc], ví dụ "
-                    '["21:00", "07:00"], hoặc null để tắt; không phải \'%(value)s\''
-                )
-                % {"value": show(value)},
-            )
-            return None
-        start = self.time_value(value[0], value.lc.item(0)[0] + 1, "settings.quiet_hours")
-        end = self.time_value(value[1], value.lc.item(1)[0] + 1, "settings.quiet_hours")
-        if start is None or end is None:
-            return None
-        if start == end:
-            self.report(
-                line,
-                _(
-                    "settings.quiet_hours: giờ bắt đầu và kết thúc trùng nhau (%(time)s); "
-                    "muốn tắt giờ yên lặng thì viết quiet_hours: null"
-                )
-                % {"time": f"{start:%H:%M}"},
-            )
-            return None
-        return (start, end)
 
     def _admins(self, root: Node) -> tuple[Address, ...]:
         admins: list[Address] = []

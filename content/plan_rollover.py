@@ -14,10 +14,9 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Literal
 
-import holidays
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
@@ -27,6 +26,7 @@ from content.dates import format_date_long
 from content.plan import Plan
 from content.plan_loader import PlanError, parse_plan
 from content.plan_reader import MAX_YEAR, MIN_YEAR, parse_date_text
+from content.working_days import working_day_on_or_before
 
 NoteKind = Literal["changed", "check", "problem"]
 _VN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -54,15 +54,6 @@ class Rollover:
 
 class RolloverError(ValueError):
     """The plan cannot be rolled over (it does not validate, or the year is wrong)."""
-
-
-def working_day_on_or_before(day: date) -> date:
-    """`day`, or the last working day before it (no weekends, no Vietnamese public
-    holidays, Tết break included)."""
-    days_off = holidays.country_holidays("VN", years=range(day.year - 1, day.year + 1))
-    while day.isoweekday() > 5 or day in days_off:
-        day -= timedelta(days=1)
-    return day
 
 
 def _same_day(day: date, year: int) -> tuple[date, bool]:

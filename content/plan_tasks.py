@@ -8,6 +8,8 @@ occurrence per chosen anniversary), `repeat` (recurring), or neither (once, with
 from __future__ import annotations
 
 import calendar
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -46,6 +48,14 @@ _REPEAT_NAMES = {
     "quarterly": N_("hằng quý"),
     "yearly": N_("hằng năm"),
 }
+
+
+_IF_ANY = re.compile(r"\(\s*nếu\s+có\s*\)", re.IGNORECASE)
+
+
+def is_optional(title: str) -> bool:
+    """A task whose title says "(nếu có)" ("if any") may turn out to have nothing to do."""
+    return bool(_IF_ANY.search(unicodedata.normalize("NFC", title)))
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,7 @@ class TaskReader:
             "until",
             "per_anniversary",
             "description",
+            "optional",
         )
         self.reader.keys(node, allowed, ("id", "title", "owners"))
         before = len(self.reader.problems)
@@ -159,6 +170,7 @@ class TaskReader:
             self.reader.check_placeholders(
                 title, _TITLE_PLACEHOLDERS[fields["kind"]], node.value_line("title"), where
             )
+        optional = self.reader.boolean(node, "optional", f"{where}, optional")
         if len(self.reader.problems) > before or task_id is None or title is None:
             return None
         return Task(
@@ -167,6 +179,7 @@ class TaskReader:
             owners=owners,
             cooperating=cooperating,
             description=self.reader.text(node, "description") or "",
+            optional=is_optional(title) if optional is None else optional,
             line=line,
             **fields,
         )

@@ -2,7 +2,9 @@
 
 Ways in: the ✅ button of a digest ("ok:N") or of Loa's question ("ask:LIST:N"), the
 command `/xong N`, `/hoantac N` or the ↩️ button ("undo:N"), and what people write
-(handlers/replies.py reads it and calls in here). Links and photos that come with
+(handlers/replies.py reads it and calls in here). An optional item ("… (nếu có)") may
+instead be answered "không phát sinh" (its 🚫 button "na:N", or those words): it is
+closed without counting as done. Links and photos that come with
 the message are kept as evidence (minh chứng); sent later, they are added to an item
 already confirmed. Anything that cannot be matched to an item of a unit this chat
 serves is answered and records nothing.
@@ -15,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from bot.storage.broadcasts import broadcast_items
-from bot.storage.confirmations import confirm, undo
+from bot.storage.confirmations import confirm, not_applicable_among, undo
 from bot.storage.plan_cache import plan_item_index
 from content.buttons import Button, confirm_button, pack, undo_button, unpack
+from content.digest import render_digest_from_payload
 from content.items import Item
-from content.messages import render_digest_from_payload
 from content.payloads import DigestPayload
 from content.replies import links_in, read_numbers
 from handlers.asking import ask_which
@@ -37,6 +39,7 @@ class Outcome:
     already: list[int] = field(default_factory=list)
     evidence_added: list[int] = field(default_factory=list)
     missing: list[int] = field(default_factory=list)  # item no longer in the plan
+    not_optional: list[int] = field(default_factory=list)  # "không phát sinh" refused
 
 
 def evidence_of(turn: Turn) -> list[str]:
@@ -64,15 +67,26 @@ async def _items(turn: Turn, target: Target, numbers: Sequence[int]) -> dict[str
 
 
 async def record(
-    turn: Turn, target: Target, numbers: Sequence[int], evidence: Sequence[str]
+    turn: Turn,
+    target: Target,
+    numbers: Sequence[int],
+    evidence: Sequence[str],
+    *,
+    not_applicable: bool = False,
 ) -> Outcome:
+    """Record these items as done (or, `not_applicable`, as having had nothing to do:
+    optional items only)."""
     event = turn.event
     items = await _items(turn, target, numbers)
     outcome = Outcome()
     for number in numbers:
-        item = items.get(target.entries[number]["key"])
+        entry = target.entries[number]
+        item = items.get(entry["key"])
         if item is None:
             outcome.missing.append(number)
+            continue
+        if not_applicable and not entry.get("optional"):
+            outcome.not_optional.append(number)
             continue
         result = await confirm(
             turn.session,
@@ -83,6 +97,7 @@ async def record(
             chat_id=event.chat_id,
             evidence=evidence,
             now=turn.now,
+            not_applicable=not_applicable,
         )
         await keep_files(turn, item)
         if result.created:
@@ -115,10 +130,22 @@ def _subject(target: Target, numbers: Sequence[int]) -> str:
     return subject
 
 
-def outcome_text(turn: Turn, target: Target, outcome: Outcome, evidence: bool) -> str:
+def outcome_text(
+    turn: Turn, target: Target, outcome: Outcome, evidence: bool, not_applicable: bool = False
+) -> str:
     _ = turn._
     lines = []
-    if outcome.done:
+    if outcome.done and not_applicable:
+        lines.append(
+            _("➖ Đã ghi nhận việc %(numbers)s của %(unit)s không phát sinh — %(person)s, %(time)s")
+            % {
+                "numbers": number_list(outcome.done, _),
+                "unit": units_phrase(target, outcome.done),
+                "person": turn.event.user_name,
+                "time": clock_time(turn.now),
+            }
+        )
+    elif outcome.done:
         values = {
             "what": what(turn, target, outcome.done),
             "unit": units_phrase(target, outcome.done),
@@ -150,6 +177,14 @@ def outcome_text(turn: Turn, target: Target, outcome: Outcome, evidence: bool) -
                 "nên không ghi nhận."
             )
             % {"numbers": number_list(outcome.missing, _)}
+        )
+    if outcome.not_optional:
+        lines.append(
+            _(
+                "Việc %(numbers)s không phải việc «nếu có» nên không báo «không phát sinh» "
+                "được; việc đã làm thì trả lời «xong %(first)s»."
+            )
+            % {"numbers": number_list(outcome.not_optional, _), "first": outcome.not_optional[0]}
         )
     return "\n".join(lines)
 
@@ -189,7 +224,11 @@ async def rerendered(turn: Turn, target: Target) -> Reply | None:
         for key, row in active.items()
     }
     text = render_digest_from_payload(
-        cast(DigestPayload, target.row.payload), confirmations, turn.event.channel, turn.locale
+        cast(DigestPayload, target.row.payload),
+        confirmations,
+        turn.event.channel,
+        turn.locale,
+        not_applicable=await not_applicable_among(turn.session, active),
     )
     done = {n for n, entry in target.entries.items() if entry["key"] in active}
     layout = target.row.payload.get("buttons") or [
@@ -203,7 +242,10 @@ async def rerendered(turn: Turn, target: Target) -> Reply | None:
             if pressed is None or pressed.number is None:
                 continue
             number = pressed.number
-            if number in done:
+            if pressed.action == "na":
+                if number not in done:  # once answered, its ↩️ is enough
+                    buttons.append(Button(label, data))
+            elif number in done:
                 buttons.append(undo_button(number))
             else:
                 buttons.append(confirm_button(number, label if pressed.action == "ok" else None))
@@ -221,6 +263,36 @@ async def confirm_numbers(
         return [problem]
     outcome = await record(turn, target, numbers, evidence)
     replies = [say(turn, outcome_text(turn, target, outcome, bool(evidence)))]
+    if outcome.done:
+        edit = await rerendered(turn, target)
+        if edit is not None:
+            replies.append(edit)
+    return replies
+
+
+async def not_applicable_numbers(turn: Turn, target: Target, numbers: Sequence[int]) -> list[Reply]:
+    """ "không phát sinh N", or the 🚫 button: optional items that had nothing to do are
+    closed (no number: the one open optional item, or Loa asks for it)."""
+    _ = turn._
+    if not numbers:
+        optional = [
+            n for n in await open_numbers(turn, target) if target.entries[n].get("optional")
+        ]
+        if len(optional) != 1:
+            example = optional[0] if optional else 1
+            return [
+                say(
+                    turn,
+                    _("Hãy ghi số việc không phát sinh, ví dụ «không phát sinh %(n)d».")
+                    % {"n": example},
+                )
+            ]
+        numbers = optional
+    problem = unknown_numbers(turn, target, numbers)
+    if problem is not None:
+        return [problem]
+    outcome = await record(turn, target, numbers, (), not_applicable=True)
+    replies = [say(turn, outcome_text(turn, target, outcome, False, not_applicable=True))]
     if outcome.done:
         edit = await rerendered(turn, target)
         if edit is not None:
@@ -306,17 +378,19 @@ async def press(turn: Turn, target: Target, number: int, evidence: Sequence[str]
 
 
 async def on_button(turn: Turn) -> list[Reply]:
-    """ "ok:N" / "undo:N" on a digest or broadcast."""
+    """ "ok:N" / "na:N" / "undo:N" on a digest or broadcast."""
     _ = turn._
     pressed = unpack(turn.event.button_data)
-    if pressed is None or pressed.number is None or pressed.action not in ("ok", "undo"):
+    if pressed is None or pressed.number is None or pressed.action not in ("ok", "na", "undo"):
         return [Reply(notice=_("Nút này không còn hiệu lực."))]
     target = await resolve(turn, turn.event.message_id)
     if isinstance(target, Reply):
         return [target]
-    if pressed.action == "undo":
+    if pressed.action in ("undo", "na"):
         if pressed.number not in target.entries:
             return [Reply(notice=_("Nút này không còn hiệu lực."))]
+        if pressed.action == "na":
+            return await not_applicable_numbers(turn, target, [pressed.number])
         return await undo_numbers(turn, target, [pressed.number])
     return await press(turn, target, pressed.number, ())
 

@@ -28,6 +28,7 @@ def _confirm_lines(turn: Turn) -> list[str]:
                 "(nhiều việc: «xong 1 3»)."
             ),
             *common,
+            _("• Việc «nếu có» mà không phát sinh: bấm 🚫 hoặc trả lời «không phát sinh 2»."),
             _("• Bấm nhầm: bấm ↩️, gõ %(undo)s 2 hoặc trả lời «bấm nhầm việc 2».") % undo,
         ]
     how = {
@@ -40,7 +41,12 @@ def _confirm_lines(turn: Turn) -> list[str]:
             "• Báo xong: gõ «xong 2» (nhiều việc: «xong 1 3»). Số việc tính theo tin nhắc mới nhất."
         ),
     }[turn.traits.reply_reference]
-    lines = [how, *common, _("• Báo nhầm: gõ %(undo)s 2 hoặc trả lời «báo nhầm việc 2».") % undo]
+    lines = [
+        how,
+        *common,
+        _("• Việc «nếu có» mà không phát sinh: trả lời «không phát sinh 2»."),
+        _("• Báo nhầm: gõ %(undo)s 2 hoặc trả lời «báo nhầm việc 2».") % undo,
+    ]
     if turn.traits.group_commands == "mention":
         lines.append(
             _("• Trong nhóm, Loa chỉ đọc tin trích dẫn tin của Loa hoặc có nhắc tới @Loa.")
@@ -53,8 +59,9 @@ async def help_text(turn: Turn, commands: Sequence[Command]) -> str:
     lines = [
         _("📖 Hướng dẫn dùng Loa"),
         _(
-            "Mỗi sáng Loa gửi tin nhắc việc của đơn vị: việc quá hạn, đến hạn hôm nay và "
-            "sắp tới; dịp kỷ niệm có kèm bài đăng gợi ý."
+            "Loa nhắc việc vào buổi sáng các ngày làm việc, khi có điều mới: đầu tuần là "
+            "các việc trong tuần; việc đến hạn được nhắc đúng ngày; việc quá hạn được nhắc "
+            "lại thưa dần; dịp kỷ niệm có kèm bài đăng gợi ý."
         ),
         *_confirm_lines(turn),
         "",

@@ -64,8 +64,8 @@ def _linked_text(turn: Turn, plan: Plan, unit: Unit) -> str:
     lines = [
         _("✅ Đã liên kết %(chat)s với đơn vị %(unit)s (%(plan)s).") % values,
         _(
-            "Từ nay, khoảng %(time)s mỗi sáng, Loa gửi vào đây các việc của đơn vị đến hạn, "
-            "sắp đến hạn hoặc quá hạn."
+            "Từ nay, khoảng %(time)s sáng các ngày làm việc, Loa gửi vào đây các việc của "
+            "đơn vị trong tuần, đến hạn hoặc quá hạn, khi có điều mới."
         )
         % values,
     ]

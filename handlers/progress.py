@@ -41,7 +41,7 @@ async def plan_rows(turn: Turn, plan: Plan, unit_id: str | None = None) -> list[
 
 def _counts_line(turn: Turn, summary: UnitSummary) -> str:
     _ = turn._
-    return _(
+    line = _(
         "✅ %(done)d xong · ⏳ %(open)d đang nhắc · ⚠️ %(overdue)d quá hạn · "
         "%(upcoming)d chưa đến hạn"
     ) % {
@@ -50,6 +50,9 @@ def _counts_line(turn: Turn, summary: UnitSummary) -> str:
         "overdue": summary.overdue,
         "upcoming": summary.upcoming,
     }
+    if summary.not_applicable:
+        line += " · " + _("➖ %(n)d không phát sinh") % {"n": summary.not_applicable}
+    return line
 
 
 def _more_line(turn: Turn, more: int) -> list[str]:

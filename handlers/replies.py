@@ -12,7 +12,9 @@ only in Telegram groups without privacy mode) confirm only what they name plainl
 - not done ("chưa xong 3", "mai em xong 3 nhé"): nothing is recorded, and Loa says so;
 - unclear ("xong 1.5", "3", "xong 1 hoặc 2"): Loa asks one short question
   (handlers/asking.py), never guesses, never stays silent;
-- "không phát sinh": understood, but not recorded yet (no task is optional so far).
+- "không phát sinh", "việc 3 không phát sinh": an optional item ("… (nếu có)") had
+  nothing to do: closed as such (handlers/confirm.py); any other item: Loa says it
+  cannot be, and records nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from handlers.confirm import (
     Outcome,
     confirm_numbers,
     evidence_of,
+    not_applicable_numbers,
     outcome_text,
     record,
     rerendered,
@@ -92,7 +95,7 @@ async def _act(
         case Intent.UNDO:
             return await undo_numbers(turn, target, reading.numbers)
         case Intent.NOT_APPLICABLE:
-            return [Reply(text=_not_applicable(turn, target, reading.numbers))]
+            return await not_applicable_numbers(turn, target, reading.numbers)
         case Intent.QUESTION:
             if reading.numbers:
                 return [Reply(text=await _status(turn, target, reading.numbers))]
@@ -265,21 +268,6 @@ def _not_yet(turn: Turn, numbers: Sequence[int]) -> str:
     _ = turn._
     values = {"numbers": number_list(numbers, _), "first": numbers[0]}
     return _("Loa chưa ghi nhận việc %(numbers)s. Khi xong, trả lời «xong %(first)s».") % values
-
-
-def _not_applicable(turn: Turn, target: Target, numbers: Sequence[int]) -> str:
-    _ = turn._
-    if numbers:
-        head = _("Việc %(numbers)s «không phát sinh»: Loa chưa ghi nhận được điều này.") % {
-            "numbers": number_list(numbers, _)
-        }
-    else:
-        head = _("«Không phát sinh»: Loa chưa ghi nhận được điều này.")
-    return (
-        head
-        + " "
-        + _("Hãy báo quản trị viên kế hoạch; nếu việc đã làm xong, trả lời «xong» kèm số việc.")
-    )
 
 
 async def on_ask_button(turn: Turn) -> list[Reply]:

@@ -20,6 +20,7 @@ from handlers import (
     contacts,
     language,
     linking,
+    pause,
     privacy,
     progress,
     replies,
@@ -45,6 +46,7 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *progress.COMMANDS,
     *reports.COMMANDS,
     *calendar.COMMANDS,
+    *pause.COMMANDS,
     *linking.COMMANDS,
     *contacts.COMMANDS,
     *broadcast.COMMANDS,
@@ -62,7 +64,7 @@ def find_command(name: str | None) -> Command | None:
 
 async def _on_button(turn: Turn) -> list[Reply]:
     pressed = unpack(turn.event.button_data)
-    if pressed is not None and pressed.action in ("ok", "undo"):
+    if pressed is not None and pressed.action in ("ok", "na", "undo"):
         return await confirm.on_button(turn)
     if pressed is not None and pressed.action == "ask":
         return await replies.on_ask_button(turn)

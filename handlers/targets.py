@@ -180,6 +180,8 @@ def _entries(
         }
         if stored.get("hidden"):
             entry["hidden"] = True
+        if stored.get("optional"):
+            entry["optional"] = True
         if (entry["plan_id"], entry["unit_id"]) in served:
             entries[number] = entry
     more = payload.get("more_keys") or []

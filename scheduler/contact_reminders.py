@@ -1,11 +1,13 @@
 """Contacts in what the planner sends. Pure.
 
-- `digest_contacts`: a digest names its unit's contacts on a line of its own (the
-  Telegram adapter makes each name a mention that notifies the person; Zalo shows the
-  names), and its payload lists them.
-- `contact_reminders`: the first day an owner item is overdue, each contact of its unit
-  who has opened a private chat with the bot gets a private message about it (unless
-  `settings.contact_reminders` is false), once: its key is
+- `contact_entries`: a unit's contacts as a digest names them, on a line of its own
+  (the Telegram adapter makes each name a mention that notifies the person; Zalo shows
+  the names), and its payload lists them (scheduler/planner.py, for every unit a chat's
+  digest speaks to).
+- `contact_reminders`: the first working day an owner item is overdue (the walk passes
+  the items that fell overdue since the previous send day, scheduler/plan_walk.py),
+  each contact of its unit who has opened a private chat with the bot gets a private
+  message about it (unless `settings.contact_reminders` is false), once: its key is
   `contact-overdue/<plan>/<item>/<address>`.
 """
 
@@ -15,10 +17,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from content.channels import traits
-from content.contacts import ContactEntry, render_contact_overdue, with_contacts
+from content.contacts import ContactEntry, render_contact_overdue
 from content.due import DueMessage
 from content.items import Item
-from content.payloads import DigestPayload
 from scheduler.state import PlanState
 
 
@@ -27,18 +28,6 @@ def contact_entries(state: PlanState, unit_id: str) -> list[ContactEntry]:
         {"address": str(contact.address), "name": contact.name}
         for contact in state.contacts.get(unit_id, ())
     ]
-
-
-def digest_contacts(
-    state: PlanState, text: str, payload: DigestPayload, locale: str
-) -> tuple[str, DigestPayload]:
-    """The digest's text (in `locale`, its chat's language) and payload naming the
-    unit's contacts (unchanged without)."""
-    contacts = contact_entries(state, payload["unit_id"])
-    if not contacts:
-        return text, payload
-    payload["contacts"] = contacts
-    return with_contacts(text, contacts, locale), payload
 
 
 def _group_channel(state: PlanState, unit_id: str, channel: str) -> str:

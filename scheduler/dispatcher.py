@@ -50,6 +50,7 @@ Attach = Callable[[dict[str, Any]], Awaitable[FileUpload | None]]
 ChannelDownHook = Callable[[str, str], Awaitable[None]]
 
 DEFAULT_LEASE = timedelta(seconds=60)
+MAX_CHANNEL_PAUSE = timedelta(minutes=1)  # a channel down is tried again every minute
 
 
 @dataclass
@@ -132,6 +133,7 @@ class Dispatcher:
         self.chat_ids = chat_ids  # only these chats (`loa chat` serves one); None: all
         self.attach = attach
         self._paused_until: dict[str, datetime] = {}
+        self._channel_failures: dict[str, int] = {}  # failures hitting every chat, in a row
         self._lock = asyncio.Lock()
         self._commits = commits or GroupCommit(database)
         self._in_flight: set[int] = set()  # rows this worker holds: their leases are renewed
@@ -315,7 +317,7 @@ class Dispatcher:
                     report.failed += 1
                     continue
                 if not error.per_chat:
-                    self._paused_until[channel_name] = retry_at
+                    self._pause(channel_name, retry_at if rate_limited else None)
                 log.info("%s chat %s: retry at %s (%s)", channel_name, row.chat_id, retry_at, error)
                 # Later rows of this chat keep their order behind the postponed one.
                 await self._postpone(
@@ -349,9 +351,23 @@ class Dispatcher:
                 )
                 report.retried += len(rows) - index
                 return report
+            self._channel_failures.pop(channel_name, None)
             await self._sent(row, message_ids)
             report.sent += 1
         return report
+
+    def _pause(self, channel: str, until: datetime | None) -> None:
+        """Hold every chat of a channel: until the platform's `retry_after`, or after a
+        failure that hits every chat alike (the network, a 5xx) for a wait that doubles
+        with the channel's failures in a row, not with the failing row's attempts: one
+        message that failed often must not stall every chat, answers included, for
+        minutes."""
+        now = self.clock.now()
+        if until is None:
+            failures = self._channel_failures.get(channel, 0) + 1
+            self._channel_failures[channel] = failures
+            until = now + min(backoff(failures - 1), MAX_CHANNEL_PAUSE)
+        self._paused_until[channel] = max(self._paused_until.get(channel, now), until)
 
     async def _sent(self, row: OutboxMessage, message_ids: list[str]) -> None:
         await self._commits.write(outbox.Delivered(row, message_ids, self.clock.now()))

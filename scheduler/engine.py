@@ -10,9 +10,10 @@ still relevant today is caught up, what went stale is dropped by its expiry.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from bot.storage import outbox
 from bot.storage.db import Database
@@ -27,6 +28,7 @@ from scheduler.state import PlanState, plan_states
 log = logging.getLogger(__name__)
 
 TickHook = Callable[[], Awaitable[object]]
+IDLE_WAKEUP = timedelta(hours=1)  # with no plan, look again this often
 # Which chats this engine plans for (address -> bool): by default, those of the
 # channels its dispatcher can deliver to.
 Reachable = Callable[[str, str], bool]
@@ -43,30 +45,47 @@ class TickReport:
 def _signature(state: PlanState, day: object) -> tuple[object, ...]:
     """What, if unchanged, cannot make new messages appear before the next wake-up.
 
-    Confirmations only ever remove messages, so they are not part of it."""
+    The number of confirmations is part of it: a confirmation only removes messages,
+    but an undo brings an item back, and a pause or its end changes what a chat gets."""
     links = tuple(
         sorted((unit, tuple(sorted(map(str, chats)))) for unit, chats in state.links.items())
     )
     admins = tuple(sorted(map(str, state.admins)))
+    pauses = tuple(sorted(state.pauses.items()))
     languages = tuple(sorted(state.chat_locales.items()))
-    return (day, state.plan, len(state.items), links, admins, state.closed_at, languages)
+    return (
+        day,
+        state.plan,
+        len(state.items),
+        links,
+        admins,
+        state.closed_at,
+        state.started_at,
+        pauses,
+        len(state.confirmed),
+        languages,
+    )
 
 
 def due_now(
     states: Sequence[PlanState], now: datetime, reachable: Reachable | None = None
 ) -> list[DueMessage]:
-    """Today's messages whose moment has come and not yet passed."""
-    due: list[DueMessage] = []
+    """Today's messages whose moment has come and not yet passed. Plans are planned
+    together: a chat's digest holds the parts of every plan it belongs to."""
+    by_day: dict[date, list[PlanState]] = defaultdict(list)
     for state in states:
-        today = now.astimezone(state.plan.tz).date()
-        for message in (*messages_for_day(state, today), *closing_messages(state, now)):
-            if reachable is not None and not reachable(message.channel, message.chat_id):
-                continue
-            if message.not_before > now:
-                continue
-            if message.expires_at is not None and message.expires_at <= now:
-                continue
-            due.append(message)
+        by_day[now.astimezone(state.plan.tz).date()].append(state)
+    planned = [message for day, group in by_day.items() for message in messages_for_day(group, day)]
+    planned += [message for state in states for message in closing_messages(state, now)]
+    due: list[DueMessage] = []
+    for message in planned:
+        if reachable is not None and not reachable(message.channel, message.chat_id):
+            continue
+        if message.not_before > now:
+            continue
+        if message.expires_at is not None and message.expires_at <= now:
+            continue
+        due.append(message)
     return due
 
 
@@ -89,28 +108,24 @@ class Engine:
         # console chat) gets nothing planned here, rather than rows no one sends.
         self.reachable = reachable or (lambda channel, _chat: channel in dispatcher.channels)
         self.last_tick: datetime | None = None
-        # plan id -> (signature, moment before which planning again cannot add anything)
-        self._planned: dict[str, tuple[tuple[object, ...], datetime]] = {}
+        # (signature of every plan, moment before which planning again cannot add anything)
+        self._planned: tuple[tuple[object, ...], datetime] | None = None
 
     async def plan(self, now: datetime) -> tuple[int, int]:
         async with self.database.session() as session:
             states = one_plan_per_anniversary(await plan_states(session, self.extra_admins))
-        stale_plans = set(self._planned) - {state.plan.id for state in states}
-        for plan_id in stale_plans:
-            del self._planned[plan_id]
-        to_plan = []
-        for state in states:
-            signature = _signature(state, now.astimezone(state.plan.tz).date())
-            known = self._planned.get(state.plan.id)
-            if known and known[0] == signature and now < known[1]:
-                continue
-            to_plan.append(state)
-        due = due_now(to_plan, now, self.reachable)
+        # All plans or none: a chat's digest is made of every plan it belongs to.
+        signature = tuple(
+            _signature(state, now.astimezone(state.plan.tz).date()) for state in states
+        )
+        known = self._planned
+        if known is not None and known[0] == signature and now < known[1]:
+            return 0, 0
+        due = due_now(states, now, self.reachable)
         async with self.database.session() as session:
             enqueued = await outbox.enqueue(session, due, now)
-        for state in to_plan:
-            signature = _signature(state, now.astimezone(state.plan.tz).date())
-            self._planned[state.plan.id] = (signature, next_wakeup(state, now))
+        wakeups = [next_wakeup(state, now) for state in states]
+        self._planned = (signature, min(wakeups, default=now + IDLE_WAKEUP))
         if enqueued:
             log.info("enqueued %d new message(s)", enqueued)
         return len(due), enqueued

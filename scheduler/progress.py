@@ -2,10 +2,12 @@
 
 Statuses, for an owner item on day `today` (the plan's local date):
 - "done": the unit confirmed it (whenever that was, even before it fell due);
+- "not_applicable": an optional item ("… (nếu có)") the unit answered "không phát
+  sinh": closed, with nothing to do; it counts neither as done nor as not done;
 - "overdue": not confirmed and its due date has passed (due < today);
 - "open": not confirmed, due today or later but already inside its reminder window,
-  i.e. due - today <= the largest lead day of its tier (the day the first reminder goes
-  out: 7 days for a regular item by default, 30 for a round-year anniversary);
+  i.e. due - today <= the largest lead day of its tier, or a week (the weekly digest
+  announces what falls due until the next one; 30 days for a round-year anniversary);
 - "upcoming": not confirmed and not reminded yet.
 Cooperating units are informed, not chased, so their items are not rows here.
 """
@@ -20,14 +22,16 @@ from typing import Literal, Protocol
 from content.i18n import N_
 from scheduler.state import PlanState
 
-Status = Literal["done", "open", "overdue", "upcoming"]
-STATUSES: tuple[Status, ...] = ("done", "open", "overdue", "upcoming")
+Status = Literal["done", "not_applicable", "open", "overdue", "upcoming"]
+STATUSES: tuple[Status, ...] = ("done", "not_applicable", "open", "overdue", "upcoming")
 STATUS_LABELS: dict[Status, str] = {  # N_: translated where shown
     "done": N_("Đã xong"),
+    "not_applicable": N_("Không phát sinh"),
     "open": N_("Đang nhắc"),
     "overdue": N_("Quá hạn"),
     "upcoming": N_("Chưa đến hạn"),
 }
+WEEK = 7  # days: what the weekly digest announces
 
 
 class ConfirmationLike(Protocol):
@@ -64,22 +68,26 @@ class UnitSummary:
     open: int
     overdue: int
     upcoming: int
+    not_applicable: int = 0
 
     @property
     def total(self) -> int:
-        return self.done + self.open + self.overdue + self.upcoming
+        return self.done + self.open + self.overdue + self.upcoming + self.not_applicable
 
     @property
     def share_done(self) -> float | None:
-        """Done out of what is done or already asked for (done + open + overdue);
-        None while nothing has been asked for yet."""
+        """Done out of what is done or already asked for (done + open + overdue); items
+        that had nothing to do ("không phát sinh") are left out of both. None while
+        nothing has been asked for yet."""
         asked = self.done + self.open + self.overdue
         return self.done / asked if asked else None
 
 
-def status_of(due: date, lead_window: int, confirmed: bool, today: date) -> Status:
+def status_of(
+    due: date, lead_window: int, confirmed: bool, today: date, not_applicable: bool = False
+) -> Status:
     if confirmed:
-        return "done"
+        return "not_applicable" if not_applicable else "done"
     if due < today:
         return "overdue"
     if (due - today).days <= lead_window:
@@ -99,7 +107,9 @@ def progress_rows(
     plan = state.plan
     unit_order = {unit.id: index for index, unit in enumerate(plan.units)}
     task_order = {task.id: index for index, task in enumerate(plan.tasks)}
-    windows = {tier: max(days, default=0) for tier, days in plan.settings.lead_days.items()}
+    windows = {
+        tier: max((*days, WEEK), default=WEEK) for tier, days in plan.settings.lead_days.items()
+    }
     rows = []
     for item in state.items:
         if item.role != "owner" or (unit_id is not None and item.unit_id != unit_id):
@@ -119,7 +129,11 @@ def progress_rows(
                 item_key=item.key,
                 due=item.due,
                 status=status_of(
-                    item.due, windows.get(item.tier, 0), confirmation is not None, today
+                    item.due,
+                    windows.get(item.tier, WEEK),
+                    confirmation is not None,
+                    today,
+                    item.key in state.not_applicable,
                 ),
                 confirmed_at=confirmation.confirmed_at if confirmation else None,
                 confirmed_by=confirmation.confirmed_by if confirmation else None,
@@ -157,6 +171,7 @@ def summary_by_unit(rows: Iterable[ProgressRow]) -> list[UnitSummary]:
             open=tally["open"],
             overdue=tally["overdue"],
             upcoming=tally["upcoming"],
+            not_applicable=tally["not_applicable"],
         )
         for unit, tally in counts.items()
     ]

@@ -1,7 +1,7 @@
 """Report deadlines (`settings.report_deadlines`): who is reminded, when, with what. Pure.
 
-A few working days before a deadline (REMIND_WORKING_DAYS, counting neither weekends
-nor public holidays), at the digest's moment:
+A few working days before a deadline (REMIND_WORKING_DAYS, on the plan's calendar:
+neither weekends nor public holidays nor its own days off), at the digest's moment:
 - "units": every unit's chats are told their report to the office is due, with their
   own draft attached;
 - "office": every admin (plan admins and LOA_ADMINS, in a private chat) is told the
@@ -23,7 +23,6 @@ from content.dates import format_date_long
 from content.due import DueMessage
 from content.i18n import translator
 from content.plan import Address, Plan
-from content.workdays import working_days_before
 from scheduler.state import PlanState
 
 REMIND_WORKING_DAYS = 3
@@ -61,7 +60,7 @@ def report_reminders(
     plan = state.plan
     for audience, deadlines in plan.settings.report_deadlines.items():
         for deadline in deadlines:
-            if working_days_before(deadline, REMIND_WORKING_DAYS) != day:
+            if plan.calendar.before(deadline, REMIND_WORKING_DAYS) != day:
                 continue
             targets: list[tuple[str | None, str | None, Address]]
             if audience == "units":
@@ -91,6 +90,7 @@ def report_reminders(
                     plan_id=plan.id,
                     payload={
                         "plan_id": plan.id,
+                        "date": day.isoformat(),
                         "deadline": deadline.isoformat(),
                         "report": {"plan_id": plan.id, "unit_id": unit_id},
                     },

@@ -11,11 +11,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.broadcasts import broadcast_items
 from bot.storage.chat_settings import chat_languages
-from bot.storage.confirmations import active_confirmations
+from bot.storage.confirmations import active_confirmations, not_applicable_keys
 from bot.storage.contacts import private_chats, unit_contacts
 from bot.storage.links import active_chat_addresses
+from bot.storage.pauses import pauses as chat_pauses
 from bot.storage.plan_cache import plan_items, stored_plan, stored_plans
 from bot.storage.plan_closures import closed_plans
+from bot.storage.plan_starts import plan_starts
 from content.items import Item
 from content.plan import Address, Contact, Plan, merge_admins
 
@@ -34,6 +36,24 @@ class PlanState:
     # that opened a private chat with the bot, so Loa may write to them.
     contacts: Mapping[str, Sequence[Contact]] = field(default_factory=dict)
     reachable: frozenset[str] = frozenset()
+    # When the plan started reminding (its first `loa load`); None: from its period's
+    # start. Items due before its first day are not chased (`first_day`).
+    started_at: datetime | None = None
+    # "channel:chat_id" -> (first, last) paused day (/tamdung), local dates included.
+    pauses: Mapping[str, tuple[date, date]] = field(default_factory=dict)
+    # Confirmed items whose answer was "không phát sinh" (a subset of `confirmed`).
+    not_applicable: frozenset[str] = frozenset()
+
+    def language_of(self, address: str) -> str:
+        """The language of the messages to a chat: its own choice (/ngonngu), else the
+        plan's."""
+        return self.chat_locales.get(address, self.locale)
+
+    @property
+    def first_day(self) -> date:
+        """The first day the plan reminds: items due before it are not chased in unit
+        chats (`settings.remind_from`, else the day of the first load)."""
+        return self.plan.reminds_from(self.started_at)
 
     @property
     def last_day(self) -> date:
@@ -46,12 +66,30 @@ class PlanState:
         return last
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """What every plan's state reads from tables of all plans: read once per gathering."""
+
+    closed: Mapping[str, datetime]
+    starts: Mapping[str, datetime]
+    pauses: Mapping[str, tuple[date, date]]
+    chat_locales: Mapping[str, str]  # chat address -> the language it chose (/ngonngu)
+
+
+async def _shared(session: AsyncSession) -> _Shared:
+    return _Shared(
+        closed=await closed_plans(session),
+        starts=await plan_starts(session),
+        pauses=await chat_pauses(session),
+        chat_locales=await chat_languages(session),
+    )
+
+
 async def _state(
     session: AsyncSession,
     plan: Plan,
     extra_admins: Sequence[Address],
-    chat_locales: Mapping[str, str],
-    closed: Mapping[str, datetime],
+    shared: _Shared,
 ) -> PlanState:
     units = {unit.id for unit in plan.units}
     # A broadcast aimed at a unit since removed from the plan has no one to remind.
@@ -59,28 +97,32 @@ async def _state(
     confirmations = await active_confirmations(session, plan.id)
     contacts = await unit_contacts(session, plan)
     addresses = (str(contact.address) for people in contacts.values() for contact in people)
+    links = await active_chat_addresses(session, plan.id)
+    chats = {str(chat) for unit_chats in links.values() for chat in unit_chats}
     return PlanState(
         plan=plan,
         items=(*plan_items(plan), *extra),
         confirmed={key: row.confirmed_at for key, row in confirmations.items()},
-        links=await active_chat_addresses(session, plan.id),
+        links=links,
         admins=merge_admins(plan, extra_admins),
         locale=plan.settings.language,
-        chat_locales=chat_locales,
-        closed_at=closed.get(plan.id),
+        chat_locales=shared.chat_locales,
+        closed_at=shared.closed.get(plan.id),
         contacts=contacts,
         reachable=await private_chats(session, addresses),
+        started_at=shared.starts.get(plan.id),
+        pauses={chat: pause for chat, pause in shared.pauses.items() if chat in chats},
+        not_applicable=await not_applicable_keys(session, plan.id),
     )
 
 
 async def plan_states(
     session: AsyncSession, extra_admins: Sequence[Address] = ()
 ) -> list[PlanState]:
-    plans = await stored_plans(session)
-    if not plans:
-        return []
-    chosen, closed = await chat_languages(session), await closed_plans(session)
-    return [await _state(session, plan, extra_admins, chosen, closed) for plan in plans]
+    shared = await _shared(session)
+    return [
+        await _state(session, plan, extra_admins, shared) for plan in await stored_plans(session)
+    ]
 
 
 async def plan_state(
@@ -89,6 +131,4 @@ async def plan_state(
     plan = await stored_plan(session, plan_id)
     if plan is None:
         return None
-    return await _state(
-        session, plan, extra_admins, await chat_languages(session), await closed_plans(session)
-    )
+    return await _state(session, plan, extra_admins, await _shared(session))

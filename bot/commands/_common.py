@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import os
 import sys
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,6 +39,13 @@ async def open_as_is(url: str) -> Database:
     """The database, its schema neither checked nor created (the db, backup and
     restore commands look at it themselves); nothing connects until `main` does."""
     return Database(url)
+
+
+def output_closed() -> int:
+    """The reader of our output (`| head`) went away: stop quietly, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush cannot fail
+    return 0
 
 
 def run_with_database(

@@ -1,10 +1,13 @@
 """`loa demo [--days N] [--from D]`: Loa's main job on embedded defaults, with no token
 and no setup.
 
-It loads the bundled sample plan (content/plans/sample-sldtbxh-laocai-2026.yaml) into a
-local SQLite file (`loa-demo.db` in the current directory, or LOA_DATABASE_URL), then
-shows what every unit would receive over the next days: digests, suggested posts and
-the admins' escalations, with their full text, and a summary. Nothing is sent.
+It takes the bundled sample plan (content/plans/sample-sldtbxh-laocai-2026.yaml) rolled
+to the year of the first day shown (content/plan_rollover.py), loads it into a local
+SQLite file (`loa-demo.db` in the current directory, or LOA_DATABASE_URL) as if for the
+first time that morning, then shows what every unit would receive over the next days:
+digests, suggested posts and the admins' messages, with their full text, and a summary.
+So on any day the demo opens like a real plan does: with what is coming, not a backlog.
+Nothing is sent.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,12 +34,15 @@ from bot.commands.simulate import (
 )
 from bot.config import Config, load_config
 from bot.storage.db import Database, open_database
+from bot.storage.plan_starts import restart
 from bot.storage.plans import save_plan
 from content.clock import Clock
 from content.dates import format_date_long
 from content.i18n import _, current_language
 from content.plan import Plan
 from content.plan_loader import parse_plan
+from content.plan_rollover import roll_over
+from scheduler.plan_period import one_plan_per_anniversary
 from scheduler.state import plan_state
 
 SAMPLE_PLAN = Path(content.__file__).resolve().parent / "plans" / "sample-sldtbxh-laocai-2026.yaml"
@@ -70,10 +76,22 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _intro(plan: Plan, links: dict[str, list[str]], database: str, start: date, end: date) -> str:
+def sample_text(year: int) -> str:
+    """The sample plan's text for `year` (rolled over from its own year when needed)."""
+    text = SAMPLE_PLAN.read_text(encoding="utf-8")
+    sample_year = parse_plan(text, source_name=str(SAMPLE_PLAN)).year
+    if year == sample_year:
+        return text
+    return roll_over(text, year, source_name=str(SAMPLE_PLAN)).text
+
+
+def _intro(
+    plans: list[Plan], links: dict[str, list[str]], database: str, start: date, end: date
+) -> str:
+    plan = plans[0]
     language = current_language()
     lines = [_("Loa — chạy thử với kế hoạch mẫu (không gửi tin nào)"), ""]
-    lines.append(_("Kế hoạch: %(title)s") % {"title": plan.title})
+    lines += [_("Kế hoạch: %(title)s") % {"title": each.title} for each in plans]
     if plan.issuer:
         lines.append(_("Cơ quan: %(issuer)s") % {"issuer": plan.issuer})
     lines.append(_("Lưu tại: %(database)s") % {"database": database})
@@ -106,22 +124,21 @@ def _per_recipient(found: list[Simulated]) -> list[str]:
 
 
 def _show(
-    plan: Plan,
+    plans: list[Plan],
     links: dict[str, list[str]],
     url: str,
     start: date,
     end: date,
     found: list[Simulated],
 ) -> None:
-    print(_intro(plan, links, url, start, end))
+    print(_intro(plans, links, url, start, end))
     if not found:
         print()
         print(
             _(
-                "Không có tin nào trong khoảng này: kế hoạch mẫu là của năm %(year)d. "
-                "Thử: loa demo --from %(year)d-01-25"
+                "Không có tin nào trong những ngày này (ngày nghỉ, hoặc chưa có việc nào "
+                "sắp đến hạn). Thử xem dài hơn: loa demo --days 30"
             )
-            % {"year": plan.year}
         )
         return
     write_table(found, sys.stdout)
@@ -156,20 +173,29 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         return fail(str(error))
     end = start + timedelta(days=args.days - 1)
-    text = SAMPLE_PLAN.read_text(encoding="utf-8")
-    plan = parse_plan(text, source_name=str(SAMPLE_PLAN))
+    # One plan per year the window touches, as a department loads next year's plan in
+    # December: a chat then gets one digest with both plans' parts.
+    texts = [sample_text(year) for year in range(start.year, end.year + 1)]
+    plans = [parse_plan(text, source_name=str(SAMPLE_PLAN)) for text in texts]
     chosen = _database_url(config)
     url = chosen or f"sqlite:///{DEMO_DATABASE}"
+    # Loaded that morning, before the digest: the first day shows what is coming.
+    opening = datetime.combine(start, time(0), tzinfo=plans[0].tz)
 
     async def main(config: Config, database: Database) -> int:
         async with database.session() as session:
-            await save_plan(session, plan, text, now)
+            for plan, text in zip(plans, texts, strict=True):
+                await save_plan(session, plan, text, opening)
+                await restart(session, plan.id, opening)
+        states = []
         async with database.session() as session:
-            state = await plan_state(session, plan.id, config.admins)
-        assert state is not None  # just saved
-        links = {unit: [str(chat) for chat in chats] for unit, chats in state.links.items()}
-        found = simulate([state], start, end)
-        _show(state.plan, links, url, start, end, found)
+            for plan in plans:
+                state = await plan_state(session, plan.id, config.admins)
+                assert state is not None  # just saved
+                states.append(state)
+        links = {unit: [str(chat) for chat in chats] for unit, chats in states[0].links.items()}
+        found = simulate(one_plan_per_anniversary(states), start, end)
+        _show([state.plan for state in states], links, url, start, end, found)
         return 0
 
     # Its own file, left by an older Loa, is brought up to date; a chosen database

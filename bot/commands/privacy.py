@@ -35,6 +35,7 @@ KIND_LABELS = {  # N_: translated where shown
     "invites": N_("mã liên kết"),
     "broadcasts": N_("tin đã gửi tới các đơn vị"),
     "conversations": N_("hội thoại đang dở"),
+    "pauses": N_("lần tạm dừng nhắc việc"),
     "private_messages": N_("tin Loa gửi riêng"),
     "naming_messages": N_("tin có nêu tên"),
     "contacts": N_("đăng ký làm đầu mối"),

@@ -1,10 +1,16 @@
-"""`loa simulate --from D --to D [--plan PLAN.yaml] [--format table|json]`: every message
-a window of days would bring, with its text, without sending anything.
+"""`loa simulate --from D --to D [--plan PLAN.yaml] [--stats] [--format table|json]`:
+every message a window of days would bring, with its text, without sending anything.
 
-With --plan the plan file is simulated on its own: its declared chats, no
+With --plan the plan file is simulated on its own, as if loaded on the first day of
+the window (unless its `settings.remind_from` says otherwise): its declared chats, no
 confirmations. Without it, every plan in the database (LOA_DATABASE_URL) with its
-linked chats and confirmations. Units without a chat are shown too ("chưa liên kết",
-channel null in JSON): nothing would reach them, and admins should see that.
+linked chats, confirmations, pauses and the day it was first loaded. Units without a
+chat are shown too ("chưa liên kết", channel null in JSON): nothing would reach them,
+and admins should see that.
+
+--stats prints figures instead of the messages (bot/commands/simulate_stats.py): per
+unit and month, how many messages and of which kind, and the same for a unit that
+confirms everything on time, against the aims of docs/reminders.md.
 """
 
 from __future__ import annotations
@@ -14,10 +20,11 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any, TextIO
 
 from bot.commands._common import fail, run_with_database
+from bot.commands.simulate_stats import print_stats
 from bot.config import Config, load_config
 from bot.storage.db import Database
 from content.dates import format_date_long
@@ -33,10 +40,13 @@ from scheduler.state import PlanState, plan_states
 KIND_LABELS = {
     "digest": N_("tin nhắc việc"),
     "post": N_("bài gợi ý đăng"),
-    "escalation": N_("báo cáo quá hạn cho quản trị"),
+    "escalation": N_("cảnh báo quá hạn cho quản trị"),
+    "weekly": N_("báo cáo tuần cho quản trị"),
+    "report": N_("nhắc hạn báo cáo"),
+    "notice": N_("thông báo cho quản trị"),
 }
 NOT_LINKED = N_("(chưa liên kết)")
-SHOWN_ONCE = ("post", "escalation")
+SHOWN_ONCE = ("post", "escalation", "weekly", "report", "notice")
 
 Simulated = tuple[Plan, DueMessage]
 
@@ -65,6 +75,12 @@ def register(subparsers: Any) -> None:
         metavar="PLAN.yaml",
         help=_("mô phỏng tệp kế hoạch này (mặc định: mọi kế hoạch trong cơ sở dữ liệu)"),
     )
+    parser.add_argument(
+        "--stats",
+        action="store_true",
+        help="in số liệu thay vì nội dung: số tin mỗi đơn vị mỗi tháng theo loại, số ngày có "
+        "tin, số lần nhắc một việc; kèm kịch bản đơn vị xác nhận đúng hạn",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(handler=run)
 
@@ -78,19 +94,21 @@ def parse_day(option: str, text: str, command: str = "loa simulate") -> date:
 
 
 def simulate(states: Sequence[PlanState], start: date, end: date) -> list[Simulated]:
-    """Every message of the window for these plans, in sending order."""
+    """Every message of the window for these plans, in sending order (a chat's digest
+    is one message for all its plans; it is listed under its first part's plan)."""
+    plans = {state.plan.id: state.plan for state in states}
     found = [
-        (state.plan, message)
-        for state in states
-        for message in messages_between(state, start, end, include_unlinked=True)
+        (plans[message.plan_id or ""], message)
+        for message in messages_between(states, start, end, include_unlinked=True)
     ]
-    # Each plan's messages are in order already; a stable sort interleaves the plans.
+    # Days are in order already; a stable sort puts each day's messages by their moment.
     found.sort(key=lambda pair: pair[1].not_before)
     return found
 
 
-def file_state(plan: Plan, config: Config) -> PlanState:
-    """A plan file as the store would hold it right after `loa load`: declared chats only."""
+def file_state(plan: Plan, config: Config, loaded_on: date) -> PlanState:
+    """A plan file as the store would hold it right after `loa load` on the morning of
+    `loaded_on`: declared chats only."""
     links = {unit.id: unit.channels for unit in plan.units if unit.channels}
     return PlanState(
         plan=plan,
@@ -98,6 +116,7 @@ def file_state(plan: Plan, config: Config) -> PlanState:
         links=links,
         admins=merge_admins(plan, config.admins),
         locale=plan.settings.language,
+        started_at=datetime.combine(loaded_on, time(0), tzinfo=plan.tz),
     )
 
 
@@ -195,8 +214,11 @@ def summary_lines(found: Sequence[Simulated], days: int) -> list[str]:
 # --- the command -------------------------------------------------------------------------
 
 
-def _print(found: list[Simulated], start: date, end: date, output_format: str) -> int:
-    if output_format == "json":
+def _print(states: Sequence[PlanState], start: date, end: date, args: argparse.Namespace) -> int:
+    if args.stats:
+        return print_stats(states, start, end, args.format)
+    found = simulate(states, start, end)
+    if args.format == "json":
         rows = [as_json(plan, message) for plan, message in found]
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -239,7 +261,7 @@ def run(args: argparse.Namespace) -> int:
                 % {"plan": args.plan}
             )
         config = load_config()
-        return _print(simulate([file_state(plan, config)], start, end), start, end, args.format)
+        return _print([file_state(plan, config, start)], start, end, args)
 
     async def from_database(config: Config, database: Database) -> int:
         async with database.session() as session:
@@ -251,6 +273,6 @@ def run(args: argparse.Namespace) -> int:
                     "hoặc mô phỏng một tệp: loa simulate --plan KE-HOACH.yaml ..."
                 )
             )
-        return _print(simulate(states, start, end), start, end, args.format)
+        return _print(states, start, end, args)
 
     return run_with_database(from_database, must_exist=True)

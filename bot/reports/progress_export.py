@@ -66,10 +66,14 @@ SUMMARY_HEADERS = (
     N_("Đang nhắc"),
     N_("Quá hạn"),
     N_("Chưa đến hạn"),
+    N_("Không phát sinh"),
     N_("Tổng"),
     N_("Tỷ lệ hoàn thành"),
 )
-SHARE_NOTE = N_("Tỷ lệ hoàn thành = Đã xong / (Đã xong + Đang nhắc + Quá hạn).")
+SHARE_NOTE = N_(
+    "Tỷ lệ hoàn thành = Đã xong / (Đã xong + Đang nhắc + Quá hạn); việc «nếu có» "
+    "không phát sinh không tính."
+)
 # Spreadsheet programs run a cell that starts with one of these as a formula; the
 # confirmer's name and the evidence are typed by chat users.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -240,7 +244,9 @@ def _rows_sheet(sheet: Worksheet, section: PlanProgress, folder: Path) -> None:
 
 
 def _summary_sheet(sheet: Worksheet, sections: Sequence[PlanProgress]) -> None:
-    _header(sheet, [_(header) for header in SUMMARY_HEADERS], [22, 22, 34, 10, 11, 10, 14, 8, 17])
+    _header(
+        sheet, [_(header) for header in SUMMARY_HEADERS], [22, 22, 34, 10, 11, 10, 14, 16, 8, 17]
+    )
     line = 2
     for section in sections:
         for summary in section.summary:
@@ -252,11 +258,12 @@ def _summary_sheet(sheet: Worksheet, sections: Sequence[PlanProgress]) -> None:
                 summary.open,
                 summary.overdue,
                 summary.upcoming,
+                summary.not_applicable,
                 summary.total,
             )
             for column, value in enumerate(values, start=1):
                 sheet.cell(row=line, column=column, value=value)
-            share = sheet.cell(row=line, column=9, value=summary.share_done)
+            share = sheet.cell(row=line, column=len(values) + 1, value=summary.share_done)
             share.number_format = "0%"
             line += 1
     line += 1
@@ -346,12 +353,21 @@ def render_table(section: PlanProgress, show_upcoming: bool = False) -> str:
             str(s.open),
             str(s.overdue),
             str(s.upcoming),
+            str(s.not_applicable),
             _share_text(s),
         ]
         for s in section.summary
     ]
     out += _table(
-        [_("Đơn vị"), _("Đã xong"), _("Đang nhắc"), _("Quá hạn"), _("Chưa đến hạn"), _("Tỷ lệ")],
+        [
+            _("Đơn vị"),
+            _("Đã xong"),
+            _("Đang nhắc"),
+            _("Quá hạn"),
+            _("Chưa đến hạn"),
+            _("Không phát sinh"),
+            _("Tỷ lệ"),
+        ],
         summary_lines,
     )
     shown = [row for row in section.rows if show_upcoming or row.status != "upcoming"]

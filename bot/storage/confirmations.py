@@ -1,4 +1,5 @@
-"""Confirmations: a unit saying "done" for one item.
+"""Confirmations: a unit saying "done" for one item (or, for an optional item,
+"không phát sinh": nothing arose, also closing it; the `not_applicable` table says so).
 
 One row per item key, ever. Confirming twice keeps the first confirmation (time and
 person) and only adds new evidence; an undo keeps the row and marks it undone, so a
@@ -13,11 +14,13 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import bindparam
-from sqlmodel import select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.storage.dialect import prepared_insert
-from bot.storage.models import Confirmation
+from bot.storage.models import Confirmation, NotApplicable
 from content.items import Item
 
 _TABLE = Confirmation.__table__
@@ -59,8 +62,12 @@ async def confirm(
     chat_id: str,
     evidence: Sequence[str],
     now: datetime,
+    not_applicable: bool = False,
 ) -> Confirmed:
-    """Record that `item` is done, keeping an earlier confirmation and adding evidence."""
+    """Record that `item` is done, keeping an earlier confirmation and adding evidence.
+
+    `not_applicable`: the unit answered "không phát sinh" for an optional item: the
+    item is closed the same way, and marked as having had nothing to do."""
     evidence = _merged((), evidence)
     values = {
         "item_key": item.key,
@@ -86,6 +93,7 @@ async def confirm(
     )
     created = (await session.exec(statement, params=values)).mappings().first()
     if created is not None:
+        await _mark(session, item, now if not_applicable else None)
         return Confirmed(Confirmation(**created), True, False)
     row = await _locked(session, item.key)
     if row is None:  # cannot happen: the insert found the row there
@@ -102,6 +110,7 @@ async def confirm(
         row.undone_by = None
         row.evidence = _merged(row.evidence, evidence)
         await session.flush()
+        await _mark(session, item, now if not_applicable else None)
         return Confirmed(row, True, False)
     merged = _merged(row.evidence, evidence)
     if merged == row.evidence:
@@ -109,6 +118,22 @@ async def confirm(
     row.evidence = merged  # a new list, so SQLAlchemy sees the JSON change
     await session.flush()
     return Confirmed(row, False, True)
+
+
+async def _mark(session: AsyncSession, item: Item, answered_at: datetime | None) -> None:
+    """Mark a new confirmation as "không phát sinh" (`answered_at`), or as a plain one
+    (None: a mark left by an earlier, since undone answer goes)."""
+    mark = await session.get(NotApplicable, item.key)
+    if answered_at is None:
+        if mark is not None:
+            await session.delete(mark)
+            await session.flush()
+        return
+    if mark is None:
+        session.add(NotApplicable(item_key=item.key, plan_id=item.plan_id, answered_at=answered_at))
+    else:
+        mark.answered_at = answered_at
+    await session.flush()
 
 
 async def undo(
@@ -122,6 +147,30 @@ async def undo(
     row.undone_by = by
     await session.flush()
     return row
+
+
+def _standing_marks(*conditions: ColumnElement[bool]) -> SelectOfScalar[str]:
+    """Item keys whose standing confirmation said "không phát sinh"."""
+    return (
+        select(NotApplicable.item_key)
+        .join(Confirmation, col(Confirmation.item_key) == col(NotApplicable.item_key))
+        .where(col(Confirmation.undone_at).is_(None), *conditions)
+    )
+
+
+async def not_applicable_keys(session: AsyncSession, plan_id: str) -> frozenset[str]:
+    """The plan's items closed as "không phát sinh" (their confirmation stands)."""
+    result = await session.exec(_standing_marks(col(NotApplicable.plan_id) == plan_id))
+    return frozenset(result.all())
+
+
+async def not_applicable_among(session: AsyncSession, keys: Iterable[str]) -> frozenset[str]:
+    """Which of these items are closed as "không phát sinh"."""
+    key_list = list(keys)
+    if not key_list:
+        return frozenset()
+    result = await session.exec(_standing_marks(col(NotApplicable.item_key).in_(key_list)))
+    return frozenset(result.all())
 
 
 async def active_confirmations(session: AsyncSession, plan_id: str) -> dict[str, Confirmation]:

@@ -4,7 +4,7 @@ with the plan it was loaded from."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
@@ -27,6 +27,17 @@ class PlanRecord(SQLModel, table=True):
     source_text: str
     digest: str
     loaded_at: datetime = _when()
+
+
+class PlanStart(SQLModel, table=True):
+    """When a plan started reminding: its first `loa load`. Items due before that day
+    are not chased in unit chats. A table of its own so databases made before it simply
+    gain it; a plan stored before it has no row and starts at its `loaded_at`."""
+
+    __tablename__ = "plan_starts"
+
+    plan_id: str = Field(primary_key=True)
+    started_at: datetime = _when()
 
 
 class PlanClosure(SQLModel, table=True):
@@ -92,6 +103,36 @@ class Confirmation(SQLModel, table=True):
     evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     undone_at: datetime | None = _when(nullable=True)
     undone_by: str | None = None
+
+
+class NotApplicable(SQLModel, table=True):
+    """The confirmation of an optional item said "không phát sinh" (nothing arose): the
+    item is closed without being done. It describes the item's confirmation while that
+    stands (an undo withdraws both); a later plain "xong" removes it. A table of its own
+    so databases made before it simply gain it."""
+
+    __tablename__ = "not_applicable"
+
+    item_key: str = Field(primary_key=True)
+    plan_id: str = Field(index=True)
+    answered_at: datetime = _when()
+
+
+class ChatPause(SQLModel, table=True):
+    """/tamdung: the chat gets no scheduled message from `first_day` to `last_day`
+    (local dates, both included). One row per chat: a new pause replaces the last one,
+    /tieptuc ends it early (`last_day` becomes the day before)."""
+
+    __tablename__ = "chat_pauses"
+
+    channel: str = Field(primary_key=True)
+    chat_id: str = Field(primary_key=True)
+    first_day: date
+    last_day: date
+    paused_by: str  # the person's address
+    paused_at: datetime = _when()
+    resumed_by: str | None = None
+    resumed_at: datetime | None = _when(nullable=True)
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -26,6 +26,7 @@ from bot.storage.plan_cache import (
     stored_plans,
     text_digest,
 )
+from bot.storage.plan_starts import record_start
 from content.i18n import N_, _
 from content.load_report import LoadReport
 from content.plan import Plan
@@ -124,6 +125,9 @@ async def save_plan(
     if unreadable:
         diff.changed.insert(0, _("bản đã lưu trước đây không còn hợp lệ nên không so sánh được"))
 
+    # The first load starts the plan; a plan stored before starts were recorded counts
+    # from its previous load.
+    started_at = await record_start(session, plan.id, now if record is None else record.loaded_at)
     if record is None:
         record = PlanRecord(
             id=plan.id,
@@ -153,6 +157,13 @@ async def save_plan(
     confirmed = await _confirmation_keys(session, plan.id)
     kept = [key for key in confirmed if key in new_keys or key in extra_keys]
     restored = [key for key in kept if old is not None and key in new_keys - old_keys]
+    reminds_from = plan.reminds_from(started_at)
+    done = set(confirmed)
+    backlog = [
+        item
+        for item in plan_items(plan)
+        if item.is_owner and item.due < reminds_from and item.key not in done
+    ]
     return LoadReport(
         plan_id=plan.id,
         created=old is None and not unreadable,
@@ -168,4 +179,7 @@ async def save_plan(
         items_total=len(new_keys),
         confirmations_restored=len(restored),
         title=plan.title,
+        reminds_from=reminds_from,
+        backlog_items=len(backlog),
+        backlog_units=len({item.unit_id for item in backlog}),
     )

@@ -39,6 +39,7 @@ from bot.storage.evidence import forget_item_files
 from bot.storage.models import (
     Broadcast,
     ChatLink,
+    ChatPause,
     ChatSetting,
     Confirmation,
     Conversation,
@@ -135,6 +136,7 @@ class Holdings:
     invites: list[Invite] = field(default_factory=list)
     broadcasts: list[Broadcast] = field(default_factory=list)
     conversations: list[Conversation] = field(default_factory=list)
+    pauses: list[ChatPause] = field(default_factory=list)  # chat pauses they set or ended
     private_messages: list[OutboxMessage] = field(default_factory=list)
     naming_messages: list[OutboxMessage] = field(default_factory=list)  # texts with a name
     contacts: list[UnitContact] = field(default_factory=list)
@@ -150,6 +152,7 @@ class Holdings:
             "invites": len(self.invites),
             "broadcasts": len(self.broadcasts),
             "conversations": len(self.conversations),
+            "pauses": len(self.pauses),
             "private_messages": len(self.private_messages),
             "naming_messages": len(self.naming_messages),
             "contacts": len(self.contacts),
@@ -256,6 +259,14 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
         )
     )
     found.names.update(row.name for row in found.contacts)
+    found.pauses = list(
+        await session.scalars(
+            select(ChatPause).where(
+                _before(col(ChatPause.paused_at), before),
+                or_(col(ChatPause.paused_by) == address, col(ChatPause.resumed_by) == address),
+            )
+        )
+    )
     found.private_chats = list(
         await _all(
             session,
@@ -366,6 +377,12 @@ async def erase(
     held = (*found.conversations, *found.contacts, *found.private_chats, *found.chat_settings)
     for row in held:
         await session.delete(row)
+    for pause in found.pauses:
+        # The pause stays: it is the chat's; who set or ended it goes.
+        if pause.paused_by == person.address:
+            pause.paused_by = ERASED
+        if pause.resumed_by == person.address:
+            pause.resumed_by = ERASED
     private = [*found.private_messages, *await private_digests(session, person)]
     private_ids = [row.id for row in private if row.id is not None]
     if private_ids:
@@ -439,6 +456,8 @@ async def known_people(session: AsyncSession) -> set[Person]:
         col(Invite.created_by),
         col(Invite.used_by),
         col(Broadcast.created_by),
+        col(ChatPause.paused_by),
+        col(ChatPause.resumed_by),
     ):
         for value in await _all(session, select(column).distinct()):
             add(value)
@@ -569,6 +588,7 @@ def export(found: Holdings, now: datetime) -> dict[str, Any]:
         "invites": [_plain(row) for row in found.invites],
         "broadcasts": [_plain(row) for row in found.broadcasts],
         "dialogues": [_plain(row) for row in found.conversations],
+        "chat_pauses": [_plain(row) for row in found.pauses],
         "messages_sent_to_them": [_plain(row) for row in found.private_messages],
         "messages_naming_them": [_plain(row) for row in found.naming_messages],
         "unit_contacts": [_plain(row) for row in found.contacts],

@@ -75,3 +75,26 @@ def test_bad_options_are_refused(tmp_path: Path) -> None:
     start = demo(tmp_path, "--from", "31/02/2026")
     assert start.returncode == 2
     assert "loa demo: --from:" in start.stderr
+
+
+def test_the_demo_follows_the_current_year_and_opens_with_what_is_coming(tmp_path: Path) -> None:
+    result = demo(tmp_path, "--days", "14", LOA_NOW="2027-03-08T09:00:00+07:00")
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Kế hoạch: Kế hoạch triển khai thực hiện công tác tuyên truyền năm 2027" in out
+    first_day = out.index("══════ Thứ Hai, ngày 08/03/2027 ══════")
+    second_day = out.index("\n══════ ", first_day)
+    opening = out[first_day:second_day]
+    assert "tin nhắc việc" in opening and "🗓 Sắp tới" in opening
+    assert "⏰ Quá hạn" not in opening  # a plan starts when it is loaded: no backlog
+    assert "📋 KẾ HOẠCH BẮT ĐẦU NHẮC VIỆC" in opening  # the admins hear of it once
+    assert "Thứ Bảy, ngày 13/03/2027 ══" not in out  # nothing on days off
+
+
+def test_across_a_year_end_the_demo_loads_both_years_into_one_digest(tmp_path: Path) -> None:
+    result = demo(tmp_path, "--from", "2026-12-21", "--days", "21")
+
+    assert result.returncode == 0, result.stderr
+    assert "Kế hoạch: Kế hoạch triển khai thực hiện công tác tuyên truyền năm 2027" in result.stdout
+    assert "══════ Thứ Năm, ngày 01/01/2027" not in result.stdout  # Tết Dương lịch

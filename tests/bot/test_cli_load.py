@@ -40,6 +40,25 @@ def test_first_load_prints_what_the_plan_holds(cli_env, write_plan, plans, capsy
     assert "Đã nạp mới kế hoạch ke-hoach-thu: Kế hoạch tuyên truyền thử nghiệm năm 2026" in out
     assert "Có: đơn vị “Phòng A” (phong-a)" in out
     assert "Liên kết nhóm chat: phong-b → zalo:abc123" in out
+    # Loaded on Monday 02/03/2026: the January and February bulletins and the plan due
+    # 27/02 are not chased in the chats.
+    assert "Nhắc việc từ Thứ Hai, ngày 02/03/2026." in out
+    assert (
+        "3 việc của 1 đơn vị đến hạn trước ngày đó: không nhắc trong nhóm các đơn vị; "
+        "quản trị viên nhận một bản tóm tắt."
+    ) in out
+
+
+def test_a_reload_keeps_the_day_the_plan_started(cli_env, write_plan, plans, monkeypatch, capsys):
+    path = write_plan(plans.v1)
+    assert main(["load", path]) == 0
+    monkeypatch.setenv("LOA_NOW", "2026-04-01T09:00:00+07:00")
+    capsys.readouterr()
+
+    assert main(["load", path]) == 0
+
+    out = capsys.readouterr().out
+    assert "Nhắc việc từ Thứ Hai, ngày 02/03/2026." in out
 
 
 def test_reload_prints_changes_and_kept_confirmations(

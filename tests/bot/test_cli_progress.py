@@ -157,7 +157,7 @@ def test_xlsx_has_a_summary_and_a_sheet_of_rows(loaded, tmp_path, capsys):
 
     summary = book["Tổng hợp"]
     header = [cell.value for cell in summary[1]]
-    assert header[:8] == [
+    assert header[:9] == [
         "Kế hoạch",
         "Mã đơn vị",
         "Đơn vị",
@@ -165,12 +165,13 @@ def test_xlsx_has_a_summary_and_a_sheet_of_rows(loaded, tmp_path, capsys):
         "Đang nhắc",
         "Quá hạn",
         "Chưa đến hạn",
+        "Không phát sinh",
         "Tổng",
     ]
     lines = {line[1].value: [c.value for c in line] for line in summary.iter_rows(min_row=2)}
     # van-phong: its plan done, the January and February bulletins overdue, 10 to come.
-    assert lines["van-phong"][3:9] == [1, 0, 2, 10, 13, pytest.approx(1 / 3)]
-    assert lines["phong-a"][3:9] == [0, 0, 0, 1, 1, None]
+    assert lines["van-phong"][3:10] == [1, 0, 2, 10, 0, 13, pytest.approx(1 / 3)]
+    assert lines["phong-a"][3:10] == [0, 0, 0, 1, 0, 1, None]
 
 
 def test_xlsx_without_output_is_named_after_the_plan(loaded, tmp_path, capsys):

@@ -38,32 +38,63 @@ def run_json(capsys, *args: str) -> list[dict]:  # type: ignore[no-untyped-def]
 def test_a_plan_file_is_simulated_as_json(cli_env, write_plan, plans, capsys):
     path = write_plan(plans.v1)
 
-    found = run_json(capsys, "--from", "2026-02-20", "--to", "2026-02-27", "--plan", path)
+    found = run_json(capsys, "--from", "2026-02-20", "--to", "2026-03-06", "--plan", path)
 
+    # As if loaded on 20/02, in the Tết break: it opens on Monday 23/02.
     first = found[0]
     assert set(first) >= {"at", "unit", "channel", "kind", "items", "text"}
     assert first == {
-        "at": "2026-02-20T07:30:00+07:00",
+        "at": "2026-02-23T07:30:00+07:00",
         "plan": "ke-hoach-thu",
         "unit": "van-phong",
         "channel": "telegram:-1001",
         "kind": "digest",
-        "items": [JANUARY_BULLETIN, PLAN_ITEM],  # January's is still not confirmed
+        "items": [BULLETIN, PLAN_ITEM],
         "text": first["text"],
     }
-    assert "🔔 NHẮC VIỆC — Văn phòng Sở\nThứ Sáu, ngày 20/02/2026" in first["text"]
-    assert "1. Cập nhật Bản tin — quá hạn 26 ngày (hạn 25/01)" in first["text"]
-    assert "2. Xây dựng kế hoạch tuyên truyền — còn 7 ngày — hạn Thứ Sáu, 27/02" in first["text"]
+    assert "🔔 NHẮC VIỆC — Văn phòng Sở\nThứ Hai, ngày 23/02/2026" in first["text"]
+    assert "1. Cập nhật Bản tin — còn 2 ngày — hạn Thứ Tư, 25/02" in first["text"]
+    assert "2. Xây dựng kế hoạch tuyên truyền — còn 4 ngày — hạn Thứ Sáu, 27/02" in first["text"]
+    keys = {key for m in found if m["kind"] == "digest" for key in m["items"]}
+    assert JANUARY_BULLETIN not in keys  # due before the plan started: not chased
     days = sorted(m["at"][:10] for m in found if PLAN_ITEM in m["items"] and m["kind"] == "digest")
-    assert days == ["2026-02-20", "2026-02-24", "2026-02-26", "2026-02-27"]  # 7, 3, 1, 0 ahead
-    escalated = {
-        m["at"][:10]: m["items"]
-        for m in found
-        if m["kind"] == "escalation" and m["channel"] == "telegram:111"
+    assert days == ["2026-02-23", "2026-02-27", "2026-03-02", "2026-03-05"]
+    admins = {
+        (m["at"][:10], m["kind"]): m["items"] for m in found if m["channel"] == "telegram:111"
     }
-    assert escalated["2026-02-26"] == [JANUARY_BULLETIN]
-    assert escalated["2026-02-27"] == [JANUARY_BULLETIN, BULLETIN]  # two days late now
-    assert all(m["unit"] is None for m in found if m["kind"] == "escalation")
+    assert admins == {
+        ("2026-02-23", "notice"): [],  # the backlog: January's bulletin
+        ("2026-02-27", "escalation"): [BULLETIN],  # Văn phòng Sở is two days late
+        ("2026-03-02", "weekly"): [BULLETIN, PLAN_ITEM],
+    }
+    assert all(m["unit"] is None for m in found if m["kind"] != "digest")
+
+
+def test_stats_count_each_units_messages_by_month_against_the_aims(cli_env, capsys):
+    args = ["--from", "2026-01-01", "--to", "2026-12-31", "--plan", str(SAMPLE_PLAN), "--stats"]
+    stats = run_json(capsys, *args)
+
+    as_is, on_time = stats["scenarios"]
+    assert (as_is["name"], on_time["name"]) == ("nothing_confirmed", "confirm_on_due_day")
+    van_phong = next(row for row in as_is["units"] if row["unit"] == "van-phong")
+    assert van_phong["chat"] == "telegram:-1001234567890"
+    assert set(van_phong["months"]) == {f"2026-{month:02d}" for month in range(1, 13)}
+    assert set(van_phong["months"]["2026-03"]) == {"digest", "post", "report", "total"}
+    assert van_phong["days_off_with_message"] == 0
+    assert van_phong["most_sends_of_one_post"] <= 2
+    quiet = next(row for row in on_time["units"] if row["unit"] == "van-phong")
+    assert quiet["average_per_month"] < van_phong["average_per_month"]
+    assert quiet["most_sends_of_one_item"] <= 2  # a weekly notice and its due day
+    aims = {aim["aim"]: aim for aim in stats["aims"]}
+    assert aims["average_per_month"]["limit"] == 12 and aims["average_per_month"]["met"]
+    assert aims["days_off_with_message"]["value"] == 0
+
+    assert main(["simulate", *args]) == 0
+    table = capsys.readouterr().out
+    assert "1. Không đơn vị nào xác nhận việc nào (nhiều tin nhất):" in table
+    assert "2. Đơn vị xác nhận mọi việc đúng ngày đến hạn:" in table
+    assert "✓ Tin gửi vào ngày nghỉ: 0 (tối đa 0)" in table
+    assert any(line.startswith("Văn phòng Sở ") for line in table.splitlines())
 
 
 def test_units_without_a_chat_are_shown_with_no_channel(cli_env, capsys):
@@ -78,14 +109,15 @@ def test_units_without_a_chat_are_shown_with_no_channel(cli_env, capsys):
 
 def test_the_table_is_grouped_by_day_then_unit(cli_env, capsys):
     code = main(
-        ["simulate", "--from", "2026-02-13", "--to", "2026-02-14", "--plan", str(SAMPLE_PLAN)]
+        ["simulate", "--from", "2026-02-13", "--to", "2026-02-23", "--plan", str(SAMPLE_PLAN)]
     )
 
     out = capsys.readouterr().out
     assert code == 0
     first_day = out.index("══════ Thứ Sáu, ngày 13/02/2026 ══════")
-    second_day = out.index("══════ Thứ Bảy, ngày 14/02/2026 ══════")
+    second_day = out.index("══════ Thứ Hai, ngày 23/02/2026 ══════")  # after the Tết break
     assert first_day < second_day
+    assert out.count("══════ ") == 2  # one line per day with messages
     unit = (
         "▶ Phòng Bảo trợ xã hội - Trẻ em - Bình đẳng giới · (chưa liên kết) · 07:30 · tin nhắc việc"
     )

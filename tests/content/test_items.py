@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from content.items import Item, expand_items, lead_days_for
+from content.items import Item, expand_items
 from content.plan import Plan
 from content.plan_loader import load_plan, parse_plan
 
@@ -319,9 +319,10 @@ tasks:
 """
     )
     by_task = {(item.task_id, item.tier): item for item in expand_items(plan)}
-    assert lead_days_for(plan, by_task[("tin-bai", "round10")]) == (30, 14, 7, 3, 1, 0)
-    assert lead_days_for(plan, by_task[("tin-bai", "regular")]) == (2, 0)
-    assert lead_days_for(plan, by_task[("bao-cao", "regular")]) == (2, 0)
+    lead_days = plan.settings.lead_days
+    assert lead_days[by_task[("tin-bai", "round10")].tier] == (30, 14)
+    assert lead_days[by_task[("tin-bai", "regular")].tier] == (2, 0)
+    assert lead_days[by_task[("bao-cao", "regular")].tier] == (2, 0)
 
 
 def test_slogans_are_filled_for_an_occurrence() -> None:

@@ -8,18 +8,13 @@ from typing import Any
 
 import pytest
 
+from content.admin_messages import render_escalation
 from content.anniversaries import Anniversary, Occurrence, occurrence_of
 from content.catalogues import available_provinces, catalogue
 from content.contacts import mentions
 from content.dates import format_date_long
-from content.messages import (
-    days_phrase,
-    digest_buttons,
-    format_item_line,
-    render_digest,
-    render_digest_from_payload,
-    render_escalation,
-)
+from content.digest import digest_buttons, render_digest, render_digest_from_payload
+from content.messages import days_phrase, format_item_line
 from content.plan import Plan
 from content.plan_loader import load_plan
 from content.posts import ZALO_TEXT_LIMIT, render_post
@@ -344,10 +339,61 @@ def test_a_post_in_english_keeps_vietnamese_names() -> None:
     assert "the staff of Sở Lao động - Thương binh và Xã hội tỉnh Lào Cai" in text
 
 
+def test_a_deadline_in_another_year_shows_its_year() -> None:
+    assert (
+        format_item_line(1, "Báo cáo năm", date(2027, 1, 4), 7)
+        == "1. Báo cáo năm — còn 7 ngày — hạn Thứ Hai, 04/01/2027"
+    )
+    assert (
+        format_item_line(1, "Bản tin", date(2026, 12, 23), -12)
+        == "1. Bản tin — quá hạn 12 ngày (hạn 23/12/2026)"
+    )
+    assert format_item_line(1, "Bản tin", date(2026, 12, 23), 3).endswith("hạn Thứ Tư, 23/12")
+
+
+def _part(plan: str, unit: str, name: str, title: str) -> dict[str, Any]:
+    return {"plan_id": plan, "plan_title": title, "unit_id": unit, "unit_name": name,
+            "overdue_more": 0}  # fmt: skip
+
+
+def test_a_digest_of_two_plans_has_a_part_for_each_numbered_through() -> None:
+    payload = {
+        **PAYLOAD,
+        "parts": [
+            _part("kh-2026", "van-phong", "Văn phòng Sở", "Kế hoạch năm 2026"),
+            _part("kh-2027", "van-phong", "Văn phòng Sở", "Kế hoạch năm 2027"),
+        ],
+        "entries": [
+            {**entry(1, "a", "Bản tin tháng 12", "2026-12-25", "today", 0), "plan_id": "kh-2026"},
+            {**entry(2, "b", "Kế hoạch Tết", "2027-01-04", "upcoming", 10), "plan_id": "kh-2027"},
+        ],
+    }
+    text = render_digest(payload, "telegram")
+    assert text.startswith("🔔 NHẮC VIỆC — Văn phòng Sở\nThứ Hai, ngày 02/02/2026\n\n▌ Kế hoạch")
+    first, second = text.index("▌ Kế hoạch năm 2026"), text.index("▌ Kế hoạch năm 2027")
+    assert first < text.index("1. Bản tin tháng 12") < second < text.index("2. Kế hoạch Tết")
+    done = {"b": ("Hoa", datetime(2026, 2, 2, 3, 0, tzinfo=UTC))}
+    assert "2. ✅ Kế hoạch Tết — đã xong (Hoa, 10:00 02/02)" in render_digest_from_payload(
+        payload, done, "telegram"
+    )
+
+
+def test_an_optional_item_offers_not_applicable_and_shows_it_when_answered() -> None:
+    optional = {**entry(1, "kp", "Dự trù kinh phí (nếu có)", "2026-02-02", "today", 0),
+                "optional": True}  # fmt: skip
+    payload = {**PAYLOAD, "entries": [optional]}
+    assert digest_buttons([optional]) == [[["✅ 1", "ok:1"]], [["🚫 1: không phát sinh", "na:1"]]]
+    assert "«không phát sinh 1»" in render_digest(payload, "zalo")
+    answered = {"kp": ("Lan", datetime(2026, 2, 2, 2, 0, tzinfo=UTC))}
+    text = render_digest_from_payload(payload, answered, "telegram", not_applicable={"kp"})
+    assert "1. ➖ Dự trù kinh phí (nếu có) — không phát sinh (Lan, 09:00 02/02)" in text
+    assert "không phát sinh 1" not in text  # nothing left to answer
+
+
 # --- the escalation -----------------------------------------------------------------------
 
 
-def test_the_escalation_lists_late_units_and_counts_what_is_left_out() -> None:
+def test_the_alert_lists_late_units_and_counts_what_is_left_out() -> None:
     payload = {
         "plan_id": "p",
         "plan_title": "Kế hoạch tuyên truyền năm 2026",
@@ -386,7 +432,7 @@ def test_the_escalation_lists_late_units_and_counts_what_is_left_out() -> None:
         "Thứ Tư, ngày 04/02/2026\n"
         "Kế hoạch tuyên truyền năm 2026\n"
         "\n"
-        "Các việc đã quá hạn từ 2 ngày trở lên mà đơn vị chưa xác nhận hoàn thành:\n"
+        "Đơn vị vừa có việc quá hạn từ 2 ngày trở lên mà chưa xác nhận hoàn thành:\n"
         "\n"
         "▪ Thanh tra Sở (3 việc; chưa liên kết nhóm chat nên chưa nhận được nhắc việc)\n"
         "   • Báo cáo tháng 1 — quá hạn 4 ngày (hạn 31/01)\n"
@@ -397,8 +443,16 @@ def test_the_escalation_lists_late_units_and_counts_what_is_left_out() -> None:
         "\n"
         "… và 4 đơn vị khác với 9 việc quá hạn.\n"
         "\n"
+        "Báo cáo tuần gửi danh sách đầy đủ; đơn vị chỉ được nhắc lại theo lịch giãn dần.\n"
         "Xem chi tiết bằng lệnh /tiendo trong chat với bot, hoặc xuất báo cáo bằng loa progress."
     )
+    report = render_escalation({**payload, "done": 7, "due_so_far": 10}, kind="weekly")
+    assert report.startswith("📊 BÁO CÁO TUẦN: TIẾN ĐỘ NHẮC VIỆC\nThứ Tư, ngày 04/02/2026\n")
+    assert "Đã xong 7/10 việc đã đến hạn (70%).\nCác việc đã quá hạn từ 2 ngày trở lên" in report
+    calm = render_escalation(
+        {**payload, "units": [], "entries": [], "more_units": 0}, kind="weekly"
+    )
+    assert "✅ Không đơn vị nào có việc quá hạn từ 2 ngày trở lên." in calm
     english = render_escalation(payload, "en")
     assert english.startswith("⚠️ OVERDUE ITEMS NOT YET CONFIRMED\nWednesday, 04/02/2026\n")
     assert "Thanh tra Sở (3 items; no chat linked yet" in english

@@ -58,6 +58,23 @@ def test_settings_schedules_and_cooperating_units_are_described():
     }
 
 
+def test_the_cadences_settings_are_described():
+    edited = BASE.replace(
+        'digest_time: "07:30"',
+        'digest_time: "07:30"\n  overdue_reminders: [2]\n  report_weekday: 5\n'
+        '  report_time: "15:30"\n  days_off: [2026-09-04]\n  remind_from: 2026-03-01',
+    )
+
+    diff = diff_plans(_plan(BASE), _plan(edited))
+
+    assert set(diff.changed) == {
+        "nhắc lại việc quá hạn sau (ngày làm việc): 1, 4 → 2",
+        "báo cáo tuần: Thứ Hai 08:00 → Thứ Sáu 15:30",
+        "ngày nghỉ thêm: (không có) → 04/09/2026",
+        "nhắc việc từ: ngày nạp đầu tiên → 01/03/2026",
+    }
+
+
 def test_a_provinces_catalogue_is_counted_not_listed():
     with_province = BASE.replace("year: 2026\n", "year: 2026\n  province: lao-cai\n").replace(
         "include: [national]", "include: [national, province]"

@@ -103,13 +103,13 @@ def test_defaults_of_a_minimal_plan() -> None:
     assert plan.admins == ()
     settings = plan.settings
     assert settings.digest_time == time(7, 30)
-    assert dict(settings.lead_days) == {
-        "round10": (30, 14, 7, 3, 1, 0),
-        "round5": (14, 7, 3, 1, 0),
-        "regular": (7, 3, 1, 0),
-    }
+    # Besides the weekly digest and the due day, round years are reminded earlier.
+    assert dict(settings.lead_days) == {"round10": (30, 14), "round5": (14,), "regular": ()}
+    assert settings.overdue_reminders == (1, 4)
     assert settings.escalate_after_days == 2
+    assert (settings.report_weekday, settings.report_time) == (1, time(8, 0))
     assert settings.quiet_hours == (time(21, 0), time(7, 0))
+    assert (settings.days_off, settings.working_days, settings.remind_from) == ((), (), None)
     assert plan.anniversary_tiers == ("round10", "round5", "regular")
     # No province: the national catalogue only.
     assert plan.anniversaries == tuple(catalogue(("national",)))
@@ -125,13 +125,26 @@ def test_settings_can_be_changed_one_at_a_time() -> None:
             regular: [1, 5, 0, 5]
           escalate_after_days: 0
           quiet_hours: null
+          overdue_reminders: [5, 1, 10]
+          report_weekday: 5
+          report_time: "16:00"
+          days_off: [2026-09-04, 04/09/2026]
+          working_days: [2026-09-12]
+          remind_from: 01/03/2026
         """)
         + plan_text(ONE_TASK)
     )
     assert plan.settings.digest_time == time(6, 45)
     assert plan.settings.lead_days["regular"] == (5, 1, 0)
-    assert plan.settings.lead_days["round10"] == (30, 14, 7, 3, 1, 0)
+    assert plan.settings.lead_days["round10"] == (30, 14)
     assert plan.settings.escalate_after_days == 0
+    assert plan.settings.overdue_reminders == (1, 5, 10)
+    assert (plan.settings.report_weekday, plan.settings.report_time) == (5, time(16, 0))
+    assert plan.settings.days_off == (date(2026, 9, 4),)
+    assert plan.settings.working_days == (date(2026, 9, 12),)
+    assert plan.settings.remind_from == date(2026, 3, 1)
+    assert not plan.calendar.is_working(date(2026, 9, 4))
+    assert plan.calendar.is_working(date(2026, 9, 12))
     assert plan.settings.quiet_hours is None
     assert not plan.settings.in_quiet_hours(time(23, 0))
 
@@ -360,7 +373,17 @@ def test_unknown_timezone() -> None:
         ('digest_time: "25:00"', 2, "settings.digest_time: giờ '25:00' không hợp lệ"),
         ("digest_time: 7", 2, "settings.digest_time: giờ '7' không hợp lệ"),
         ("lead_days:\n    regular: [7, -3]", 3, "không phải '-3'"),
-        ("lead_days:\n    regular: []", 3, "regular: cần ít nhất một số ngày"),
+        ("overdue_reminders: [0, 3]", 2, "số ngày làm việc sau hạn phải là số nguyên từ 1"),
+        ("report_weekday: 8", 2, "thứ gửi báo cáo tuần (1 = Thứ Hai ... 7 = Chủ Nhật)"),
+        ('report_time: "06:00"', 2, "giờ gửi báo cáo tuần 06:00 nằm trong giờ yên lặng"),
+        ("days_off: [2026-02-30]", 2, "settings.days_off: ngày '2026-02-30' không tồn tại"),
+        ("days_off: [2030-01-02]", 2, "settings.days_off: ngày 02/01/2030 cách quá xa"),
+        (
+            "days_off: [2026-09-12]\n  working_days: [2026-09-12]",
+            3,
+            "ngày 12/09/2026 vừa là ngày nghỉ (days_off) vừa là ngày làm việc",
+        ),
+        ("remind_from: mai", 2, "settings.remind_from: 'mai' không phải là ngày"),
         ("lead_days:\n    round: [1]", 3, "mức 'round' không hợp lệ (có phải ý bạn là 'round5'?)"),
         ('quiet_hours: ["21:00"]', 2, "settings.quiet_hours: phải là [giờ bắt đầu, giờ kết thúc]"),
         ('quiet_hours: ["21:00", "21:00"]', 2, "giờ bắt đầu và kết thúc trùng nhau (21:00)"),

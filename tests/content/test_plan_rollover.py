@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from content.plan_loader import parse_plan
-from content.plan_rollover import RolloverError, roll_over, working_day_on_or_before
+from content.plan_rollover import RolloverError, roll_over
+from content.working_days import working_day_on_or_before
 from tests.conftest import SAMPLE_PLAN
 
 SAMPLE = SAMPLE_PLAN.read_text(encoding="utf-8")

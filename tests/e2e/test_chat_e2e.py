@@ -14,7 +14,9 @@ from tests.e2e.harness import loa_env, run_loa
 
 pytestmark = pytest.mark.e2e
 
-# Monday 02/03/2026, after the 07:30 digest: Văn phòng Sở has five overdue items.
+# Monday 02/03/2026, after the 07:30 digest of a plan loaded at the start of the year:
+# Văn phòng Sở's weekly digest lists five overdue items.
+LOADED = "2026-01-02T07:00:00+07:00"
 MORNING = "2026-03-02T09:00:00+07:00"
 UNIT = "van-phong"
 
@@ -22,7 +24,8 @@ UNIT = "van-phong"
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     environment = loa_env(LOA_DATABASE_URL=f"sqlite:///{tmp_path / 'loa.db'}", LOA_NOW=MORNING)
-    assert run_loa("load", str(SAMPLE_PLAN), env=environment, cwd=tmp_path).returncode == 0
+    loading = {**environment, "LOA_NOW": LOADED}
+    assert run_loa("load", str(SAMPLE_PLAN), env=loading, cwd=tmp_path).returncode == 0
     return environment
 
 

@@ -22,6 +22,7 @@ from tests.fakes.telegram_api import FakeTelegram
 pytestmark = pytest.mark.e2e
 
 NOW = "2026-03-03T07:29:45+07:00"  # Thứ Ba 03/03/2026, fifteen seconds before the digest
+LOADED = "2026-02-02T07:00:00+07:00"  # the plan was loaded a month before: 02/03 is chased
 UNIT = "Phòng Tuyên truyền A"
 OVERDUE = "Gửi báo cáo tuyên truyền tháng 2"
 TOKEN = "123456:E2E-contacts-token-not-real"
@@ -65,7 +66,7 @@ async def start_env(tmp_path: Path, plan_text: str, **variables: str) -> dict[st
     )
     path = tmp_path / "plan.yaml"
     path.write_text(plan_text, encoding="utf-8")
-    loaded = await run_loa_async("load", str(path), env=env, cwd=tmp_path)
+    loaded = await run_loa_async("load", str(path), env={**env, "LOA_NOW": LOADED}, cwd=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
     return env
 

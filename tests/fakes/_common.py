@@ -50,6 +50,7 @@ class ApiCall:
     content_type: str = ""  # how the parameters came: JSON, form-encoded or multipart
     status: int | None = None  # HTTP status answered; None while pending or when discarded
     outcome: Literal["pending", "ok", "error", "discarded", "lost"] = "pending"
+    result: Any = None  # what an answered call returned (an update handed out, say)
 
 
 class SentRecord(Protocol):

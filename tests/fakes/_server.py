@@ -164,6 +164,7 @@ class FakeServer:
                 result = await result
         except ApiError as exc:
             return self._finish(call, api_error(exc))
+        call.result = result
         if self.faults.take(name, "lose") is not None:
             # Processed, but the answer never reaches the client: the at-least-once case.
             call.outcome = "lost"

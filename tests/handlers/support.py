@@ -2,12 +2,12 @@
 the way the engine sends them (planned by scheduler/planner.py, stored in the outbox,
 marked sent with a platform message id).
 
-The sample plan on Monday 02/02/2026 (the eve of the Party's founding anniversary):
-Văn phòng Sở (telegram:-1001234567890) gets a digest with items 1 (overdue bulletin)
-and 2 (the anniversary post, due today); Phòng Kế hoạch - Tài chính
-(telegram:-1001234567891) one numbered item; Phòng Người có công has a Telegram group
-(-1001234567892) and a Zalo group (7b9d1f3a5c7e9b1d3f5a); Trung tâm Dịch vụ việc làm
-(zalo:9a3c2b1d0e4f5a6b7c8d) two items.
+The sample plan, loaded on 01/12/2025, on Monday 02/02/2026 (the eve of the Party's
+founding anniversary; a weekly digest): Văn phòng Sở (telegram:-1001234567890) gets a
+digest with items 1 (overdue bulletin) and 2 (the anniversary post, due today);
+Phòng Kế hoạch - Tài chính (telegram:-1001234567891) one numbered item; Phòng Người
+có công has a Telegram group (-1001234567892) and a Zalo group (7b9d1f3a5c7e9b1d3f5a);
+Trung tâm Dịch vụ việc làm (zalo:9a3c2b1d0e4f5a6b7c8d) two items.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ SAMPLE_PLAN = (
 )
 PLAN_ID = "sldtbxh-laocai-2026"
 NOW = datetime(2026, 2, 2, 8, 12, tzinfo=LOCAL_TZ)
+LOADED = datetime(2025, 12, 1, 7, 0, tzinfo=LOCAL_TZ)  # a month before the plan year
 
 VAN_PHONG = "-1001234567890"
 KE_HOACH = "-1001234567891"

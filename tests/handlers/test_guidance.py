@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from content.messages import render_digest
+from content.digest import render_digest
 from tests.handlers.support import ADMIN_TG, DICH_VU_ZALO, VAN_PHONG, Loa, texts
 
 # A command as typed, "/nhiemvu", not preceded by the mention that makes Zalo deliver it.

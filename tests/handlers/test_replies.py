@@ -216,11 +216,12 @@ async def test_undo_in_words(loa: Loa) -> None:
     assert texts(replies).startswith("↩️ Đã hoàn tác xác nhận việc 2 của Văn phòng Sở")
 
 
-async def test_khong_phat_sinh_is_understood_and_not_recorded(loa: Loa) -> None:
+async def test_khong_phat_sinh_of_an_item_that_is_not_optional_records_nothing(loa: Loa) -> None:
     replies = await _reply(loa, "Dạ việc 1 không phát sinh ạ")
 
     assert await loa.confirmations() == []
-    assert texts(replies).startswith("Việc 1 «không phát sinh»: Loa chưa ghi nhận được điều này.")
+    assert texts(replies).startswith("Việc 1 không phải việc «nếu có» nên không báo «không phát")
+    # Optional items ("… (nếu có)") are closed this way: tests/handlers/test_not_applicable.py
 
 
 async def test_a_private_chat_reads_plain_messages(loa: Loa) -> None:

@@ -65,7 +65,7 @@ async def test_on_zalo_the_newest_list_is_the_one_answered(loa: Loa) -> None:
     await loa.deliver_digests([DICH_VU_ZALO])
     text, _ = await _tasks(loa, channel="zalo", chat_id=DICH_VU_ZALO)
     assert "1. Xây dựng kế hoạch tuyên truyền hưởng ứng kỷ niệm 80 năm" in text
-    assert "quá hạn 41 ngày (hạn 23/12)" in text
+    assert "quá hạn 41 ngày (hạn 23/12/2025)" in text
     assert "2. Gửi tin, bài lồng ghép" in text
     assert text.endswith("Việc nào xong, trả lời (trích dẫn) tin này: xong 1")
 

@@ -118,3 +118,19 @@ def test_contacts_are_read_from_the_plan() -> None:
         Contact(Address("telegram", "701"), "Nguyễn Thị Lan"),
         Contact(Address("zalo", "lanzalo"), "Lê Văn Bình"),
     )
+
+
+def test_an_item_falling_overdue_on_a_day_off_is_told_the_next_working_day() -> None:
+    friday = PLAN.replace("due: 2026-03-02", "due: 2026-03-06")
+    plan = parse_plan(friday)
+    weekend = state(plan=plan, items=list(expand_items(plan)))
+    messages = messages_between(weekend, date(2026, 3, 6), date(2026, 3, 12))
+    assert [m.not_before.date() for m in private(messages)] == [date(2026, 3, 9)]
+    # Nor while the unit's chats are all paused: the chat's digest after the pause lists it.
+    paused = dataclasses.replace(
+        weekend, pauses={"zalo:nhoma": (date(2026, 3, 9), date(2026, 3, 10))}
+    )
+    later = messages_between(paused, date(2026, 3, 6), date(2026, 3, 12))
+    assert private(later) == []
+    resumed = [m for m in later if m.key == "digest/zalo:nhoma/2026-03-11"]
+    assert resumed and "Báo cáo tháng 2" in resumed[0].text

@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.storage import outbox
 from bot.storage.db import open_database
@@ -367,3 +367,24 @@ async def test_rows_stored_claimed_are_sent_at_once_without_a_claim(database, no
             await outbox.enqueue_claimed(session, [message("reply/telegram/41/1", "-5")], "w", NOW)
             == []
         )
+
+
+async def test_a_message_that_failed_often_does_not_stall_the_other_chats_for_long(
+    database,
+) -> None:
+    """A 502 pauses the whole channel (it hits every chat alike), but for as long as
+    the channel has been failing, not for the failing message's own long backoff."""
+    dispatcher, channel, clock, _ = await setup(database, {"-1": ["unlucky"], "-2": ["reply"]})
+    async with database.session() as session:
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.key == "unlucky").values(attempts=6)
+        )
+    channel.failures["-1"] = [RetryLater("502", per_chat=False)]
+    dispatcher.batch_size = 1  # the unlucky row first, alone
+    await dispatcher.dispatch()
+    stored = await rows(database)
+    assert stored["unlucky"].next_attempt_at == NOW + timedelta(seconds=128)  # its own
+    clock.advance(timedelta(seconds=2))  # the channel's pause: one failure in a row
+    dispatcher.batch_size = 10
+    await dispatcher.dispatch()
+    assert channel.delivered == [("-2", "reply")]

@@ -3,18 +3,20 @@ caught up while it still matters and dropped when it has gone stale."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from bot.storage.models import OutboxMessage
+from bot.storage.pauses import pause_chat
 from bot.storage.plans import save_plan
 from content.clock import LOCAL_TZ, FixedClock
-from content.plan_loader import load_plan
+from content.plan_loader import load_plan, parse_plan
 from scheduler.delivery import Outgoing, PartHook
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
 from tests.conftest import SAMPLE_PLAN
+from tests.scheduler.test_cadence import plan_text
 
 VAN_PHONG = "-1001234567890"  # the sample plan's Văn phòng Sở group
 
@@ -77,7 +79,7 @@ async def test_the_digest_goes_once_even_across_a_restart(database) -> None:
 
 
 async def test_a_digest_missed_in_the_morning_is_caught_up_the_same_day(database) -> None:
-    clock = FixedClock(at("2026-04-23T10:40:00"))  # Loa was down at 07:30
+    clock = FixedClock(at("2026-04-24T10:40:00"))  # Loa was down at 07:30
     await load_sample(database, at("2026-04-20T09:00:00"))
     engine, channels = await start(database, clock)
     await engine.tick()
@@ -85,16 +87,16 @@ async def test_a_digest_missed_in_the_morning_is_caught_up_the_same_day(database
 
 
 async def test_a_stale_digest_is_dropped_and_the_next_one_carries_the_work(database) -> None:
-    clock = FixedClock(at("2026-04-23T22:15:00"))  # back up during quiet hours
+    clock = FixedClock(at("2026-04-24T22:15:00"))  # back up during quiet hours
     await load_sample(database, at("2026-04-20T09:00:00"))
     engine, channels = await start(database, clock)
     await engine.tick()
     assert channels["telegram"].sent == []  # not tonight: quiet hours, and it is stale
-    clock.set(at("2026-04-24T07:30:00"))
+    clock.set(at("2026-04-28T07:30:00"))  # the next working day: Monday 27/04 is Giỗ Tổ
     await engine.tick()
     [digest] = digests_to(channels["telegram"], VAN_PHONG)
-    assert "Thứ Sáu, ngày 24/04/2026" in digest.text
-    assert "Quá hạn" in digest.text  # yesterday's open items are still listed
+    assert "Thứ Ba, ngày 28/04/2026" in digest.text
+    assert "Quá hạn" in digest.text  # Friday's items, due on Saturday, are still open
 
 
 async def test_chats_of_a_channel_that_is_not_running_get_nothing_planned(database) -> None:
@@ -110,3 +112,45 @@ async def test_chats_of_a_channel_that_is_not_running_get_nothing_planned(databa
         channels = set((await session.exec(select(OutboxMessage.channel))).scalars())
     # The sample plan's Zalo chat would otherwise hold a row no process ever sends.
     assert channels == {"telegram"}
+
+
+async def test_a_chat_in_two_plans_gets_one_digest_with_both(database) -> None:
+    clock = FixedClock(at("2026-03-10T07:30:00"))
+    async with database.session() as session:
+        for plan_id in ("kh", "bc"):
+            text = plan_text(plan_id=plan_id)
+            await save_plan(session, parse_plan(text), text, at("2026-03-02T07:00:00"))
+    engine, channels = await start(database, clock)
+    await engine.tick()
+    [digest] = digests_to(channels["telegram"], "-1001")
+    assert "▌ Kế hoạch bc năm 2026" in digest.text and "▌ Kế hoạch kh năm 2026" in digest.text
+    assert [b.data for row in digest.buttons for b in row] == ["ok:1", "ok:2"]
+    restarted, again = await start(database, clock)
+    assert (await restarted.tick()).enqueued == 0
+    assert again["telegram"].sent == []
+
+
+async def test_a_paused_chat_gets_nothing_until_the_pause_ends(database) -> None:
+    clock = FixedClock(at("2026-04-24T07:30:00"))
+    await load_sample(database, at("2026-04-20T09:00:00"))
+    async with database.session() as session:
+        await pause_chat(
+            session,
+            "telegram",
+            VAN_PHONG,
+            date(2026, 4, 24),
+            date(2026, 4, 28),
+            by="telegram:501",
+            now=clock.now(),
+        )
+    engine, channels = await start(database, clock)
+    await engine.tick()
+    assert digests_to(channels["telegram"], VAN_PHONG) == []
+    assert digests_to(channels["telegram"], "-1001234567891")  # the other units go on
+    clock.set(at("2026-04-29T07:30:00"))
+    await engine.tick()
+    [resumed] = digests_to(channels["telegram"], VAN_PHONG)
+    assert "Thứ Tư, ngày 29/04/2026" in resumed.text
+    # What the pause held back: the items that fell due meanwhile, then today's.
+    assert resumed.text.index("⏰ Quá hạn") < resumed.text.index("📌 Hôm nay")
+    assert "Giỗ Tổ Hùng Vương" in resumed.text

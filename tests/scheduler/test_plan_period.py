@@ -66,7 +66,7 @@ def test_a_closed_plan_stops_the_day_it_is_closed_and_says_what_was_done() -> No
     state = replace(state, closed_at=closed_at, confirmed=done)
     assert state.last_day == date(2026, 6, 9)
     assert messages_for_day(state, date(2026, 6, 10)) == []
-    assert messages_for_day(state, date(2026, 6, 9)) != []
+    assert messages_for_day(state, date(2026, 6, 8)) != []  # the last weekly digest
     [summary] = closing_messages(state, closed_at)
     assert summary.not_before <= closed_at  # at once: the day's digest time has passed
     assert "Kế hoạch đã được đóng; ngày nhắc cuối cùng: Thứ Ba, ngày 09/06/2026." in summary.text
@@ -103,10 +103,10 @@ tasks:
     assert tet_items(kept_calendar) == tet_items(calendar)
     # Quốc khánh 2026 is in the school plan's period only: it keeps it.
     assert any(i.occurrence and i.occurrence.key == "quoc_khanh" for i in kept_school.items)
+    # Due on 05/02/2027, in the Tết break (04-10/02): posted the working day before it.
     on_the_day = [
         m
-        for state in (kept_school, kept_calendar)
-        for m in messages_for_day(state, date(2027, 2, 5))
+        for m in messages_for_day([kept_school, kept_calendar], date(2027, 2, 3))
         if m.chat_id == VAN_PHONG.id and m.kind == "post"
     ]
     assert [m.payload["anniversary"] for m in on_the_day] == ["tet"]

@@ -10,7 +10,7 @@ from typing import Any
 from content.clock import FixedClock
 from content.plan import Address
 from content.plan_loader import parse_plan
-from content.workdays import is_working_day, working_days_before
+from content.working_days import is_working_day, working_days_before
 from scheduler.delivery import FileUpload, Outgoing, PartHook
 from scheduler.dispatcher import Dispatcher
 from scheduler.planner import messages_between
