@@ -78,8 +78,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--stats",
         action="store_true",
-        help="in số liệu thay vì nội dung: số tin mỗi đơn vị mỗi tháng theo loại, số ngày có "
-        "tin, số lần nhắc một việc; kèm kịch bản đơn vị xác nhận đúng hạn",
+        help=_(
+            "in số liệu thay vì nội dung: số tin mỗi đơn vị mỗi tháng theo loại, số ngày có "
+            "tin, số lần nhắc một việc; kèm kịch bản đơn vị xác nhận đúng hạn"
+        ),
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(handler=run)

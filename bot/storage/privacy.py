@@ -260,7 +260,8 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
     )
     found.names.update(row.name for row in found.contacts)
     found.pauses = list(
-        await session.scalars(
+        await _all(
+            session,
             select(ChatPause).where(
                 _before(col(ChatPause.paused_at), before),
                 or_(col(ChatPause.paused_by) == address, col(ChatPause.resumed_by) == address),

@@ -147,7 +147,7 @@ def test_progress_in_english(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert loaded.stdout.startswith("Loaded plan sldtbxh-laocai-2026: ")
     table = loa("progress", cwd=workdir, LOA_LANGUAGE="en")
     assert "Progress as of Monday, 02/03/2026" in table.stdout
-    assert "Share done = Done / (Done + Being reminded + Overdue)." in table.stdout
+    assert "Share done = Done / (Done + Being reminded + Overdue);" in table.stdout
     csv = loa("progress", "--format", "csv", cwd=workdir, LOA_LANGUAGE="en")
     assert csv.stdout.splitlines()[0] == (
         "\ufeffPlan,Task id,Task,Unit id,Unit,Due,Status,Confirmed at,Confirmed by,Evidence"

@@ -376,7 +376,7 @@ async def test_a_message_that_failed_often_does_not_stall_the_other_chats_for_lo
     the channel has been failing, not for the failing message's own long backoff."""
     dispatcher, channel, clock, _ = await setup(database, {"-1": ["unlucky"], "-2": ["reply"]})
     async with database.session() as session:
-        await session.execute(
+        await session.exec(
             update(OutboxMessage).where(OutboxMessage.key == "unlucky").values(attempts=6)
         )
     channel.failures["-1"] = [RetryLater("502", per_chat=False)]
