@@ -265,7 +265,7 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
             select(ChatPause).where(
                 _before(col(ChatPause.paused_at), before),
                 or_(col(ChatPause.paused_by) == address, col(ChatPause.resumed_by) == address),
-            )
+            ),
         )
     )
     found.private_chats = list(
