@@ -220,6 +220,7 @@ class LoaApp:
             bot_usernames=self._usernames,  # filled in as channels start
             wake=self.wake,
             evidence_store=FileStore(self.config.evidence_root),
+            retention=_retention(self.config),
         )
         self.evidence = EvidenceFetcher(
             self.database,
@@ -238,7 +239,7 @@ class LoaApp:
             self.config.admins,
             hooks=[
                 lambda: finished_broadcast_reports(self.context),
-                Housekeeping(self.database, self.clock, Retention()),
+                Housekeeping(self.database, self.clock, _retention(self.config)),
                 self.evidence,
             ],
             reachable=self._reachable,
@@ -444,3 +445,12 @@ async def run_forever(config: Config) -> None:
         await app.stop()
     if app.failed:
         raise SystemExit(app.failed)
+
+
+def _retention(config: Config) -> Retention:
+    return Retention(
+        updates_days=config.retention_updates_days,
+        invites_days=config.retention_invites_days,
+        outbox_days=config.retention_outbox_days,
+        confirmations_days_after_plan=config.retention_after_plan_days,
+    )

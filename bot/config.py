@@ -71,6 +71,10 @@ EXPECTED: Mapping[str, str] = {
     "evidence_max_plan_mb": N_("cần một số megabyte lớn hơn 0, ví dụ 2048"),
     "language": N_("cần vi hoặc en"),
     "log_format": N_("cần text hoặc json"),
+    "retention_updates_days": N_("cần một số ngày lớn hơn 0, ví dụ 30"),
+    "retention_invites_days": N_("cần một số ngày lớn hơn 0, ví dụ 30"),
+    "retention_outbox_days": N_("cần một số ngày lớn hơn 0, ví dụ 90"),
+    "retention_after_plan_days": N_("cần một số ngày từ 0, ví dụ 365"),
 }
 
 
@@ -108,6 +112,11 @@ class Config(BaseModel):
     evidence_max_plan_mb: PositiveFloat = 2048.0
     language: Literal["vi", "en"] | None = None
     log_format: Literal["text", "json"] = "text"
+    # How long personal data is kept (docs/privacy.md); the daily housekeeping applies it.
+    retention_updates_days: PositiveInt = 30
+    retention_invites_days: PositiveInt = 30
+    retention_outbox_days: PositiveInt = 90
+    retention_after_plan_days: NonNegativeInt = 365
 
     SECRETS: ClassVar[frozenset[str]] = frozenset(
         {"telegram_token", "zalo_token", "webhook_secret"}

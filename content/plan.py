@@ -219,6 +219,16 @@ class Task:
     line: int
 
 
+@dataclass(frozen=True)
+class PrivacyNotice:
+    controller: str = ""  # the agency responsible for the data (bên kiểm soát dữ liệu)
+    contact: str = ""  # where a person asks about their data
+    note: str = ""  # a paragraph the agency adds in its own words
+
+    def __bool__(self) -> bool:
+        return bool(self.controller or self.contact or self.note)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Plan:
     id: str
@@ -243,6 +253,7 @@ class Plan:
     tasks: tuple[Task, ...]
     slogans: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     posts: Mapping[str, PostOverride] = field(default_factory=lambda: MappingProxyType({}))
+    privacy: PrivacyNotice = field(default_factory=PrivacyNotice)  # the agency's notice
     source_name: str = "<plan>"
 
     @cached_property

@@ -209,6 +209,8 @@ def _header_changes(old: Plan, new: Plan) -> list[str]:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             changes.append(f"{label}: “{before or ''}” → “{after or ''}”")
+    if old.privacy != new.privacy:
+        changes.append(_("thông báo về dữ liệu cá nhân (privacy): đã sửa"))
     return changes
 
 

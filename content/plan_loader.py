@@ -35,6 +35,7 @@ from content.plan import (
     campaign_occurrences,
     plan_period,
 )
+from content.plan_privacy import read_privacy
 from content.plan_reader import (
     ANNIVERSARY_PLACEHOLDERS,
     MAX_YEAR,
@@ -129,7 +130,17 @@ class _PlanLoader(Reader):
     def _build(self, root: Node) -> Plan | None:
         self.keys(
             root,
-            ("plan", "settings", "admins", "units", "anniversaries", "tasks", "slogans", "posts"),
+            (
+                "plan",
+                "settings",
+                "admins",
+                "units",
+                "anniversaries",
+                "tasks",
+                "slogans",
+                "posts",
+                "privacy",
+            ),
             ("plan", "units", "tasks"),
         )
         head = self.mapping(root, "plan", "plan")
@@ -148,6 +159,7 @@ class _PlanLoader(Reader):
         tasks = TaskReader(self, context).read(root)
         slogans = self._slogans(root)
         posts = self._posts(root)
+        privacy = read_privacy(self, root)
         if header is None or settings is None or anniversary_tiers is None:
             return None
         return Plan(
@@ -160,6 +172,7 @@ class _PlanLoader(Reader):
             tasks=tuple(tasks),
             slogans=MappingProxyType(slogans),
             posts=MappingProxyType(posts),
+            privacy=privacy,
             source_name=self.file,
         )
 

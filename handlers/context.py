@@ -34,6 +34,7 @@ from content.due import DueMessage
 from content.i18n import DEFAULT_LOCALE, Translator, translator
 from content.plan import Address, Plan, Unit, merge_admins
 from handlers.events import Event, Reply
+from scheduler.housekeeping import Retention
 
 # The channel's end of a turn, run in the turn's transaction with the turn's replies:
 # it stores them as outbox messages and marks the update handled, so what the turn
@@ -77,6 +78,7 @@ class HandlerContext:
     wake: Callable[[], None] = _no_wake  # run the dispatcher now (new outbox rows)
     locale: str = DEFAULT_LOCALE  # when neither the chat nor a plan says otherwise
     evidence_store: FileStore | None = None  # where evidence files are kept (reports)
+    retention: Retention = field(default_factory=Retention)  # told in /baomat
 
     @property
     def translate(self) -> Translator:

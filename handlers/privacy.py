@@ -9,9 +9,12 @@ private chat.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from bot.storage import privacy
+from bot.storage.chat_settings import linked_plans
 from bot.storage.plan_cache import stored_plans
+from content.plan import PrivacyNotice
 from handlers.commands import N_, Command, HelpLine
 from handlers.context import Turn
 from handlers.events import FileUpload, Reply
@@ -19,38 +22,55 @@ from handlers.events import FileUpload, Reply
 EXPORT_NAME = "du-lieu-cua-toi.json"
 
 
-def notice(turn: Turn) -> str:
+def notice(turn: Turn, agencies: Sequence[PrivacyNotice] = ()) -> str:
+    """The short notice, with the kept periods as configured and, after it, the words
+    of the plans' agencies (`privacy:` in the plan file)."""
     _ = turn._
-    return "\n".join(
-        [
-            _("🔒 Loa lưu những gì về bạn"),
-            _(
-                "• Tên hiển thị và mã tài khoản Telegram/Zalo của bạn, khi bạn nhắn cho Loa "
-                "hoặc báo xong việc."
-            ),
-            _(
-                "• Việc bạn đã báo xong, lúc nào, trong nhóm nào, kèm đường dẫn và ảnh minh "
-                "chứng: để đơn vị và cơ quan tổng hợp, báo cáo kết quả kế hoạch."
-            ),
-            _(
-                "• Tin nhắn gốc bạn gửi cho Loa: giữ 30 ngày để không xử lý trùng, rồi xoá. "
-                "Tin Loa đã gửi: giữ 90 ngày."
-            ),
-            _(
-                "• Tên người xác nhận được giữ tới một năm sau khi kế hoạch kết thúc, rồi "
-                "thay bằng «một cán bộ của <đơn vị>»."
-            ),
-            _(
-                "Chỉ quản trị viên kế hoạch xem được tiến độ và minh chứng. Nhắn riêng "
-                "/dulieucuatoi để nhận bản sao dữ liệu của bạn; muốn xoá, hãy đề nghị quản "
-                "trị viên."
-            ),
-        ]
-    )
+    kept = turn.ctx.retention
+    lines = [
+        _("🔒 Loa lưu những gì về bạn"),
+        _(
+            "• Tên hiển thị và mã tài khoản Telegram/Zalo của bạn, khi bạn nhắn cho Loa "
+            "hoặc báo xong việc."
+        ),
+        _(
+            "• Việc bạn đã báo xong, lúc nào, trong nhóm nào, kèm đường dẫn và ảnh minh "
+            "chứng: để đơn vị và cơ quan tổng hợp, báo cáo kết quả kế hoạch."
+        ),
+        _(
+            "• Tin nhắn gốc bạn gửi cho Loa: giữ %(updates)d ngày để không xử lý trùng, rồi "
+            "xoá. Tin Loa đã gửi: giữ %(outbox)d ngày."
+        )
+        % {"updates": kept.updates_days, "outbox": kept.outbox_days},
+        _(
+            "• Tên người xác nhận được giữ tới %(days)d ngày sau khi kế hoạch kết thúc, rồi "
+            "thay bằng «một cán bộ của <đơn vị>»."
+        )
+        % {"days": kept.confirmations_days_after_plan},
+        _(
+            "Chỉ quản trị viên kế hoạch xem được tiến độ và minh chứng. Nhắn riêng "
+            "/dulieucuatoi để nhận bản sao dữ liệu của bạn; muốn xoá, hãy đề nghị quản "
+            "trị viên."
+        ),
+    ]
+    for agency in dict.fromkeys(agencies):  # several plans of one agency: said once
+        lines.append("")
+        if agency.controller:
+            lines.append(_("Cơ quan chịu trách nhiệm: %(name)s") % {"name": agency.controller})
+        if agency.contact:
+            lines.append(_("Hỏi về dữ liệu của bạn: %(contact)s") % {"contact": agency.contact})
+        if agency.note:
+            lines.append(agency.note)
+    return "\n".join(lines)
 
 
 async def on_notice(turn: Turn) -> list[Reply]:
-    return [Reply(text=notice(turn))]
+    # The plans of this chat; in a private chat, of every plan (one agency runs a Loa).
+    plans = await linked_plans(turn.session, turn.event.channel, turn.event.chat_id)
+    if not plans and turn.event.chat_type == "private":
+        plans = await stored_plans(turn.session)
+    agencies = [plan.privacy for plan in plans if plan.privacy]
+    return [Reply(text=notice(turn, agencies))]
 
 
 async def on_my_data(turn: Turn) -> list[Reply]:

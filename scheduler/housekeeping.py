@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.storage import privacy
 from bot.storage.conversations import purge_expired
@@ -51,7 +51,7 @@ async def clean(database: Database, now: datetime, retention: Retention) -> dict
         )
         anonymised = 0
         for plan in await stored_plans(session):
-            ended = date(plan.year, 12, 31)
+            ended = plan.active_until  # its period's end, or a later final report
             if now.date() > ended + timedelta(days=retention.confirmations_days_after_plan):
                 names = {unit.id: unit.name for unit in plan.units}
                 anonymised += await privacy.anonymise_confirmations(

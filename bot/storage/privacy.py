@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, true
+from sqlalchemy import String, cast, delete, or_, select, true
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -285,11 +285,22 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
                 col(OutboxMessage.channel) == person.channel,
                 col(OutboxMessage.chat_id).in_(private_chats),
                 _before(col(OutboxMessage.created_at), before),
-                col(OutboxMessage.key).not_like("digest/%"),  # a unit's digest names no one
+                col(OutboxMessage.key).not_like("digest/%"),  # a unit's digests: found below
             ),
         )
     )
     private_ids = {row.id for row in found.private_messages}
+    # Digests name a unit's contacts: their address is in the payload (a Telegram
+    # mention needs it), their name in the text.
+    for message in await _all(
+        session,
+        select(OutboxMessage).where(
+            cast(col(OutboxMessage.payload), String).contains(f'"{address}"'),
+            _before(col(OutboxMessage.created_at), before),
+        ),
+    ):
+        if message.id not in private_ids and message not in found.naming_messages:
+            found.naming_messages.append(message)
     for name in sorted(found.names):
         for message in await _all(
             session,
@@ -396,12 +407,22 @@ async def erase(
     )
     for message in found.naming_messages:
         message.text = _scrub(message.text, found.names, "một cán bộ")
+        message.payload = _without_contact(message.payload, person.address)
     await session.flush()
     return {
         **found.counts(),
         "links_removed": links_removed,
         "private_messages": len(private_ids),
     }
+
+
+def _without_contact(payload: Any, address: str) -> Any:
+    """The payload without the person among the contacts it names (a new dict, so the
+    JSON column sees the change)."""
+    if not isinstance(payload, dict) or not payload.get("contacts"):
+        return payload
+    kept = [entry for entry in payload["contacts"] if entry.get("address") != address]
+    return {**payload, "contacts": kept}
 
 
 async def _hash_key(session: AsyncSession) -> bytes:

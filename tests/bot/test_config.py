@@ -55,6 +55,8 @@ def test_nothing_set_gives_the_documented_defaults(workdir: Path) -> None:
     assert config.telegram_token is None and config.webhook_base_url is None
     assert config.admins == () and config.now is None and config.telegram_limits is None
     assert (config.language, config.log_format) == (None, "text")
+    assert (config.retention_updates_days, config.retention_after_plan_days) == (30, 365)
+    assert (config.retention_invites_days, config.retention_outbox_days) == (30, 90)
     assert not config.uses_webhooks
 
 
@@ -111,6 +113,8 @@ def test_typed_values_are_read(workdir: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("LOA_WEBHOOK_BASE_URL", "https://loa.example.vn/")
     monkeypatch.setenv("LOA_LANGUAGE", "en")
     monkeypatch.setenv("LOA_LOG_FORMAT", "json")
+    monkeypatch.setenv("LOA_RETENTION_UPDATES_DAYS", "7")
+    monkeypatch.setenv("LOA_RETENTION_AFTER_PLAN_DAYS", "0")
     config = load_config(workdir)
     assert config.now is not None and config.now.utcoffset() == timedelta(hours=7)
     assert config.now.replace(tzinfo=None) == datetime(2026, 2, 2, 7, 29)
@@ -118,6 +122,7 @@ def test_typed_values_are_read(workdir: Path, monkeypatch: pytest.MonkeyPatch) -
     assert config.telegram_bot_username == "loa_bot"
     assert config.webhook_base_url == "https://loa.example.vn" and config.uses_webhooks
     assert (config.language, config.log_format) == ("en", "json")
+    assert (config.retention_updates_days, config.retention_after_plan_days) == (7, 0)
 
 
 def test_a_misspelt_key_is_named_with_the_closest_setting_wherever_it_is(
@@ -167,6 +172,8 @@ def test_the_test_suites_own_variables_are_not_settings(
         ("LOA_TELEGRAM_API_URL", "api.telegram.org", "LOA_TELEGRAM_API_URL=api.telegram.org"),
         ("LOA_TELEGRAM_LIMITS", "30/s", "LOA_TELEGRAM_LIMITS=30/s (biến môi trường): cần ba"),
         ("LOA_DATABASE_URL", "loa.db", "LOA_DATABASE_URL=loa.db (biến môi trường): cần một"),
+        ("LOA_RETENTION_UPDATES_DAYS", "0", "LOA_RETENTION_UPDATES_DAYS=0 (biến môi trường): cần"),
+        ("LOA_RETENTION_AFTER_PLAN_DAYS", "-1", "LOA_RETENTION_AFTER_PLAN_DAYS=-1 (biến môi"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable_and_what_it_needs(

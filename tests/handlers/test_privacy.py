@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
@@ -19,7 +20,9 @@ from bot.storage.db import open_database
 from bot.storage.links import link_chat
 from bot.storage.models import Confirmation, InboundEvent, OutboxMessage
 from bot.storage.plan_cache import stored_plan
+from bot.storage.plans import save_plan
 from content.due import DueMessage
+from content.plan_loader import PlanError, parse_plan
 from scheduler.housekeeping import Retention, clean
 from scheduler.progress import progress_rows
 from scheduler.state import plan_state
@@ -27,6 +30,7 @@ from tests.handlers.support import (
     ADMIN_TG,
     BULLETIN_VP,
     PLAN_ID,
+    SAMPLE_PLAN,
     STAFF,
     STAFF_NAME,
     VAN_PHONG,
@@ -50,9 +54,10 @@ UPDATE = {
 
 
 async def _a_person_with_history(loa: Loa) -> None:
-    """The staff member confirmed item 1 with a link and a photo, their update was
-    stored, they linked their private chat (and chose its language), and Loa answered
-    them by name."""
+    """The staff member named themselves their unit's contact (so digests mention
+    them), confirmed item 1 with a link and a photo, their update was stored, they
+    linked their private chat (and chose its language), and Loa answered them by name."""
+    await loa.send("/daumoi")
     sent = await loa.deliver_digests()
     await loa.send(
         "xong 1 https://so.example.vn/bai-1",
@@ -99,6 +104,14 @@ async def _everything_stored(loa: Loa) -> str:
             for row in await session.exec(select(table)):
                 dump.append(repr(tuple(row)))
     return "\n".join(dump)
+
+
+async def _digest_payloads(loa: Loa) -> list[object]:
+    async with loa.database.session() as session:
+        rows = await session.exec(
+            select(OutboxMessage.payload).where(OutboxMessage.kind == "digest")
+        )
+        return list(rows)
 
 
 async def _progress(loa: Loa) -> list[tuple[str, str]]:
@@ -149,6 +162,7 @@ async def test_after_erasure_no_table_holds_their_name_or_id_and_progress_is_unc
     [wrong] = await loa.send(f"/xoadulieu {ADDRESS} 000000", **ADMIN_PRIVATE)
     assert "không đúng" in wrong.text
     assert STAFF_NAME in await _everything_stored(loa)
+    assert ADDRESS in str(await _digest_payloads(loa))  # the digest mentions its contact
     [done] = await loa.send(f"/xoadulieu {ADDRESS} {code.group(1)}", **ADMIN_PRIVATE)
 
     assert done.text.startswith("🗑 Đã xoá hoặc ẩn danh dữ liệu của telegram:501")
@@ -233,6 +247,21 @@ async def test_housekeeping_removes_expired_raw_updates_and_keeps_exactly_once(l
     assert await updates.record(loa.database, "telegram", "2", UPDATE, loa.clock.now()) is None
 
 
+async def test_an_agency_that_keeps_raw_updates_a_week_has_them_removed_after_a_week(
+    loa: Loa,
+) -> None:
+    ten_days_ago = loa.clock.now() - timedelta(days=10)
+    await updates.record(loa.database, "telegram", "1", UPDATE, ten_days_ago)
+    async with loa.database.session() as session:
+        for row in (await session.exec(select(InboundEvent))).scalars():
+            row.processed_at = row.received_at
+
+    by_default = await clean(loa.database, loa.clock.now(), Retention())
+    a_week = await clean(loa.database, loa.clock.now(), Retention(updates_days=7))
+
+    assert (by_default["updates"], a_week["updates"]) == (0, 1)
+
+
 async def test_housekeeping_anonymises_confirmations_a_year_after_the_plan_ends(
     loa: Loa,
 ) -> None:
@@ -266,3 +295,56 @@ async def test_sqlite_overwrites_what_is_deleted(tmp_path: Path) -> None:
             assert setting.scalar_one() == 1
     finally:
         await database.close()
+
+
+AGENCY = """
+privacy:
+  controller: Sở Lao động - Thương binh và Xã hội tỉnh Lào Cai
+  contact: Văn phòng Sở, phòng 204
+  note: Dữ liệu chỉ dùng để tổng hợp kết quả kế hoạch tuyên truyền.
+"""
+
+
+async def test_the_notice_gives_the_kept_periods_and_the_agencys_own_words(loa: Loa) -> None:
+    text_with_agency = SAMPLE_PLAN.read_text(encoding="utf-8") + AGENCY
+    async with loa.database.session() as session:
+        await save_plan(session, parse_plan(text_with_agency), text_with_agency, loa.clock.now())
+    loa.ctx.retention = Retention(updates_days=14, outbox_days=60)
+
+    in_the_group = texts(await loa.send("/baomat"))
+    in_private = texts(await loa.send("/baomat", **PRIVATE))
+
+    assert in_the_group == in_private  # a private chat hears the agency running Loa too
+    assert in_the_group.startswith("🔒 Loa lưu những gì về bạn")
+    assert "giữ 14 ngày để không xử lý trùng" in in_the_group
+    assert "Tin Loa đã gửi: giữ 60 ngày" in in_the_group
+    assert "tới 365 ngày sau khi kế hoạch kết thúc" in in_the_group
+    assert "Cơ quan chịu trách nhiệm: Sở Lao động - Thương binh và Xã hội tỉnh Lào Cai" in (
+        in_the_group
+    )
+    assert "Hỏi về dữ liệu của bạn: Văn phòng Sở, phòng 204" in in_the_group
+    assert in_the_group.endswith("Dữ liệu chỉ dùng để tổng hợp kết quả kế hoạch tuyên truyền.")
+
+
+async def test_without_a_privacy_section_the_notice_is_loas_alone(loa: Loa) -> None:
+    notice = texts(await loa.send("/baomat"))
+
+    assert "giữ 30 ngày để không xử lý trùng" in notice
+    assert "Cơ quan chịu trách nhiệm" not in notice
+
+
+def test_an_over_long_or_unknown_privacy_entry_is_refused_with_its_line() -> None:
+    plan_text = SAMPLE_PLAN.read_text(encoding="utf-8")
+    lines = plan_text.count("\n")
+    bad = f"\nprivacy:\n  controller: {'Sở ' * 120}\n  hotline: 0214\n"
+
+    with pytest.raises(PlanError) as error:
+        parse_plan(plan_text + bad, source_name="ke-hoach.yaml")
+
+    shown = [str(problem) for problem in error.value.problems]
+    assert any(
+        f"ke-hoach.yaml:{lines + 3}:" in line
+        and "privacy, controller: dài 359 ký tự, tối đa 300" in line
+        for line in shown
+    ), shown
+    assert any(f"ke-hoach.yaml:{lines + 4}:" in line and "hotline" in line for line in shown), shown
