@@ -364,6 +364,8 @@ class Dispatcher:
         minutes."""
         now = self.clock.now()
         if until is None:
+            if self._paused_until.get(channel, now) > now:
+                return  # a send begun before the pause failed too: the same outage
             failures = self._channel_failures.get(channel, 0) + 1
             self._channel_failures[channel] = failures
             until = now + min(backoff(failures - 1), MAX_CHANNEL_PAUSE)

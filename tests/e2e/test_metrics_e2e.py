@@ -78,7 +78,8 @@ async def test_loa_run_serves_metrics_and_logs_json_lines(tmp_path: Path, fake) 
     async with LoaProcess(env, cwd=tmp_path) as loa:
         await loa.wait_healthy()
         before = await scrape(loa)
-        assert before['loa_messages_sent_total{channel="telegram"}'] == 0
+        # The digest is due at 07:30:00: on a slow machine it may be out already.
+        assert before['loa_messages_sent_total{channel="telegram"}'] in (0, 1)
         assert before['loa_inbound_updates_total{channel="telegram"}'] == 0
 
         await fake.wait_for_messages(1, chat_id=GROUP, timeout=30)  # the morning digest

@@ -388,3 +388,26 @@ async def test_a_message_that_failed_often_does_not_stall_the_other_chats_for_lo
     dispatcher.batch_size = 10
     await dispatcher.dispatch()
     assert channel.delivered == [("-2", "reply")]
+
+
+async def test_an_outage_that_fails_every_chat_at_once_counts_as_one_failure(database) -> None:
+    """Five chats' messages failing together with a 502 are one outage: the channel
+    waits 2 s, not the 64 s of five failures in a row."""
+    chats = {f"-{n}": [f"answer-{n}"] for n in range(1, 6)}
+    dispatcher, channel, clock, _ = await setup(database, chats)
+    for chat in chats:
+        channel.failures[chat] = [RetryLater("502", per_chat=False)]
+    deliver = channel.deliver
+
+    async def over_the_network(*args, **kwargs):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(0)  # every chat's request is in flight before any answer
+        return await deliver(*args, **kwargs)
+
+    channel.deliver = over_the_network  # type: ignore[method-assign]
+    dispatcher.batch_size = 10
+    await dispatcher.dispatch()
+    assert channel.delivered == []
+
+    clock.advance(timedelta(seconds=2))
+    await dispatcher.dispatch()
+    assert sorted(channel.delivered) == sorted((chat, keys[0]) for chat, keys in chats.items())
