@@ -2,7 +2,9 @@
 
 `national.csv` holds the nationwide days; `<province-slug>.csv` one province's (the 34
 provinces and cities since 1/7/2025; a merged province's file keeps its former provinces'
-days, marked with `former_province`). The README in that folder documents the columns.
+days, marked with `former_province`, and names them on a `# former:` line so that a plan
+or a command naming a former province finds the merged one). The README in that folder
+documents the columns.
 
 The only I/O is reading the files, once (cached). Any malformed line raises
 CatalogueError as `FILE:LINE: message`; nothing is skipped.
@@ -11,6 +13,7 @@ CatalogueError as `FILE:LINE: message`; nothing is skipped.
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -26,7 +29,7 @@ NATIONAL = "national"
 NATIONAL_NAME = N_("Toàn quốc")  # N_: data in hashtags, translated where the CLI shows it
 
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_DIRECTIVE = re.compile(r"#\s*(province|aliases)\s*:(.*)")
+_DIRECTIVE = re.compile(r"#\s*(province|aliases|former)\s*:(.*)")
 _REQUIRED_COLUMNS = ("key", "name", "calendar", "day", "month", "kind", "source", "verified")
 _OPTIONAL_COLUMNS = (
     "origin_year",
@@ -60,7 +63,31 @@ class _CatalogueFile:
     scope: str
     display_name: str
     aliases: tuple[str, ...]
+    formers: tuple[str, ...]  # the provinces merged into this one on 1/7/2025
     entries: tuple[tuple[int, Anniversary], ...]  # (line number, entry)
+
+    def names(self) -> tuple[str, ...]:
+        """What people call the province today: its slug, its name and its aliases."""
+        return (self.scope, self.display_name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class ProvinceMatch:
+    """The province a name stands for; `former` is set when the name was that of a
+    province merged into it on 1/7/2025 ("Kon Tum" -> Quảng Ngãi, former "Kon Tum")."""
+
+    slug: str
+    name: str
+    former: str | None = None
+
+    def former_note(self) -> str:
+        """Vietnamese note for an admin who named a former province, "" otherwise."""
+        if self.former is None:
+            return ""
+        return (
+            f"'{self.former}' là tỉnh cũ, từ 01/7/2025 thuộc {self.name} ({self.slug}): "
+            f"dùng các ngày kỷ niệm của {self.name}, gồm cả các ngày của {self.former} cũ"
+        )
 
 
 def _scope_of(path: Path) -> str:
@@ -205,11 +232,33 @@ def _parse_file(path: Path) -> _CatalogueFile:
         raise CatalogueError("no header line", path, 1)
     if scope != NATIONAL and "province" not in directives:
         raise CatalogueError("missing the '# province: <name>' line", path, 1)
-    aliases = tuple(
-        alias.strip() for alias in directives.get("aliases", "").split(",") if alias.strip()
-    )
+    aliases = _listed(directives.get("aliases", ""))
     display_name = directives.get("province", NATIONAL_NAME)
-    return _CatalogueFile(path, scope, display_name, aliases, tuple(entries))
+    formers = _formers(directives, entries, path)
+    return _CatalogueFile(path, scope, display_name, aliases, formers, tuple(entries))
+
+
+def _listed(text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
+def _formers(
+    directives: dict[str, str], entries: list[tuple[int, Anniversary]], path: Path
+) -> tuple[str, ...]:
+    """The `# former:` list, checked against the rows' `former_province` (a misspelt
+    one would otherwise pass for another province); without the line, the rows' own."""
+    if "former" not in directives:
+        return tuple(dict.fromkeys(a.former_province for _, a in entries if a.former_province))
+    formers = _listed(directives["former"])
+    for line, anniversary in entries:
+        if anniversary.former_province and anniversary.former_province not in formers:
+            raise CatalogueError(
+                f"{anniversary.key}: former_province {anniversary.former_province!r} is not on "
+                f"the '# former:' line ({', '.join(formers)})",
+                path,
+                line,
+            )
+    return formers
 
 
 def load_catalogue_file(path: Path | str) -> list[Anniversary]:
@@ -221,6 +270,7 @@ def load_catalogue_file(path: Path | str) -> list[Anniversary]:
 class _Catalogues:
     national: _CatalogueFile
     provinces: dict[str, _CatalogueFile]
+    names: dict[str, ProvinceMatch]  # match form of every province name -> its province
 
 
 @lru_cache(maxsize=8)
@@ -244,7 +294,34 @@ def _load_dir(directory: Path) -> _Catalogues:
     if not national:
         raise CatalogueError("missing national.csv", directory)
     provinces = {f.scope: f for f in parsed if f.scope != NATIONAL}
-    return _Catalogues(national[0], provinces)
+    return _Catalogues(national[0], provinces, _name_index(provinces))
+
+
+def _match_form(name: str) -> str:
+    """The form names are compared in: no diacritics, no "tỉnh"/"thành phố"/"TP." prefix."""
+    return _without_prefix(slugify(name))
+
+
+def _name_index(provinces: dict[str, _CatalogueFile]) -> dict[str, ProvinceMatch]:
+    """Every name a province answers to (today's and its former provinces'), in match
+    form; a name two provinces answer to is refused, since it would pick one at random."""
+    index: dict[str, ProvinceMatch] = {}
+    for slug, catalogue_file in sorted(provinces.items()):
+        matches = [ProvinceMatch(slug, catalogue_file.display_name)] * len(catalogue_file.names())
+        names = list(catalogue_file.names())
+        for former in catalogue_file.formers:
+            names.append(former)
+            matches.append(ProvinceMatch(slug, catalogue_file.display_name, former))
+        for name, match in zip(names, matches, strict=True):
+            form = _match_form(name)
+            if form in index and index[form].slug != slug:
+                raise CatalogueError(
+                    f"the name {name!r} is also used by {index[form].slug}.csv",
+                    catalogue_file.path,
+                    1,
+                )
+            index.setdefault(form, match)
+    return index
 
 
 def _catalogues(data_dir: Path | str | None) -> _Catalogues:
@@ -270,17 +347,33 @@ def available_provinces(*, data_dir: Path | str | None = None) -> dict[str, str]
     return {slug: f.display_name for slug, f in sorted(_catalogues(data_dir).provinces.items())}
 
 
+def match_province(province: str, *, data_dir: Path | str | None = None) -> ProvinceMatch:
+    """The province `province` names: its slug, its name or an alias, with or without
+    "tỉnh"/"thành phố"/"TP." ("lao-cai", "Lào Cai", "tỉnh Lào Cai", "TP.HCM"), or the name
+    of a province merged into it ("Kon Tum" -> Quảng Ngãi, with `former` set).
+    An unknown name raises CatalogueError listing the provinces."""
+    catalogues = _catalogues(data_dir)
+    match = catalogues.names.get(_match_form(province))
+    if match is None:
+        files = catalogues.provinces
+        choices = ", ".join(f"{slug} ({f.display_name})" for slug, f in sorted(files.items()))
+        raise CatalogueError(f"unknown province {province!r}; available: {choices}")
+    return match
+
+
 def resolve_province(province: str, *, data_dir: Path | str | None = None) -> str:
-    """The slug for a province given as its slug, its name or an alias, with or without
-    "tỉnh"/"thành phố"/"TP.": "lao-cai", "Lào Cai", "tỉnh Lào Cai", "TP.HCM"."""
-    files = _catalogues(data_dir).provinces
-    wanted = _without_prefix(slugify(province))
-    for slug, catalogue_file in sorted(files.items()):
-        names = (slug, catalogue_file.display_name, *catalogue_file.aliases)
-        if wanted and wanted in {_without_prefix(slugify(name)) for name in names}:
-            return slug
-    choices = ", ".join(f"{slug} ({f.display_name})" for slug, f in sorted(files.items()))
-    raise CatalogueError(f"unknown province {province!r}; available: {choices}")
+    """The slug of the province `province` names (see match_province)."""
+    return match_province(province, data_dir=data_dir).slug
+
+
+def closest_province(province: str, *, data_dir: Path | str | None = None) -> str | None:
+    """The province name nearest to a name no province answers to ("Quang Ngia" ->
+    "Quảng Ngãi"), for "did you mean" hints; None when nothing is close."""
+    labels: dict[str, str] = {}
+    for form, match in _catalogues(data_dir).names.items():
+        labels.setdefault(form, match.former or match.name)
+    close = difflib.get_close_matches(_match_form(province), list(labels), n=1, cutoff=0.6)
+    return labels[close[0]] if close else None
 
 
 def scope_display_name(scope: str, *, data_dir: Path | str | None = None) -> str:

@@ -229,6 +229,15 @@ class PrivacyNotice:
         return bool(self.controller or self.contact or self.note)
 
 
+@dataclass(frozen=True)
+class PlanNotice:
+    """Something the admin should know about a valid plan (not an error): shown by
+    `loa check` and `loa load` as `FILE:LINE: lưu ý: message`."""
+
+    line: int
+    message: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class Plan:
     id: str
@@ -255,6 +264,7 @@ class Plan:
     posts: Mapping[str, PostOverride] = field(default_factory=lambda: MappingProxyType({}))
     privacy: PrivacyNotice = field(default_factory=PrivacyNotice)  # the agency's notice
     source_name: str = "<plan>"
+    notices: tuple[PlanNotice, ...] = ()
 
     @cached_property
     def _units_by_id(self) -> Mapping[str, Unit]:

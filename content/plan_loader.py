@@ -22,13 +22,20 @@ from zoneinfo import ZoneInfo
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from content.anniversaries import KIND_LABELS, KINDS, SUMMARY_LIMIT, Anniversary, Tier
-from content.catalogues import available_provinces, catalogue
+from content.catalogues import (
+    CatalogueError,
+    available_provinces,
+    catalogue,
+    closest_province,
+    match_province,
+)
 from content.i18n import _
 from content.plan import (
     TIERS,
     Address,
     Contact,
     Plan,
+    PlanNotice,
     PostOverride,
     Settings,
     Unit,
@@ -118,6 +125,7 @@ class _PlanLoader(Reader):
         self.unit_lines: dict[str, int] = {}  # unit id -> line, to report duplicates
         self.anniversaries: list[Anniversary] | None = None  # None: could not be decided
         self.known_keys: frozenset[str] | None = None
+        self.notices: list[PlanNotice] = []
 
     def load(self, text: str) -> Plan:
         root = self.read_yaml(text)
@@ -174,6 +182,7 @@ class _PlanLoader(Reader):
             posts=MappingProxyType(posts),
             privacy=privacy,
             source_name=self.file,
+            notices=tuple(self.notices),
         )
 
     def _header(self, node: Node) -> dict[str, Any] | None:
@@ -190,18 +199,7 @@ class _PlanLoader(Reader):
         period = self._period(node)
         if self.year is not None:
             self.period = plan_period(self.year, *(period or (None, None)))
-        province = self.text(node, "province")
-        known = available_provinces()
-        if province is not None and province not in known:
-            listed = ", ".join(f"{slug} ({name})" for slug, name in known.items())
-            self.report(
-                node.value_line("province"),
-                _("plan.province: chưa có dữ liệu ngày kỷ niệm của tỉnh '%(province)s'")
-                % {"province": province}
-                + suggestion(province, known)
-                + _("; các tỉnh có sẵn: %(provinces)s") % {"provinces": listed},
-            )
-            self.province_ok = False
+        province = self._province(node)
         timezone = self.text(node, "timezone") or "Asia/Ho_Chi_Minh"
         try:
             ZoneInfo(timezone)
@@ -224,6 +222,36 @@ class _PlanLoader(Reader):
             "province": province,
             "timezone": timezone,
         }
+
+    def _province(self, node: Node) -> str | None:
+        """`province:` as a slug, a name or the name of a former province (then with a
+        notice saying which province it now belongs to); None when absent or unknown."""
+        text = self.text(node, "province")
+        if text is None:
+            return None
+        line = node.value_line("province")
+        try:
+            match = match_province(text)
+        except CatalogueError:
+            close = closest_province(text)
+            hint = _(" (có phải ý bạn là '%(word)s'?)") % {"word": close} if close else ""
+            listed = ", ".join(f"{slug} ({name})" for slug, name in available_provinces().items())
+            self.report(
+                line,
+                _("plan.province: chưa có dữ liệu ngày kỷ niệm của tỉnh '%(province)s'")
+                % {"province": text}
+                + hint
+                + _("; các tỉnh có sẵn: %(provinces)s") % {"provinces": listed},
+            )
+            self.province_ok = False
+            return None
+        if match.former is not None:
+            note = _("plan.province: %(note)s; nên ghi province: %(slug)s") % {
+                "note": match.former_note(),
+                "slug": match.slug,
+            }
+            self.notices.append(PlanNotice(line, note))
+        return match.slug
 
     def _period(self, node: Node) -> tuple[date, date] | None:
         """`period: {from: 2026-09-01, to: 2027-06-30}`: the dates the plan covers."""

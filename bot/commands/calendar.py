@@ -13,7 +13,7 @@ from content.catalogues import (
     CatalogueError,
     available_provinces,
     catalogue,
-    resolve_province,
+    match_province,
     scope_display_name,
 )
 from content.dates import format_date_long
@@ -142,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
     if year is None:
         return 2
     try:
-        province = resolve_province(args.province) if args.province is not None else None
+        match = match_province(args.province) if args.province is not None else None
+        province = match.slug if match is not None else None
         anniversaries = catalogue(province=province)
     except CatalogueError as error:
         message = str(error)
@@ -154,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
             }
         print(f"loa calendar: {message}", file=sys.stderr)
         return 2
+    if match is not None and match.former is not None:
+        print(f"loa calendar: lưu ý: {match.former_note()}.", file=sys.stderr)
     occurrences = occurrences_in_year(anniversaries, year)
     if args.format == "json":
         print(json.dumps([as_json(o) for o in occurrences], ensure_ascii=False, indent=2))

@@ -16,6 +16,7 @@ from bot.commands._common import fail
 from bot.commands.load import validate
 from bot.config import ConfigError, load_config
 from content.anniversaries import TIER_LABELS
+from content.catalogues import scope_display_name
 from content.clock import Clock
 from content.dates import format_date_long
 from content.i18n import N_, _, current_language
@@ -90,6 +91,15 @@ def summary(plan: Plan, today: date) -> list[str]:
             _("  Cơ quan ban hành: %(issuer)s%(number)s")
             % {"issuer": plan.issuer or "—", "number": number}
         )
+    if plan.province:
+        lines.append(
+            _("  Tỉnh, thành phố: %(name)s (%(slug)s)")
+            % {"name": scope_display_name(plan.province), "slug": plan.province}
+        )
+    lines += [
+        _("  Lưu ý (dòng %(line)d): %(message)s") % {"line": notice.line, "message": notice.message}
+        for notice in plan.notices
+    ]
     linked = [unit for unit in plan.units if unit.channels]
     chats = [address for unit in plan.units for address in unit.channels]
     unit_line = _("  Đơn vị: %(units)d; %(linked)d đã có kênh chat") % {

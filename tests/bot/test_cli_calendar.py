@@ -118,7 +118,7 @@ def test_table_for_people() -> None:
         (("abc",), "năm không hợp lệ"),
         (("1899",), "1900–2100"),
         (("2101",), "1900–2100"),
-        (("2026", "--province", "Hà Giang"), "lao-cai"),
+        (("2026", "--province", "Hà Giangg"), "lao-cai"),
     ],
 )
 def test_user_errors_exit_2_with_a_message(args: tuple[str, ...], message: str) -> None:
@@ -126,6 +126,17 @@ def test_user_errors_exit_2_with_a_message(args: tuple[str, ...], message: str) 
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+def test_a_former_province_shows_the_merged_one_with_a_note() -> None:
+    result = loa("2026", "--province", "tỉnh Kon Tum")
+    assert result.returncode == 0, result.stderr
+    assert "Toàn quốc và Quảng Ngãi" in result.stdout
+    assert "Ngày Giải phóng tỉnh Quảng Ngãi" in result.stdout
+    assert result.stderr == (
+        "loa calendar: lưu ý: 'Kon Tum' là tỉnh cũ, từ 01/7/2025 thuộc Quảng Ngãi (quang-ngai): "
+        "dùng các ngày kỷ niệm của Quảng Ngãi, gồm cả các ngày của Kon Tum cũ.\n"
+    )
 
 
 def test_unknown_format_is_refused() -> None:

@@ -63,6 +63,25 @@ def test_the_sample_plan_is_valid_and_summarised(tmp_path: Path) -> None:
     assert len(upcoming) == 5
 
 
+def test_a_province_by_name_or_former_name_is_shown_with_a_note(tmp_path: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert "  province: lao-cai " in text
+    (tmp_path / "ten.yaml").write_text(text.replace("province: lao-cai", "province: Lào Cai"))
+    (tmp_path / "cu.yaml").write_text(text.replace("province: lao-cai", "province: tỉnh Yên Bái"))
+    by_name = loa_check("ten.yaml", cwd=tmp_path)
+    assert by_name.returncode == 0, by_name.stderr
+    assert "  Tỉnh, thành phố: Lào Cai (lao-cai)\n" in by_name.stdout
+    assert "Lưu ý" not in by_name.stdout
+    former = loa_check("cu.yaml", cwd=tmp_path)
+    assert former.returncode == 0, former.stderr
+    line = 1 + text[: text.index("  province: lao-cai")].count("\n")
+    assert (
+        f"  Lưu ý (dòng {line}): plan.province: 'Yên Bái' là tỉnh cũ, từ 01/7/2025 thuộc Lào Cai "
+        "(lao-cai): dùng các ngày kỷ niệm của Lào Cai, gồm cả các ngày của Yên Bái cũ; "
+        "nên ghi province: lao-cai\n"
+    ) in former.stdout
+
+
 def test_after_the_plan_year_nothing_is_upcoming(tmp_path: Path) -> None:
     result = loa_check(str(SAMPLE), cwd=tmp_path, now="2027-03-01T08:00:00+07:00")
     assert result.returncode == 0, result.stderr

@@ -49,6 +49,18 @@ def test_first_load_prints_what_the_plan_holds(cli_env, write_plan, plans, capsy
     ) in out
 
 
+def test_a_plan_naming_a_former_province_loads_with_a_note(cli_env, write_plan, plans, capsys):
+    path = write_plan(plans.v1.replace("  year: 2026\n", "  year: 2026\n  province: Kon Tum\n", 1))
+
+    code = main(["load", path])
+
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "Đã nạp mới kế hoạch ke-hoach-thu" in captured.out
+    assert f"{path}:6: lưu ý: plan.province: 'Kon Tum' là tỉnh cũ" in captured.err
+    assert "nên ghi province: quang-ngai" in captured.err
+
+
 def test_a_reload_keeps_the_day_the_plan_started(cli_env, write_plan, plans, monkeypatch, capsys):
     path = write_plan(plans.v1)
     assert main(["load", path]) == 0

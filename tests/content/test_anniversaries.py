@@ -21,7 +21,9 @@ from content.catalogues import (
     CatalogueError,
     available_provinces,
     catalogue,
+    closest_province,
     load_catalogue_file,
+    match_province,
     resolve_province,
     scope_display_name,
 )
@@ -352,11 +354,75 @@ def test_province_selection() -> None:
     assert resolve_province("Quảng Ngãi") == "quang-ngai"
     assert resolve_province("lao_cai") == "lao-cai"
     assert catalogue(include=["national"], province="lao-cai") == national
-    # A former province is not a province any more: its days live in the merged one.
-    with pytest.raises(CatalogueError, match=r"unknown province .Hà Giang.*lao-cai"):
-        catalogue(province="Hà Giang")
-    with pytest.raises(CatalogueError, match="unknown province"):
-        catalogue(include=["national", "yen-bai"])
+    # A former province is not a province any more: its name finds the merged one.
+    assert catalogue(province="Hà Giang") == catalogue(province="tuyen-quang")
+    assert catalogue(include=["national", "yen-bai"]) == catalogue(province="lao-cai")
+    with pytest.raises(CatalogueError, match=r"unknown province .Hà Giangg.*lao-cai"):
+        catalogue(province="Hà Giangg")
+
+
+@pytest.mark.parametrize(
+    ("written", "slug", "former"),
+    [
+        ("quang-ngai", "quang-ngai", None),
+        ("Quảng Ngãi", "quang-ngai", None),
+        ("tỉnh Quảng Ngãi", "quang-ngai", None),
+        ("TP. Hồ Chí Minh", "ho-chi-minh", None),
+        ("TP.HCM", "ho-chi-minh", None),
+        ("Kon Tum", "quang-ngai", "Kon Tum"),
+        ("tinh kon tum", "quang-ngai", "Kon Tum"),
+        ("Bà Rịa - Vũng Tàu", "ho-chi-minh", "Bà Rịa - Vũng Tàu"),
+        ("Sóc Trăng", "can-tho", "Sóc Trăng"),  # a former province with no row of its own yet
+    ],
+)
+def test_a_province_is_found_by_any_of_its_names(
+    written: str, slug: str, former: str | None
+) -> None:
+    match = match_province(written)
+    assert (match.slug, match.former) == (slug, former)
+    assert match.name == available_provinces()[slug]
+
+
+# The 29 provinces and cities merged into another on 1/7/2025 (Nghị quyết 202/2025/QH15).
+MERGED_INTO = {
+    "Kiên Giang": "an-giang", "Bắc Giang": "bac-ninh", "Bạc Liêu": "ca-mau",
+    "Sóc Trăng": "can-tho", "Hậu Giang": "can-tho", "Quảng Nam": "da-nang",
+    "Phú Yên": "dak-lak", "Bình Phước": "dong-nai", "Tiền Giang": "dong-thap",
+    "Bình Định": "gia-lai", "Hải Dương": "hai-phong", "Bình Dương": "ho-chi-minh",
+    "Bà Rịa - Vũng Tàu": "ho-chi-minh", "Thái Bình": "hung-yen", "Ninh Thuận": "khanh-hoa",
+    "Đắk Nông": "lam-dong", "Bình Thuận": "lam-dong", "Yên Bái": "lao-cai",
+    "Hà Nam": "ninh-binh", "Nam Định": "ninh-binh", "Vĩnh Phúc": "phu-tho",
+    "Hòa Bình": "phu-tho", "Kon Tum": "quang-ngai", "Quảng Bình": "quang-tri",
+    "Long An": "tay-ninh", "Bắc Kạn": "thai-nguyen", "Hà Giang": "tuyen-quang",
+    "Bến Tre": "vinh-long", "Trà Vinh": "vinh-long",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("former", "slug"), MERGED_INTO.items())
+def test_every_former_province_finds_the_one_it_was_merged_into(former: str, slug: str) -> None:
+    match = match_province(f"tỉnh {former}")
+    assert (match.slug, match.former) == (slug, former)
+
+
+def test_every_former_province_day_belongs_to_the_file_it_is_in() -> None:
+    for slug in available_provinces():
+        for a in catalogue(include=[slug]):
+            if a.former_province:
+                assert MERGED_INTO[a.former_province] == slug, a.key
+
+
+def test_a_misspelt_province_gets_the_nearest_name() -> None:
+    assert closest_province("Quang Ngia") == "Quảng Ngãi"
+    assert closest_province("Kon Tom") == "Kon Tum"
+    assert closest_province("Atlantis") is None
+
+
+def test_a_former_note_says_where_the_days_are() -> None:
+    assert match_province("Quảng Ngãi").former_note() == ""
+    assert match_province("Yên Bái").former_note() == (
+        "'Yên Bái' là tỉnh cũ, từ 01/7/2025 thuộc Lào Cai (lao-cai): dùng các ngày kỷ niệm "
+        "của Lào Cai, gồm cả các ngày của Yên Bái cũ"
+    )
 
 
 # --- catalogue files ----------------------------------------------------------------------
@@ -459,6 +525,31 @@ def test_adding_a_province_is_adding_a_file(tmp_path: Path) -> None:
     assert occurrence_of(provincial[0], 2025).title == (
         "Kỷ niệm 80 năm Ngày Quốc dân Đại hội Tân Trào (16/08/1945 - 16/08/2025)"
     )
+
+
+def test_a_former_province_must_be_on_the_former_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "tuyen-quang.csv",
+        "# province: Tuyên Quang",
+        "# former: Hà Giang",
+        HEADER + ",former_province",
+        "hg_x,Ngày X,solar,20,8,1891,founding,https://example.vn/hg,yes,,Ha Giang",
+    )
+    with pytest.raises(CatalogueError, match="former_province 'Ha Giang' is not on") as caught:
+        load_catalogue_file(path)
+    assert str(caught.value).startswith(f"{path}:4: ")
+
+
+def test_two_provinces_cannot_answer_to_one_name(tmp_path: Path) -> None:
+    shutil.copy(DATA_DIR / "national.csv", tmp_path / "national.csv")
+    write(tmp_path, "lao-cai.csv", "# province: Lào Cai", "# former: Hà Giang", HEADER)
+    path = write(
+        tmp_path, "tuyen-quang.csv", "# province: Tuyên Quang", "# former: Hà Giang", HEADER
+    )
+    with pytest.raises(CatalogueError, match=r"'Hà Giang' is also used by lao-cai\.csv") as caught:
+        available_provinces(data_dir=tmp_path)
+    assert caught.value.path == str(path)
 
 
 def test_a_key_used_in_two_files_is_refused(tmp_path: Path) -> None:

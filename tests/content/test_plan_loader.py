@@ -339,12 +339,59 @@ def test_bad_plan_id_gets_a_suggestion() -> None:
 
 
 def test_unknown_province_lists_the_available_ones() -> None:
-    text = plan_text(ONE_TASK).replace("  year: 2026\n", "  year: 2026\n  province: lao cai\n")
+    text = plan_text(ONE_TASK).replace("  year: 2026\n", "  year: 2026\n  province: Lao Kay\n")
     line, message = only_problem(text)
     assert line == 5
-    assert "tỉnh 'lao cai' (có phải ý bạn là 'lao-cai'?)" in message
+    assert "tỉnh 'Lao Kay' (có phải ý bạn là 'Lào Cai'?)" in message
     assert "các tỉnh có sẵn: an-giang (An Giang)," in message
     assert "lao-cai (Lào Cai)" in message and "vinh-long (Vĩnh Long)" in message
+
+
+def with_province(province: str) -> str:
+    return plan_text(ONE_TASK).replace("  year: 2026\n", f"  year: 2026\n  province: {province}\n")
+
+
+@pytest.mark.parametrize(
+    ("written", "slug"),
+    [
+        ("quang-ngai", "quang-ngai"),
+        ("Quảng Ngãi", "quang-ngai"),
+        ("quang ngai", "quang-ngai"),
+        ("Tỉnh Quảng Ngãi", "quang-ngai"),
+        ("TP Hồ Chí Minh", "ho-chi-minh"),
+        ("Thành phố Hồ Chí Minh", "ho-chi-minh"),
+        ("Thành phố Huế", "hue"),
+    ],
+)
+def test_a_province_may_be_written_by_its_name(written: str, slug: str) -> None:
+    plan = parse_plan(with_province(written))
+    assert plan.province == slug
+    assert plan.notices == ()
+    assert {a.scope for a in plan.anniversaries} == {"national", slug}
+
+
+def test_a_former_province_gets_the_merged_one_with_a_notice() -> None:
+    plan = parse_plan(with_province("tỉnh Kon Tum"), source_name="plan.yaml")
+    assert plan.province == "quang-ngai"
+    keys = {a.key for a in plan.anniversaries}
+    assert {"kt_giai_phong", "qn_giai_phong"} <= keys  # Kon Tum's days and Quảng Ngãi's
+    assert [(notice.line, notice.message) for notice in plan.notices] == [
+        (
+            5,
+            "plan.province: 'Kon Tum' là tỉnh cũ, từ 01/7/2025 thuộc Quảng Ngãi (quang-ngai): "
+            "dùng các ngày kỷ niệm của Quảng Ngãi, gồm cả các ngày của Kon Tum cũ; "
+            "nên ghi province: quang-ngai",
+        )
+    ]
+
+
+def test_a_province_key_of_the_merged_province_is_known_under_a_former_name() -> None:
+    text = with_province("Kon Tum").replace(
+        "    due: 2026-11-15\n",
+        "    per_anniversary: {keys: [kt_giai_phong]}\n    due: {offset_days: -2}\n",
+    )
+    plan = parse_plan(text)
+    assert plan.tasks[0].anniversary_keys == ("kt_giai_phong",)
 
 
 @pytest.mark.parametrize("year", ["hai nghìn", "1800", "true"])
