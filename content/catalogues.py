@@ -376,6 +376,11 @@ def closest_province(province: str, *, data_dir: Path | str | None = None) -> st
     return labels[close[0]] if close else None
 
 
+def former_provinces(province: str, *, data_dir: Path | str | None = None) -> tuple[str, ...]:
+    """The provinces merged into `province` (a slug) on 1/7/2025: ("Kon Tum",) for quang-ngai."""
+    return _catalogues(data_dir).provinces[province].formers
+
+
 def scope_display_name(scope: str, *, data_dir: Path | str | None = None) -> str:
     """Display name of a scope: "Toàn quốc", a province's name, or `scope` itself."""
     if scope == NATIONAL:
