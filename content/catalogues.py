@@ -29,6 +29,7 @@ from content.catalogue_files import (
     load_catalogue_file,
     parse_catalogue_file,
 )
+from content.i18n import _
 
 __all__ = [
     "DATA_DIR",
@@ -62,13 +63,14 @@ class ProvinceMatch:
     former: str | None = None
 
     def former_note(self) -> str:
-        """Vietnamese note for an admin who named a former province, "" otherwise."""
+        """The note for an admin who named a former province (in the run's language), ""
+        otherwise."""
         if self.former is None:
             return ""
-        return (
-            f"'{self.former}' là tỉnh cũ, từ 01/7/2025 thuộc {self.name} ({self.slug}): "
-            f"dùng các ngày kỷ niệm của {self.name}, gồm cả các ngày của {self.former} cũ"
-        )
+        return _(
+            "'%(former)s' là tỉnh cũ, từ 01/7/2025 thuộc %(name)s (%(slug)s): dùng các ngày "
+            "kỷ niệm của %(name)s, gồm cả các ngày của %(former)s cũ"
+        ) % {"former": self.former, "name": self.name, "slug": self.slug}
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"loa calendar: {message}", file=sys.stderr)
         return 2
     if match is not None and match.former is not None:
-        print(f"loa calendar: lưu ý: {match.former_note()}.", file=sys.stderr)
+        note = _("lưu ý: %(message)s") % {"message": match.former_note()}
+        print(f"loa calendar: {note}.", file=sys.stderr)
     occurrences = occurrences_in_year(anniversaries, year)
     if args.format == "json":
         print(json.dumps([as_json(o) for o in occurrences], ensure_ascii=False, indent=2))

@@ -73,9 +73,10 @@ def load_files(paths: list[str], config: Config | None = None) -> int:
     """Validate every file, then store them all and print what changed; the exit code
     (2 and nothing stored when any file has a problem)."""
     plans, problems = validate(paths)
-    for plan, _ in plans:
+    for plan, _text in plans:
         for notice in plan.notices:
-            print(f"{plan.source_name}:{notice.line}: lưu ý: {notice.message}", file=sys.stderr)
+            note = _("lưu ý: %(message)s") % {"message": notice.message}
+            print(f"{plan.source_name}:{notice.line}: {note}", file=sys.stderr)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

@@ -27,6 +27,7 @@ from content.catalogues import (
     resolve_province,
     scope_display_name,
 )
+from content.i18n import language
 from content.lunar import LunarDate, LunarDateError, to_lunar, to_solar
 
 ALL_PROVINCES = tuple(available_provinces())
@@ -419,6 +420,11 @@ def test_a_misspelt_province_gets_the_nearest_name() -> None:
 
 def test_a_former_note_says_where_the_days_are() -> None:
     assert match_province("Quảng Ngãi").former_note() == ""
+    with language("en"):
+        assert match_province("Kon Tum").former_note() == (
+            "'Kon Tum' is a former province, part of Quảng Ngãi (quang-ngai) since 01/07/2025: "
+            "the anniversaries of Quảng Ngãi are used, those of the former Kon Tum included"
+        )
     assert match_province("Yên Bái").former_note() == (
         "'Yên Bái' là tỉnh cũ, từ 01/7/2025 thuộc Lào Cai (lao-cai): dùng các ngày kỷ niệm "
         "của Lào Cai, gồm cả các ngày của Yên Bái cũ"
