@@ -101,7 +101,7 @@ class LoaHelpFormatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, _(USAGE_PREFIX) if prefix is None else prefix)
 
     def start_section(self, heading: str | None) -> None:
-        if heading in SECTION_HEADINGS:
+        if heading is not None and heading in SECTION_HEADINGS:
             heading = _(SECTION_HEADINGS[heading])
         super().start_section(heading)
 
@@ -110,10 +110,9 @@ class LoaArgumentParser(argparse.ArgumentParser):
     """ArgumentParser speaking the language of the run; sub-parsers are of this class
     too (argparse makes them of the parent's class)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *, add_help: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", LoaHelpFormatter)
-        add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
+        super().__init__(add_help=False, **kwargs)
         if add_help:
             self.add_argument("-h", "--help", action="help", help=_(HELP_TEXT))
 

@@ -322,7 +322,7 @@ def load_config(cwd: Path | None = None) -> Config:
         if variable in written and variable != TOML_VARIABLE
     }
     try:
-        config: Config = _FromEnvironment(_env_file=(cwd or Path.cwd()) / DOTENV, **from_toml)  # type: ignore[call-arg]
+        config: Config = _FromEnvironment(_env_file=(cwd or Path.cwd()) / DOTENV, **from_toml)
     except ValidationError as error:
         problems += [_problem(detail, found) for detail in error.errors(include_url=False)]
     if problems:

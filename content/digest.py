@@ -302,13 +302,14 @@ def payload_parts(payload: Mapping[str, object]) -> list[DigestPart]:
     parts = payload.get("parts")
     if isinstance(parts, list) and parts:
         return parts
+    overdue_more = payload.get("overdue_more")
     return [
         {
             "plan_id": str(payload.get("plan_id", "")),
             "plan_title": "",
             "unit_id": str(payload.get("unit_id", "")),
             "unit_name": str(payload.get("unit_name", "")),
-            "overdue_more": int(payload.get("overdue_more", 0) or 0),  # type: ignore[call-overload]
+            "overdue_more": overdue_more if isinstance(overdue_more, int) else 0,
         }
     ]
 

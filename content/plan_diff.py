@@ -169,14 +169,14 @@ def _settings_changes(old: Settings, new: Settings) -> list[str]:
                 "new": f"{_weekday(new.report_weekday)} {new.report_time:%H:%M}",
             }
         )
-    for label, before, after in (
+    for label, old_days, new_days in (
         (N_("ngày nghỉ thêm"), old.days_off, new.days_off),
         (N_("ngày làm việc thêm"), old.working_days, new.working_days),
     ):
-        if before != after:
+        if old_days != new_days:
             changes.append(
-                f"{_(label)}: {_listed(map(format_date_short, before))} → "
-                f"{_listed(map(format_date_short, after))}"
+                f"{_(label)}: {_listed(map(format_date_short, old_days))} → "
+                f"{_listed(map(format_date_short, new_days))}"
             )
     if old.remind_from != new.remind_from:
         changes.append(

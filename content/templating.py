@@ -40,6 +40,7 @@ def environment(locale: str) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
     )
+    # Added to the Environment by the i18n extension at run time; Jinja's types omit it.
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.filters["hashtag"] = hashtag
     env.filters["capfirst"] = capfirst

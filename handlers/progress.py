@@ -91,11 +91,12 @@ def unit_block(
             days = (row.due - today).days
             lines.append(format_item_line(None, row.task_title, row.due, days, locale))
         lines += _more_line(turn, len(chosen) - LISTED_PER_STATUS)
-    done = sorted(
-        (row for row in rows if row.status == "done" and row.confirmed_at is not None),
-        key=lambda row: row.confirmed_at,  # type: ignore[arg-type, return-value]
-        reverse=True,
-    )
+    confirmed = [
+        (row.confirmed_at, row)
+        for row in rows
+        if row.status == "done" and row.confirmed_at is not None
+    ]
+    done = [row for _, row in sorted(confirmed, key=lambda pair: pair[0], reverse=True)]
     if done:
         lines.append(_("Xong gần đây:"))
         for row in done[:LISTED_PER_STATUS]:

@@ -31,10 +31,11 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from content.anniversaries import Tier
+from content.payloads import Section
 from content.plan import Plan
 
 OVERDUE, TODAY, UPCOMING, COOPERATING = 0, 1, 2, 3
-SECTION_NAMES = ("overdue", "today", "upcoming", "cooperating")
+SECTION_NAMES: tuple[Section, ...] = ("overdue", "today", "upcoming", "cooperating")
 
 
 def send_at(plan: Plan, day: date, moment: time) -> tuple[datetime, datetime]:

@@ -23,7 +23,6 @@ from content.anniversaries import Occurrence
 from content.digest import PartBuilder
 from content.due import DueMessage
 from content.items import Item
-from content.payloads import Section
 from content.posts import render_post
 from scheduler.admin_reports import (
     ITEMS_PER_UNIT,
@@ -242,12 +241,11 @@ class PlanWalk(WalkIndex):
                     continue
                 if self.resumes.get(address) == number:
                     rollup = self._unit_entries(unit, number, (), True, True)
-                    part = self._part(unit, number, rollup)
-                    if part is not None:
-                        output.parts.append((chat, part))
+                    if rollup:
+                        output.parts.append((chat, self._part(unit, number, rollup)))
                 elif new:
                     if unit not in parts:
-                        parts[unit] = self._part(unit, number, codes)  # type: ignore[assignment]
+                        parts[unit] = self._part(unit, number, codes)
                     output.parts.append((chat, parts[unit]))
                 output.posts += [(chat, post) for post in posts.get(unit, ())]
         output.admin = self._admin(number, day, late, late_before, done, due_so_far)
@@ -284,9 +282,8 @@ class PlanWalk(WalkIndex):
                 fresh.append(self.items[rank])
         return fresh
 
-    def _part(self, unit: int, number: int, codes: dict[int, int]) -> PartBuilder | None:
-        if not codes:
-            return None
+    def _part(self, unit: int, number: int, codes: dict[int, int]) -> PartBuilder:
+        """The unit's part of the day's digest; `codes` (its entries) is never empty."""
         static = self.static
         part = PartBuilder(
             self.plan.id, self.plan.title, self.unit_ids[unit], self.unit_names[unit], self.locale
@@ -300,7 +297,7 @@ class PlanWalk(WalkIndex):
         for code in (*(rank * 4 for rank in listed), *rest):
             rank, section = divmod(code, 4)
             key, task_id, title, due_iso, due = static[rank]
-            name: Section = SECTION_NAMES[section]  # type: ignore[assignment]
+            name = SECTION_NAMES[section]
             if section == COOPERATING:
                 owners, total = self.owners_of[rank]
                 part.add(name, key, task_id, title, due_iso, due - number, owners, total)

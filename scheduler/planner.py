@@ -108,9 +108,7 @@ def iter_messages_between(
         # a window of days off only (a weekend, the Tết break) costs nothing to plan.
         last = min(end, state.last_day)
         window = _window_of(state.plan)
-        cadence = Cadence(
-            state.plan, state.first_day, state.started_at, lambda day, w=window: w(day)[0]
-        )
+        cadence = Cadence(state.plan, state.first_day, state.started_at, _opening_of(state.plan))
         days = range(start.toordinal(), last.toordinal() + 1)
         if any(cadence.sends(day) for day in days):
             walks.append(PlanWalk(state, start, last, include_unlinked, window, cadence))
@@ -119,6 +117,11 @@ def iter_messages_between(
 
 def _window_of(plan: Plan) -> Callable[[date], tuple[datetime, datetime]]:
     return lambda day: send_window(plan, day)
+
+
+def _opening_of(plan: Plan) -> Callable[[date], datetime]:
+    """When the plan's sending opens on a day: the cadence's send moment."""
+    return lambda day: send_window(plan, day)[0]
 
 
 def _merged(walks: list[PlanWalk], start: date, end: date) -> Iterator[DueMessage]:

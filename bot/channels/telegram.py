@@ -224,11 +224,9 @@ def plan_parts(
     """Split content into API calls: media first (the last one carries the text as its
     caption when it fits 1,024), then text in parts of 4,096; the buttons go on the last
     call and the reply reference on the first."""
-    parts = [
-        _Part(method, media=media)
-        for method, media in (("photo", photo), ("document", document))
-        if media
-    ]
+    parts = [_Part("photo", media=photo)] if photo else []
+    if document:
+        parts.append(_Part("document", media=document))
     if parts and text.strip() and utf16_length(text) <= CAPTION_LIMIT:
         parts[-1] = replace(parts[-1], text=text, entities=_entities(text, 0, text, found))
     else:
@@ -272,7 +270,9 @@ class TelegramChannel:
             if not (0 < len(vietnamese) <= 256 and 0 < len(english) <= 256):
                 raise ValueError(f"command /{command} needs descriptions of 1-256 characters")
         configured = config.webhook_secret
-        self.webhook_secret = webhook_secret or (configured and configured.get_secret_value())
+        self.webhook_secret = webhook_secret or (
+            configured.get_secret_value() if configured is not None else None
+        )
         token = config.telegram_token.get_secret_value()
         register_secrets([token, self.webhook_secret])
         self.config = config

@@ -50,7 +50,7 @@ def _attachments(message: Message) -> tuple[Attachment, ...]:
 
 def _message_evidence(message: Message, attachments: tuple[Attachment, ...]) -> tuple[str, ...]:
     evidence = [attachment.evidence_ref for attachment in attachments]
-    kinds = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+    kinds: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
     entities = (
         message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
     )

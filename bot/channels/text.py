@@ -50,7 +50,8 @@ def split_text(text: str, limit: int, *, measure: Measure = len) -> list[str]:
             cut = _hard_cut(rest, end)
             resume = cut
         else:
-            resume = _SPACES.match(rest, cut).end()  # type: ignore[union-attr]
+            spaces = _SPACES.match(rest, cut)
+            resume = spaces.end() if spaces else cut
         parts.append(rest[:cut])
         rest = rest[resume:]
     if rest.strip():

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import String, cast, exists, literal
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.links import links_for_chat
@@ -144,11 +144,11 @@ async def broadcast_items(session: AsyncSession, plan_id: str) -> list[Item]:
     result = await session.exec(
         select(Broadcast)
         .where(
-            Broadcast.plan_id == plan_id,
-            Broadcast.require_confirmation.is_(True),
-            Broadcast.status == SENT,
+            col(Broadcast.plan_id) == plan_id,
+            col(Broadcast.require_confirmation).is_(True),
+            col(Broadcast.status) == SENT,
         )
-        .order_by(Broadcast.id)
+        .order_by(col(Broadcast.id))
     )
     return [item for broadcast in result.all() for item in items_of_broadcast(broadcast)]
 
@@ -161,9 +161,9 @@ async def delivery_report(session: AsyncSession, broadcast_id: int) -> list[Deli
         return []
     result = await session.exec(
         select(OutboxMessage)
-        .where(OutboxMessage.plan_id == broadcast.plan_id)  # indexed: narrows the JSON test
+        .where(col(OutboxMessage.plan_id) == broadcast.plan_id)  # indexed: narrows the JSON test
         .where(OutboxMessage.payload["broadcast_id"].as_integer() == broadcast_id)
-        .order_by(OutboxMessage.id)
+        .order_by(col(OutboxMessage.id))
     )
     by_unit: dict[str, list[DeliveryRow]] = {unit_id: [] for unit_id in broadcast.unit_ids}
     for row in result.all():
@@ -191,12 +191,12 @@ async def delivery_report(session: AsyncSession, broadcast_id: int) -> list[Deli
 
 async def unreported_broadcasts(session: AsyncSession) -> list[Broadcast]:
     """Sent broadcasts whose delivery report has not been queued yet."""
-    key = literal(REPORT_KEY_PREFIX) + cast(Broadcast.id, String)
+    key = literal(REPORT_KEY_PREFIX) + cast(col(Broadcast.id), String)
     result = await session.exec(
         select(Broadcast)
-        .where(Broadcast.status == SENT)
-        .where(~exists().where(OutboxMessage.key == key))
-        .order_by(Broadcast.id)
+        .where(col(Broadcast.status) == SENT)
+        .where(~exists().where(col(OutboxMessage.key) == key))
+        .order_by(col(Broadcast.id))
     )
     return list(result.all())
 
@@ -204,18 +204,18 @@ async def unreported_broadcasts(session: AsyncSession) -> list[Broadcast]:
 async def broadcasts_in_flight(session: AsyncSession) -> set[int]:
     """Broadcasts that still have rows waiting to be sent (a small, indexed set)."""
     result = await session.exec(
-        select(OutboxMessage.payload)
-        .where(OutboxMessage.status.in_((PENDING, SENDING)))
-        .where(OutboxMessage.kind == "broadcast")
+        select(col(OutboxMessage.payload))
+        .where(col(OutboxMessage.status).in_((PENDING, SENDING)))
+        .where(col(OutboxMessage.kind) == "broadcast")
     )
-    return {payload.get("broadcast_id") for payload in result}
+    return {payload["broadcast_id"] for payload in result if "broadcast_id" in payload}
 
 
 async def sent_broadcasts(session: AsyncSession, plan_id: str) -> list[Broadcast]:
     """The plan's broadcasts that went out, oldest first (for reports)."""
     result = await session.exec(
         select(Broadcast)
-        .where(Broadcast.plan_id == plan_id, Broadcast.status == SENT)
-        .order_by(Broadcast.id)
+        .where(col(Broadcast.plan_id) == plan_id, col(Broadcast.status) == SENT)
+        .order_by(col(Broadcast.id))
     )
     return list(result.all())

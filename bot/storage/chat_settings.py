@@ -5,35 +5,41 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import ChatLink, ChatSetting, PlanRecord
+from bot.storage.models import ChatLink, ChatSetting, PlanRecord, table_of
 from bot.storage.plan_cache import plan_of_record
 from content.plan import Plan
 
-_TABLE = ChatSetting.__table__
+_TABLE = table_of(ChatSetting)
 _LANGUAGE = select(_TABLE.c.language).where(
     _TABLE.c.channel == bindparam("channel"), _TABLE.c.chat_id == bindparam("chat_id")
 )
 # Built once, asked for every incoming message: a linked chat's choice and its plans
 # (whose settings.language is the default) in one query.
 _LINKED_PLANS_AND_CHOICE = (
-    select(_LANGUAGE.scalar_subquery(), ChatLink.plan_id, PlanRecord.source_name, PlanRecord.digest)
-    .join(PlanRecord, PlanRecord.id == ChatLink.plan_id)
-    .where(
-        ChatLink.channel == bindparam("channel"),
-        ChatLink.chat_id == bindparam("chat_id"),
-        ChatLink.active.is_(True),
+    select(
+        _LANGUAGE.scalar_subquery(),
+        col(ChatLink.plan_id),
+        col(PlanRecord.source_name),
+        col(PlanRecord.digest),
     )
-    .order_by(ChatLink.plan_id, ChatLink.unit_id)
+    .join(PlanRecord, col(PlanRecord.id) == col(ChatLink.plan_id))
+    .where(
+        col(ChatLink.channel) == bindparam("channel"),
+        col(ChatLink.chat_id) == bindparam("chat_id"),
+        col(ChatLink.active).is_(True),
+    )
+    .order_by(col(ChatLink.plan_id), col(ChatLink.unit_id))
 )
 
 
 async def chat_language(session: AsyncSession, channel: str, chat_id: str) -> str | None:
     """The language this chat chose, or None."""
     result = await session.exec(_LANGUAGE, params={"channel": channel, "chat_id": chat_id})
-    return result.scalar_one_or_none()
+    return result.one_or_none()
 
 
 async def language_sources(

@@ -20,10 +20,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.storage.dialect import prepared_insert
-from bot.storage.models import Confirmation, NotApplicable
+from bot.storage.models import Confirmation, NotApplicable, table_of
 from content.items import Item
 
-_TABLE = Confirmation.__table__
+_TABLE = table_of(Confirmation)
 
 
 def _merged(existing: Sequence[str], new: Sequence[str]) -> list[str]:
@@ -39,7 +39,7 @@ async def _locked(session: AsyncSession, item_key: str) -> Confirmation | None:
     # ignores it (it has one writer at a time anyway).
     result = await session.exec(
         select(Confirmation)
-        .where(Confirmation.item_key == item_key)
+        .where(col(Confirmation.item_key) == item_key)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -152,7 +152,7 @@ async def undo(
 def _standing_marks(*conditions: ColumnElement[bool]) -> SelectOfScalar[str]:
     """Item keys whose standing confirmation said "không phát sinh"."""
     return (
-        select(NotApplicable.item_key)
+        select(col(NotApplicable.item_key))
         .join(Confirmation, col(Confirmation.item_key) == col(NotApplicable.item_key))
         .where(col(Confirmation.undone_at).is_(None), *conditions)
     )
@@ -177,15 +177,15 @@ async def active_confirmations(session: AsyncSession, plan_id: str) -> dict[str,
     """item key -> its confirmation, for every confirmation not undone."""
     result = await session.exec(
         select(Confirmation).where(
-            Confirmation.plan_id == plan_id, Confirmation.undone_at.is_(None)
+            col(Confirmation.plan_id) == plan_id, col(Confirmation.undone_at).is_(None)
         )
     )
     return {row.item_key: row for row in result.all()}
 
 
 _ACTIVE_FOR_KEYS = select(Confirmation).where(
-    Confirmation.item_key.in_(bindparam("keys", expanding=True)),
-    Confirmation.undone_at.is_(None),
+    col(Confirmation.item_key).in_(bindparam("keys", expanding=True)),
+    col(Confirmation.undone_at).is_(None),
 )  # built once: every confirmation re-renders its digest
 
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.dialect import rows_affected
@@ -83,6 +84,6 @@ async def purge_expired(
 ) -> int:
     """Delete every dialogue older than its lifetime (housekeeping)."""
     result = await session.exec(
-        delete(Conversation).where(Conversation.updated_at <= now - lifetime)
+        delete(Conversation).where(col(Conversation.updated_at) <= now - lifetime)
     )
     return rows_affected(result)

@@ -4,15 +4,20 @@ differently; everything else in the store is plain portable SQLAlchemy."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, Result
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+# Both have `.on_conflict_do_nothing(index_elements=...)` and `.on_conflict_do_update`.
+Insert = postgresql.Insert | sqlite.Insert
+InsertFunction = Callable[[Any], Insert]  # a model class or a Table in, its INSERT out
+_Statement = TypeVar("_Statement")
 
-def insert_for(session: AsyncSession) -> Any:
-    """The dialect's `insert` (both have `.on_conflict_do_nothing(index_elements=...)`)."""
+
+def insert_for(session: AsyncSession) -> InsertFunction:
+    """The dialect's `insert`."""
     return postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
 
 
@@ -23,14 +28,16 @@ def _dialect(session: AsyncSession) -> str:
 _prepared: dict[tuple[str, str], Any] = {}
 
 
-def prepared_insert(session: AsyncSession, name: str, build: Callable[[Any], Any]) -> Any:
+def prepared_insert(
+    session: AsyncSession, name: str, build: Callable[[InsertFunction], _Statement]
+) -> _Statement:
     """`build(insert)` for this session's dialect, built once per name and dialect: a
     statement run for every update or press, its values passed as parameters, so
     SQLAlchemy neither rebuilds it nor recomputes its cache key each time."""
     key = (name, _dialect(session))
     if key not in _prepared:
         _prepared[key] = build(insert_for(session))
-    return _prepared[key]
+    return cast(_Statement, _prepared[key])
 
 
 def rows_affected(result: Result[Any]) -> int:

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, update
-from sqlmodel import col
+from sqlalchemy import and_, delete, func, or_, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.dialect import insert_for, rows_affected
@@ -92,7 +92,7 @@ async def claim(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    ids = list((await session.exec(ready)).scalars())
+    ids = list(await session.exec(ready))
     if not ids:
         return []
     await session.exec(
@@ -106,7 +106,7 @@ async def claim(
         .where(col(EvidenceFile.status) == FETCHING)
         .order_by(col(EvidenceFile.id))
     )
-    return list(rows.scalars())
+    return list(rows)
 
 
 async def recover(
@@ -186,7 +186,7 @@ async def plan_bytes(session: AsyncSession, plan_id: str) -> int:
         .subquery()
     )
     total = await session.exec(select(func.coalesce(func.sum(distinct.c.size), 0)))
-    return int(total.scalar_one())
+    return int(total.one())
 
 
 async def plan_has_file(session: AsyncSession, plan_id: str, sha256: str) -> bool:
@@ -208,7 +208,7 @@ async def files_of_plan(session: AsyncSession, plan_id: str) -> dict[str, list[E
         .order_by(col(EvidenceFile.id))
     )
     found: dict[str, list[EvidenceFile]] = {}
-    for row in result.scalars():
+    for row in result:
         found.setdefault(row.item_key, []).append(row)
     return found
 
@@ -218,7 +218,7 @@ async def stored_hashes(session: AsyncSession) -> set[str]:
     result = await session.exec(
         select(col(EvidenceFile.sha256)).where(col(EvidenceFile.sha256).is_not(None)).distinct()
     )
-    return {value for value in result.scalars() if value}
+    return {value for value in result if value}
 
 
 async def forget_item_files(session: AsyncSession, item_key: str) -> set[str]:

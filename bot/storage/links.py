@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import bindparam, update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.models import ChatLink, Invite, PlanRecord
@@ -50,19 +50,22 @@ def normalize_code(text: str) -> str:
 async def links_for_plan(
     session: AsyncSession, plan_id: str, active_only: bool = True
 ) -> list[ChatLink]:
-    query = select(ChatLink).where(ChatLink.plan_id == plan_id)
+    query = select(ChatLink).where(col(ChatLink.plan_id) == plan_id)
     if active_only:
-        query = query.where(ChatLink.active.is_(True))
-    result = await session.exec(query.order_by(ChatLink.unit_id, ChatLink.id))
+        query = query.where(col(ChatLink.active).is_(True))
+    result = await session.exec(query.order_by(col(ChatLink.unit_id), col(ChatLink.id)))
     return list(result.all())
 
 
 # Built once: every incoming message asks this, and a prepared statement skips
 # SQLAlchemy's per-call construction and cache-key work.
-_THIS_CHAT = (ChatLink.channel == bindparam("channel"), ChatLink.chat_id == bindparam("chat_id"))
-_BY_UNIT = (ChatLink.plan_id, ChatLink.unit_id)
+_THIS_CHAT = (
+    col(ChatLink.channel) == bindparam("channel"),
+    col(ChatLink.chat_id) == bindparam("chat_id"),
+)
+_BY_UNIT = (col(ChatLink.plan_id), col(ChatLink.unit_id))
 _ALL_CHAT_LINKS = select(ChatLink).where(*_THIS_CHAT).order_by(*_BY_UNIT)
-_ACTIVE_CHAT_LINKS = _ALL_CHAT_LINKS.where(ChatLink.active.is_(True))
+_ACTIVE_CHAT_LINKS = _ALL_CHAT_LINKS.where(col(ChatLink.active).is_(True))
 
 
 async def links_for_chat(
@@ -74,9 +77,9 @@ async def links_for_chat(
 
 
 _ACTIVE_CHAT_LINKS_WITH_PLANS = (
-    select(ChatLink, PlanRecord.source_name, PlanRecord.digest)
-    .join(PlanRecord, PlanRecord.id == ChatLink.plan_id)
-    .where(*_THIS_CHAT, ChatLink.active.is_(True))
+    select(ChatLink, col(PlanRecord.source_name), col(PlanRecord.digest))
+    .join(PlanRecord, col(PlanRecord.id) == col(ChatLink.plan_id))
+    .where(*_THIS_CHAT, col(ChatLink.active).is_(True))
     .order_by(*_BY_UNIT)
 )
 
@@ -102,10 +105,10 @@ async def find_link(
 ) -> ChatLink | None:
     result = await session.exec(
         select(ChatLink).where(
-            ChatLink.plan_id == plan_id,
-            ChatLink.unit_id == unit_id,
-            ChatLink.channel == channel,
-            ChatLink.chat_id == chat_id,
+            col(ChatLink.plan_id) == plan_id,
+            col(ChatLink.unit_id) == unit_id,
+            col(ChatLink.channel) == channel,
+            col(ChatLink.chat_id) == chat_id,
         )
     )
     return result.first()
@@ -180,7 +183,7 @@ async def active_chat_addresses(session: AsyncSession, plan_id: str) -> dict[str
     addresses: dict[str, list[Address]] = {}
     for link in await links_for_plan(session, plan_id, active_only=True):
         # Stored ids were validated when linked; no re-parsing on every tick.
-        address = Address(link.channel, link.chat_id)  # type: ignore[arg-type]
+        address = Address(link.channel, link.chat_id)
         addresses.setdefault(link.unit_id, []).append(address)
     return addresses
 
@@ -277,7 +280,7 @@ async def _use_up(session: AsyncSession, invite: Invite, chat_address: str, now:
     # Conditional update: of two chats redeeming at the same instant only one wins.
     claimed = await session.exec(
         update(Invite)
-        .where(Invite.code == invite.code, Invite.used_at.is_(None))
+        .where(col(Invite.code) == invite.code, col(Invite.used_at).is_(None))
         .values(used_at=now, used_by=chat_address)
     )
     if claimed.rowcount != 1:

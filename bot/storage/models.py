@@ -7,10 +7,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint, inspect
 from sqlmodel import Field, SQLModel
 
 from bot.storage.types import AwareDateTime
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's Core table, for the statements that skip the ORM (SQLModel sets
+    `__table__` at run time but does not declare it)."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to one table")
+    return table
 
 
 def _when(nullable: bool = False, index: bool = False) -> Any:

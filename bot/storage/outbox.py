@@ -16,21 +16,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, NotRequired, TypedDict
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, or_, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.dialect import insert_for
-from bot.storage.models import OutboxMessage, SentMessage
+from bot.storage.dialect import insert_for, rows_affected
+from bot.storage.models import OutboxMessage, SentMessage, table_of
 from content.due import ALERT, REPLY, DueMessage
 
-_OUTBOX = OutboxMessage.__table__
-_SENT_MESSAGES = SentMessage.__table__
+_OUTBOX = table_of(OutboxMessage)
+_SENT_MESSAGES = table_of(SentMessage)
 
 PENDING, SENDING, SENT, FAILED, STALE = "pending", "sending", "sent", "failed", "stale"
 PARTS_SENT = "parts_sent"  # payload key: ids of the parts of a split text already delivered
 # Claimed first: alerts, then replies (see content/due.py), then the rest.
-_PRIORITY = case((OutboxMessage.kind == ALERT, 0), (OutboxMessage.kind == REPLY, 1), else_=2)
+_PRIORITY = case(
+    (col(OutboxMessage.kind) == ALERT, 0), (col(OutboxMessage.kind) == REPLY, 1), else_=2
+)
 
 
 async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: datetime) -> int:
@@ -51,7 +55,28 @@ async def enqueue(session: AsyncSession, messages: Iterable[DueMessage], now: da
     return len(fresh)
 
 
-def _row(message: DueMessage, now: datetime) -> dict[str, object]:
+class _Row(TypedDict):
+    """An outbox row as inserted (the parameters of the INSERT)."""
+
+    key: str
+    plan_id: str | None
+    channel: str
+    chat_id: str
+    kind: str
+    text: str
+    payload: dict[str, Any]
+    not_before: datetime
+    expires_at: datetime | None
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    message_ids: list[str]
+    created_at: datetime
+    claimed_by: NotRequired[str]
+    claimed_at: NotRequired[datetime]
+
+
+def _row(message: DueMessage, now: datetime) -> _Row:
     return {
         "key": message.key,
         "plan_id": message.plan_id,
@@ -59,7 +84,7 @@ def _row(message: DueMessage, now: datetime) -> dict[str, object]:
         "chat_id": message.chat_id,
         "kind": message.kind,
         "text": message.text,
-        "payload": message.payload,
+        "payload": dict(message.payload),
         "not_before": message.not_before,
         "expires_at": message.expires_at,
         "status": PENDING,
@@ -77,7 +102,7 @@ async def enqueue_claimed(
     the rows stored, in order. A key stored before is not stored or returned again."""
     if not messages:
         return []
-    rows = [
+    rows: list[_Row] = [
         {**_row(message, now), "status": SENDING, "claimed_by": worker, "claimed_at": now}
         for message in messages
     ]
@@ -87,19 +112,17 @@ async def enqueue_claimed(
         .returning(_OUTBOX.c.id, _OUTBOX.c.key)
     )
     stored = {key: row_id for row_id, key in (await session.exec(statement, params=rows)).all()}
-    return [
-        OutboxMessage(id=stored[row["key"]], **row)  # type: ignore[arg-type]
-        for row in rows
-        if row["key"] in stored
-    ]
+    return [OutboxMessage(id=stored[row["key"]], **row) for row in rows if row["key"] in stored]
 
 
 async def existing_keys(session: AsyncSession, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        result = await session.exec(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk)))
-        found.update(result.scalars())
+        result = await session.exec(
+            select(col(OutboxMessage.key)).where(col(OutboxMessage.key).in_(chunk))
+        )
+        found.update(result)
     return found
 
 
@@ -107,12 +130,12 @@ async def expire(session: AsyncSession, now: datetime) -> int:
     """Pending rows whose moment has passed are marked stale, never sent late."""
     result = await session.exec(
         update(OutboxMessage)
-        .where(OutboxMessage.status == PENDING)
-        .where(OutboxMessage.expires_at.is_not(None))
-        .where(OutboxMessage.expires_at <= now)
+        .where(col(OutboxMessage.status) == PENDING)
+        .where(col(OutboxMessage.expires_at).is_not(None))
+        .where(col(OutboxMessage.expires_at) <= now)
         .values(status=STALE, last_error="expired before it could be sent")
     )
-    return result.rowcount or 0
+    return rows_affected(result)
 
 
 async def claim(
@@ -125,33 +148,33 @@ async def claim(
 ) -> list[OutboxMessage]:
     """Mark up to `limit` ready rows as sending for this worker and return them."""
     ready = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == PENDING)
-        .where(OutboxMessage.next_attempt_at <= now)
-        .order_by(_PRIORITY, OutboxMessage.next_attempt_at, OutboxMessage.id)
+        select(col(OutboxMessage.id))
+        .where(col(OutboxMessage.status) == PENDING)
+        .where(col(OutboxMessage.next_attempt_at) <= now)
+        .order_by(_PRIORITY, col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
     if channels is not None:
-        ready = ready.where(OutboxMessage.channel.in_(channels))
+        ready = ready.where(col(OutboxMessage.channel).in_(channels))
     if chat_ids is not None:
-        ready = ready.where(OutboxMessage.chat_id.in_(chat_ids))
-    ids = list((await session.exec(ready)).scalars())
+        ready = ready.where(col(OutboxMessage.chat_id).in_(chat_ids))
+    ids = list(await session.exec(ready))
     if not ids:
         return []
     await session.exec(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids))
-        .where(OutboxMessage.status == PENDING)
+        .where(col(OutboxMessage.id).in_(ids))
+        .where(col(OutboxMessage.status) == PENDING)
         .values(status=SENDING, claimed_by=worker, claimed_at=now)
     )
     rows = await session.exec(
         select(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids))
-        .where(OutboxMessage.claimed_by == worker)
-        .where(OutboxMessage.status == SENDING)
+        .where(col(OutboxMessage.id).in_(ids))
+        .where(col(OutboxMessage.claimed_by) == worker)
+        .where(col(OutboxMessage.status) == SENDING)
     )
-    claimed = {row.id: row for row in rows.scalars()}
+    claimed = {row.id: row for row in rows}
     return [claimed[row_id] for row_id in ids if row_id in claimed]  # in priority order
 
 
@@ -247,12 +270,12 @@ async def record_parts(
     await _link_messages(session, [(row, delivered)])
 
 
-def _held_by(worker: str) -> object:
+def _held_by(worker: str) -> ColumnElement[bool]:
     """This worker's claim, or nobody's: a row another worker took over (after this one
     stalled past its lease) or already settled is not handed back or failed."""
     return or_(
-        OutboxMessage.status == PENDING,
-        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_by == worker),
+        col(OutboxMessage.status) == PENDING,
+        and_(col(OutboxMessage.status) == SENDING, col(OutboxMessage.claimed_by) == worker),
     )
 
 
@@ -271,17 +294,19 @@ async def retry_later(
         "claimed_by": None,
     }
     if count_attempt:
-        values["attempts"] = OutboxMessage.attempts + 1
+        values["attempts"] = col(OutboxMessage.attempts) + 1
     await session.exec(
-        update(OutboxMessage).where(OutboxMessage.id == row_id, _held_by(worker)).values(values)
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == row_id, _held_by(worker))
+        .values(values)
     )
 
 
 async def mark_failed(session: AsyncSession, row_id: int, worker: str, error: str) -> None:
     await session.exec(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, _held_by(worker))
-        .values(status=FAILED, last_error=error, attempts=OutboxMessage.attempts + 1)
+        .where(col(OutboxMessage.id) == row_id, _held_by(worker))
+        .values(status=FAILED, last_error=error, attempts=col(OutboxMessage.attempts) + 1)
     )
 
 
@@ -289,12 +314,12 @@ async def fail_chat(session: AsyncSession, channel: str, chat_id: str, error: st
     """Everything still waiting for a chat that is gone fails at once."""
     result = await session.exec(
         update(OutboxMessage)
-        .where(OutboxMessage.channel == channel)
-        .where(OutboxMessage.chat_id == chat_id)
-        .where(OutboxMessage.status.in_((PENDING, SENDING)))
+        .where(col(OutboxMessage.channel) == channel)
+        .where(col(OutboxMessage.chat_id) == chat_id)
+        .where(col(OutboxMessage.status).in_((PENDING, SENDING)))
         .values(status=FAILED, last_error=error)
     )
-    return result.rowcount or 0
+    return rows_affected(result)
 
 
 async def renew(session: AsyncSession, worker: str, row_ids: Sequence[int], now: datetime) -> None:
@@ -324,15 +349,20 @@ async def recover(
     every row another worker left. Each goes back to pending, or stale when its
     moment has passed; returns how many went back to pending."""
     if immediate:
-        abandoned = and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_by != worker)
+        abandoned = and_(
+            col(OutboxMessage.status) == SENDING, col(OutboxMessage.claimed_by) != worker
+        )
     else:
         abandoned = and_(
-            OutboxMessage.status == SENDING,
-            or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at <= now - lease),
+            col(OutboxMessage.status) == SENDING,
+            or_(
+                col(OutboxMessage.claimed_at).is_(None),
+                col(OutboxMessage.claimed_at) <= now - lease,
+            ),
         )
         if keep:
-            abandoned = and_(abandoned, OutboxMessage.id.not_in(list(keep)))
-    expired = and_(OutboxMessage.expires_at.is_not(None), OutboxMessage.expires_at <= now)
+            abandoned = and_(abandoned, col(OutboxMessage.id).not_in(list(keep)))
+    expired = and_(col(OutboxMessage.expires_at).is_not(None), col(OutboxMessage.expires_at) <= now)
     await session.exec(
         update(OutboxMessage)
         .where(abandoned, expired)
@@ -343,7 +373,7 @@ async def recover(
         .where(abandoned)
         .values(status=PENDING, claimed_by=None, last_error="taken back from a stopped worker")
     )
-    return result.rowcount or 0
+    return rows_affected(result)
 
 
 async def latest_sent(
@@ -353,24 +383,24 @@ async def latest_sent(
     counts against it."""
     result = await session.exec(
         select(OutboxMessage)
-        .where(OutboxMessage.channel == channel)
-        .where(OutboxMessage.chat_id == chat_id)
-        .where(OutboxMessage.kind.in_(kinds))
-        .where(OutboxMessage.sent_at.is_not(None))
-        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+        .where(col(OutboxMessage.channel) == channel)
+        .where(col(OutboxMessage.chat_id) == chat_id)
+        .where(col(OutboxMessage.kind).in_(kinds))
+        .where(col(OutboxMessage.sent_at).is_not(None))
+        .order_by(col(OutboxMessage.sent_at).desc(), col(OutboxMessage.id).desc())
         .limit(1)
     )
-    return result.scalars().first()
+    return result.first()
 
 
 # Built once: every button press and quoted reply looks its message up.
 _BY_MESSAGE_ID = (
     select(OutboxMessage)
-    .join(SentMessage, SentMessage.outbox_id == OutboxMessage.id)
+    .join(SentMessage, col(SentMessage.outbox_id) == col(OutboxMessage.id))
     .where(
-        SentMessage.channel == bindparam("channel"),
-        SentMessage.chat_id == bindparam("chat_id"),
-        SentMessage.message_id == bindparam("message_id"),
+        col(SentMessage.channel) == bindparam("channel"),
+        col(SentMessage.chat_id) == bindparam("chat_id"),
+        col(SentMessage.message_id) == bindparam("message_id"),
     )
 )
 
@@ -382,7 +412,7 @@ async def by_message_id(
     result = await session.exec(
         _BY_MESSAGE_ID, params={"channel": channel, "chat_id": chat_id, "message_id": message_id}
     )
-    return result.scalars().first()
+    return result.first()
 
 
 async def sent_row(
@@ -398,6 +428,6 @@ async def sent_row(
 async def depth(session: AsyncSession) -> dict[str, int]:
     """Rows by status ("pending", "sending", "sent", "failed", "stale"), for /metrics."""
     result = await session.exec(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        select(col(OutboxMessage.status), func.count()).group_by(col(OutboxMessage.status))
     )
     return {status: count for status, count in result.all()}

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.models import PlanRecord
@@ -94,7 +94,9 @@ async def _load(session: AsyncSession, plan_id: str, source_name: str, digest: s
     if entry is not None:
         _cache.move_to_end((digest, source_name))
         return entry.plan
-    result = await session.exec(select(PlanRecord.source_text).where(PlanRecord.id == plan_id))
+    result = await session.exec(
+        select(col(PlanRecord.source_text)).where(col(PlanRecord.id) == plan_id)
+    )
     return parse_stored(result.one(), source_name, digest)
 
 
@@ -102,7 +104,9 @@ async def stored_plans(session: AsyncSession) -> list[Plan]:
     """Every stored plan, by id. A stored text that no longer validates (after an
     upgrade made the rules stricter) is logged and left out, so the others still run."""
     result = await session.exec(
-        select(PlanRecord.id, PlanRecord.source_name, PlanRecord.digest).order_by(PlanRecord.id)
+        select(col(PlanRecord.id), col(PlanRecord.source_name), col(PlanRecord.digest)).order_by(
+            col(PlanRecord.id)
+        )
     )
     plans = []
     for plan_id, source_name, digest in result.all():
@@ -113,8 +117,8 @@ async def stored_plans(session: AsyncSession) -> list[Plan]:
     return plans
 
 
-_PLAN_DIGEST = select(PlanRecord.source_name, PlanRecord.digest).where(
-    PlanRecord.id == bindparam("plan_id")
+_PLAN_DIGEST = select(col(PlanRecord.source_name), col(PlanRecord.digest)).where(
+    col(PlanRecord.id) == bindparam("plan_id")
 )  # built once: asked for every incoming message
 
 
@@ -123,7 +127,8 @@ async def stored_plan(session: AsyncSession, plan_id: str) -> Plan | None:
     row = result.first()
     if row is None:
         return None
-    return await plan_of_record(session, plan_id, row.source_name, row.digest)
+    source_name, digest = row
+    return await plan_of_record(session, plan_id, source_name, digest)
 
 
 async def plan_of_record(

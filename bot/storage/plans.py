@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.broadcasts import broadcast_items
@@ -79,30 +79,32 @@ async def _sync_links(
             relinked = _("nối lại")  # not inside the f-string: pybabel before 3.12 misses it
             added.append(f"{link.unit_id} → {address} ({relinked})")
     for unit in new.units:
-        for address in unit.channels:
-            link = await find_link(session, new.id, unit.id, address.channel, address.id)
-            if link is not None and (link.active or link.deactivated_reason not in _PLAN_REASONS):
+        for chat in unit.channels:
+            found = await find_link(session, new.id, unit.id, chat.channel, chat.id)
+            if found is not None and (
+                found.active or found.deactivated_reason not in _PLAN_REASONS
+            ):
                 continue
             await link_chat(
                 session,
                 plan_id=new.id,
                 unit_id=unit.id,
-                channel=address.channel,
-                chat_id=address.id,
+                channel=chat.channel,
+                chat_id=chat.id,
                 chat_type="unknown",
                 title=None,
                 linked_by="plan",
                 now=now,
                 origin="plan",
             )
-            added.append(f"{unit.id} → {address}")
+            added.append(f"{unit.id} → {chat}")
     return added, deactivated
 
 
 async def _confirmation_keys(session: AsyncSession, plan_id: str) -> list[str]:
     result = await session.exec(
-        select(Confirmation.item_key).where(
-            Confirmation.plan_id == plan_id, Confirmation.undone_at.is_(None)
+        select(col(Confirmation.item_key)).where(
+            col(Confirmation.plan_id) == plan_id, col(Confirmation.undone_at).is_(None)
         )
     )
     return list(result.all())

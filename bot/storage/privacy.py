@@ -29,11 +29,12 @@ import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import String, cast, delete, or_, select, true
-from sqlmodel import col
+from sqlalchemy import String, cast, delete, or_, true
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.storage.evidence import forget_item_files
 from bot.storage.models import (
@@ -54,6 +55,8 @@ from bot.storage.models import (
 from bot.storage.outbox import FAILED, SENT, STALE
 from bot.storage.settings import get_or_create_secret
 from content.dates import to_local
+
+_T = TypeVar("_T")
 
 ERASED = ""  # what an erased address becomes
 # The key of the erasure log's hashes (a setting): bot/storage/erasure_log.py carries it
@@ -169,9 +172,9 @@ def _before(column: Any, cutoff: datetime | None) -> Any:
     return true() if cutoff is None else column <= cutoff
 
 
-async def _all(session: AsyncSession, statement: Any) -> list[Any]:
-    """The rows of a select of one entity (session.exec, as SQLModel asks)."""
-    return list((await session.exec(statement)).scalars())
+async def _all(session: AsyncSession, statement: SelectOfScalar[_T]) -> list[_T]:
+    """The rows of a select of one entity or column."""
+    return list(await session.exec(statement))
 
 
 async def find(session: AsyncSession, person: Person, before: datetime | None = None) -> Holdings:
@@ -387,8 +390,8 @@ async def erase(
         if broadcast.origin == person.address:
             broadcast.origin = ERASED
     held = (*found.conversations, *found.contacts, *found.private_chats, *found.chat_settings)
-    for row in held:
-        await session.delete(row)
+    for held_row in held:
+        await session.delete(held_row)
     for pause in found.pauses:
         # The pause stays: it is the chat's; who set or ended it goes.
         if pause.paused_by == person.address:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.db import Database
@@ -61,9 +62,9 @@ async def count_sent(
 async def _raise(session: AsyncSession, channel: str, month: str, sent: int) -> int | None:
     result = await session.exec(
         update(SendCounter)
-        .where(SendCounter.channel == channel, SendCounter.month == month)
-        .values(count=SendCounter.count + sent)
-        .returning(SendCounter.count)
+        .where(col(SendCounter.channel) == channel, col(SendCounter.month) == month)
+        .values(count=col(SendCounter.count) + sent)
+        .returning(col(SendCounter.count))
     )
     return result.scalar_one_or_none()
 

@@ -85,8 +85,12 @@ class CatalogueMatcher:
         if not scored or scored[0][0] < 0.75:
             return None, []
         entry = scored[0][1]
-        known = raw.ordinal is not None and raw.year is not None and entry.origin_year is not None
-        if known and entry.origin_year + raw.ordinal != raw.year:  # type: ignore[operator]
+        if (
+            raw.ordinal is not None
+            and raw.year is not None
+            and entry.origin_year is not None
+            and entry.origin_year + raw.ordinal != raw.year
+        ):
             return None, []
         return entry, []
 

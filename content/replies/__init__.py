@@ -22,7 +22,7 @@ How it reads (one module per step):
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -98,7 +98,7 @@ def understand(
     )
 
 
-def _unique(numbers: list[int]) -> tuple[int, ...]:
+def _unique(numbers: Sequence[int]) -> tuple[int, ...]:
     return tuple(dict.fromkeys(numbers))
 
 
@@ -110,18 +110,23 @@ def _numbers(readings: list[Reading]) -> list[int]:
     return [n for reading in readings for n in reading.numbers]
 
 
-def _unclear(reason: Reason, numbers: list[int] = (), **fields: object) -> Understanding:  # type: ignore[assignment]
-    return Understanding(Intent.UNCLEAR, _unique(list(numbers)), reason=reason, **fields)  # type: ignore[arg-type]
-
-
-def _checked(
-    intent: Intent, numbers: list[int], listed: set[int], **fields: object
+def _unclear(
+    reason: Reason,
+    numbers: Sequence[int] = (),
+    invalid: tuple[str, ...] = (),
+    unknown: tuple[int, ...] = (),
 ) -> Understanding:
+    return Understanding(
+        Intent.UNCLEAR, _unique(numbers), reason=reason, invalid=invalid, unknown=unknown
+    )
+
+
+def _checked(intent: Intent, numbers: list[int], listed: set[int]) -> Understanding:
     """The intent, or UNCLEAR when a number is not on the list replied to."""
     unknown = [n for n in numbers if listed and n not in listed]
     if unknown:
         return _unclear(Reason.UNKNOWN, numbers, unknown=_unique(unknown))
-    return Understanding(intent, _unique(numbers), **fields)  # type: ignore[arg-type]
+    return Understanding(intent, _unique(numbers))
 
 
 def _count(reading: Reading, listed: set[int]) -> bool:
