@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from bot.storage import privacy
+from bot.storage import erasures, privacy
 from bot.storage.chat_settings import linked_plans
 from bot.storage.plan_cache import stored_plans
 from content.plan import PrivacyNotice
@@ -116,7 +116,7 @@ async def on_erase(turn: Turn) -> list[Reply]:
         person = privacy.Person.parse(args[0])
     except ValueError:
         return [Reply(text=_("Địa chỉ phải có dạng telegram:MÃ hoặc zalo:MÃ."))]
-    code = await privacy.confirmation_code(turn.session, person, turn.now.date().isoformat())
+    code = await erasures.confirmation_code(turn.session, person, turn.now.date().isoformat())
     found = await privacy.find(turn.session, person)
     if found.empty:
         return [Reply(text=_("Loa không lưu dữ liệu nào về %(who)s.") % {"who": person.address})]
@@ -140,8 +140,8 @@ async def on_erase(turn: Turn) -> list[Reply]:
         return [Reply(text=_("Mã xác nhận không đúng hoặc đã hết hạn; chưa xoá gì."))]
     plans = await stored_plans(turn.session)
     names = {(plan.id, unit.id): unit.name for plan in plans for unit in plan.units}
-    done = await privacy.erase(turn.session, found, names)
-    await privacy.log_erasure(turn.session, person, turn.now, "admin", done)
+    done = await erasures.erase(turn.session, found, names)
+    await erasures.log_erasure(turn.session, person, turn.now, "admin", done)
     return [
         Reply(
             text=_("🗑 Đã xoá hoặc ẩn danh dữ liệu của %(who)s: %(what)s.")

@@ -28,6 +28,7 @@ from handlers import (
     tasks,
 )
 from handlers import help as help_texts
+from handlers.broadcast_state import active_dialogue
 from handlers.commands import N_, Command, by_name
 from handlers.context import HandlerContext, Turn, TurnHook
 from handlers.events import Event, Reply
@@ -74,7 +75,7 @@ async def _on_button(turn: Turn) -> list[Reply]:
 
 
 async def _on_message(turn: Turn) -> list[Reply]:
-    dialogue = await broadcast.active_dialogue(turn)
+    dialogue = await active_dialogue(turn)
     if dialogue is not None:
         return await broadcast.on_message(turn, dialogue)
     answered = await replies.on_message(turn)

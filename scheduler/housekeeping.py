@@ -14,10 +14,15 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.storage import privacy
 from bot.storage.conversations import purge_expired
 from bot.storage.db import Database
 from bot.storage.plan_cache import stored_plans
+from bot.storage.retention import (
+    anonymise_confirmations,
+    purge_invites,
+    purge_outbox,
+    purge_updates,
+)
 from bot.storage.settings import get_setting, set_setting
 from content.clock import Clock
 
@@ -39,14 +44,14 @@ async def clean(database: Database, now: datetime, retention: Retention) -> dict
     """One pass of every step; what each removed."""
     done: dict[str, int] = {}
     async with database.session() as session:
-        done["updates"] = await privacy.purge_updates(
+        done["updates"] = await purge_updates(
             session, now - timedelta(days=retention.updates_days), retention.batch
         )
         done["dialogues"] = await purge_expired(session, now)
-        done["invites"] = await privacy.purge_invites(
+        done["invites"] = await purge_invites(
             session, now - timedelta(days=retention.invites_days), retention.batch
         )
-        done["messages"] = await privacy.purge_outbox(
+        done["messages"] = await purge_outbox(
             session, now - timedelta(days=retention.outbox_days), retention.batch
         )
         anonymised = 0
@@ -54,7 +59,7 @@ async def clean(database: Database, now: datetime, retention: Retention) -> dict
             ended = plan.active_until  # its period's end, or a later final report
             if now.date() > ended + timedelta(days=retention.confirmations_days_after_plan):
                 names = {unit.id: unit.name for unit in plan.units}
-                anonymised += await privacy.anonymise_confirmations(
+                anonymised += await anonymise_confirmations(
                     session, plan.id, names, retention.batch
                 )
         done["confirmations_anonymised"] = anonymised

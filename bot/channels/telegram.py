@@ -23,28 +23,17 @@ import asyncio
 import logging
 import os
 import re
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import timedelta
-from typing import Any, Literal, TypeVar
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from aiohttp import web as aiohttp_web
 from telegram import (
     BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    MessageEntity,
-    ReplyParameters,
     Update,
-    User,
 )
 from telegram.error import (
     BadRequest,
-    ChatMigrated,
-    Forbidden,
     InvalidToken,
-    NetworkError,
     RetryAfter,
     TelegramError,
 )
@@ -52,31 +41,27 @@ from telegram.ext import Application, ApplicationBuilder, ExtBot
 
 from bot.channels import inbound
 from bot.channels.ratelimit import TELEGRAM_LIMITS, RateLimiter, RateLimits
-from bot.channels.replies import ReplyMessage, TurnReplies, own_dispatcher
+from bot.channels.replies import TurnReplies, own_dispatcher
 from bot.channels.startup import retry_with_backoff
+from bot.channels.telegram_errors import retry_seconds
 from bot.channels.telegram_request import AiohttpRequest, UpdatesRequest
+from bot.channels.telegram_sender import TelegramSender
+from bot.channels.telegram_turns import TurnAnswer, compose, edit_in_place
 from bot.channels.telegram_updates import NAME, update_to_event
-from bot.channels.text import split_text, utf16_length
 from bot.channels.update_schemas import TelegramUpdate, shape_problem
 from bot.channels.webhook import read_json, secret_matches
 from bot.config import Config
 from bot.logging_setup import redact, register_secrets
 from bot.storage import updates
 from bot.storage.db import Database
-from content.banner import CHAT_SIZE, BannerError, BannerSpec, render_banner
-from content.buttons import Button
 from content.clock import Clock
-from content.contacts import Mention, mentions
 from handlers.context import EventHandler
 from handlers.events import Event, Reply
 from scheduler.delivery import (
     ChannelDown,
-    ChatGone,
     DeliveryError,
-    FileTooLarge,
     Outgoing,
     PartHook,
-    Rejected,
     RetryLater,
     WebRoutes,
 )
@@ -89,157 +74,21 @@ log = logging.getLogger(__name__)
 # access; without it each 429 warns. An explicit PTB_TIMEDELTA=false is respected.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
-NOTICE_LIMIT = 200  # answerCallbackQuery text
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 WEBHOOK_PATH = "/webhook/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates call open
 MAX_POLL_BACKOFF = 60.0
-DIRECT_RETRIES = 2  # in-place retries of an edit or a file (messages: the outbox retries)
-MAX_IN_PLACE_WAIT = 60.0  # an edit or a file that must wait longer is given up
 STOP_GRACE = 5.0  # seconds in-flight updates get to finish at stop()
 ERROR_TEXT = "Xin lỗi, Loa gặp lỗi khi xử lý yêu cầu này. Vui lòng thử lại sau."
 
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what setMyCommands accepts
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
-# Bad requests that mean the chat cannot be written to at all: stop sending there.
-_CHAT_GONE_HINTS = ("chat not found", "have no rights to send", "not enough rights to send")
-
-T = TypeVar("T")
 
 
 def limits_from_config(config: Config) -> RateLimits:
     """Telegram's limits, or LOA_TELEGRAM_LIMITS="GLOBAL/s,GROUP/min,CHAT/s" (benchmarks)."""
     return config.telegram_limits or TELEGRAM_LIMITS
-
-
-def is_group_chat(chat_id: str) -> bool:
-    """Telegram gives groups, supergroups and channels negative ids (or an @username)."""
-    return chat_id.startswith(("-", "@"))
-
-
-def _chat_ref(chat_id: str) -> int | str:
-    return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
-
-
-def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows]
-    )
-
-
-def retry_seconds(error: RetryAfter) -> float:
-    value = error.retry_after  # a timedelta with PTB_TIMEDELTA (set above), else seconds
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-def map_error(error: TelegramError) -> DeliveryError:
-    """Translate a PTB error into what the dispatcher acts on; the text is redacted."""
-    reason = redact(str(error))
-    if isinstance(error, RetryAfter):
-        return RetryLater(f"Telegram flood control: {reason}", retry_seconds(error), per_chat=True)
-    if isinstance(error, ChatMigrated):
-        return ChatGone(f"the group became a supergroup with chat id {error.new_chat_id}")
-    if isinstance(error, Forbidden):
-        return ChatGone(reason)
-    if isinstance(error, InvalidToken):
-        return ChannelDown("Telegram rejected the bot token")
-    if isinstance(error, BadRequest):  # before NetworkError: BadRequest is a subclass
-        if any(hint in reason.lower() for hint in _CHAT_GONE_HINTS):
-            return ChatGone(reason)
-        return Rejected(reason)
-    if isinstance(error, NetworkError):  # timeouts, connection errors, 5xx
-        # A network failure hits every chat alike: let the dispatcher pause the channel.
-        return RetryLater(f"Telegram unreachable: {reason}", None, per_chat=False)
-    return Rejected(reason)
-
-
-# --- Outgoing content ----------------------------------------------------------------------
-
-
-@dataclass
-class _Answer:
-    """What a turn's replies become besides messages: the pop-up, the edits, files."""
-
-    popup: str | None = None
-    edits: list[tuple[str, Reply]] = field(default_factory=list)
-    files: list[tuple[str, Reply, str | None]] = field(default_factory=list)  # + reply_to
-
-
-@dataclass(frozen=True)
-class _Part:
-    """One API call: a text message, or a photo or document with an optional caption."""
-
-    method: Literal["text", "photo", "document"]
-    text: str = ""
-    media: str | InputFile | None = None  # a file id or URL, or bytes to upload
-    markup: InlineKeyboardMarkup | None = None
-    reply_to: int | None = None
-    entities: tuple[MessageEntity, ...] = ()  # mentions of people, in UTF-16 units
-
-
-def contact_mentions(text: str, payload: dict[str, Any]) -> list[Mention]:
-    """The Telegram contacts a message names (a digest's `contacts`, content/contacts.py)."""
-    found = mentions(text, payload.get("contacts") or ())
-    return [mention for mention in found if mention["address"].startswith(f"{NAME}:")]
-
-
-def _entities(
-    text: str, start: int, chunk: str, found: Sequence[Mention]
-) -> tuple[MessageEntity, ...]:
-    """Text mentions for the names inside `chunk`, which begins at `start` in `text`: a
-    mention of a user by id notifies them even without a username."""
-    entities = []
-    for mention in found:
-        offset = mention["offset"] - start
-        if offset < 0 or offset + mention["length"] > len(chunk):
-            continue
-        user_id = mention["address"].partition(":")[2]
-        if not user_id.isdigit():
-            continue  # a group id: not a person
-        name = chunk[offset : offset + mention["length"]]
-        entities.append(
-            MessageEntity(
-                MessageEntity.TEXT_MENTION,
-                utf16_length(chunk[:offset]),
-                utf16_length(name),
-                user=User(int(user_id), name, is_bot=False),
-            )
-        )
-    return tuple(entities)
-
-
-def plan_parts(
-    text: str,
-    buttons: Sequence[Sequence[Button]],
-    photo: str | InputFile | None = None,
-    document: str | InputFile | None = None,
-    reply_to: int | None = None,
-    found: Sequence[Mention] = (),
-) -> list[_Part]:
-    """Split content into API calls: media first (the last one carries the text as its
-    caption when it fits 1,024), then text in parts of 4,096; the buttons go on the last
-    call and the reply reference on the first."""
-    parts = [_Part("photo", media=photo)] if photo else []
-    if document:
-        parts.append(_Part("document", media=document))
-    if parts and text.strip() and utf16_length(text) <= CAPTION_LIMIT:
-        parts[-1] = replace(parts[-1], text=text, entities=_entities(text, 0, text, found))
-    else:
-        position = 0
-        for chunk in split_text(text, TEXT_LIMIT, measure=utf16_length):
-            # Every chunk is a slice of the text: where it starts places its mentions.
-            start = text.find(chunk, position)
-            position = start + len(chunk)
-            parts.append(_Part("text", text=chunk, entities=_entities(text, start, chunk, found)))
-    if parts:
-        parts[-1] = replace(parts[-1], markup=keyboard(buttons))
-        parts[0] = replace(parts[0], reply_to=reply_to)
-    return parts
 
 
 class TelegramChannel:
@@ -300,6 +149,7 @@ class TelegramChannel:
         self._poller: asyncio.Task[None] | None = None
         self._menu: asyncio.Task[None] | None = None
         self._updates = inbound.ChatOrderedHandler(database, self.clock, NAME)
+        self.sender = TelegramSender(self._application.bot, self.limiter)
         self.dispatcher = dispatcher or own_dispatcher(database, self.clock, self)
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -523,13 +373,13 @@ class TelegramChannel:
         """Have the handlers answer an update: the pop-up and edits go direct, every
         message through the outbox (bot/channels/replies.py)."""
         event = self.to_event(update)
-        answer = _Answer()
+        answer = TurnAnswer()
         turn = TurnReplies(
             self.dispatcher,
             self.clock,
             NAME,
             key,
-            lambda replies: self._compose(event, replies, answer) if event else [],
+            lambda replies: compose(event, replies, answer) if event else [],
             mark,
         )
         failed = False
@@ -546,61 +396,20 @@ class TelegramChannel:
             return
         if failed and event.kind in ("command", "message"):
             try:
-                await turn.add(self._compose(event, [Reply(text=ERROR_TEXT)], answer), "error-")
+                await turn.add(compose(event, [Reply(text=ERROR_TEXT)], answer), "error-")
             except Exception:
                 log.exception("Telegram: could not store the apology for chat %s", event.chat_id)
         for chat_id, reply in answer.edits:
             try:
-                await self._edit(chat_id, reply, turn)
+                await edit_in_place(self.sender, chat_id, reply, turn)
             except DeliveryError as error:
                 log.info("Telegram: edit in chat %s not made: %s", chat_id, error)
         await turn.send()
         for chat_id, reply, reply_to in answer.files:
             try:
-                await self._send_file(chat_id, reply, reply_to)
+                await self.sender.send_file(chat_id, reply, reply_to)
             except DeliveryError as error:
                 log.warning("Telegram: file for chat %s not sent: %s", chat_id, error)
-
-    def _compose(
-        self, event: Event, replies: Sequence[Reply], answer: _Answer
-    ) -> list[ReplyMessage]:
-        """What the replies become on Telegram: the pop-up of a button press (when the
-        notice fits one), edits in place, and the messages (the outbox's)."""
-        answer.popup = self._notice_for(event, replies) if event.kind == "button" else None
-        answer.edits, answer.files = [], []
-        messages = []
-        for reply in replies:
-            chat_id = reply.chat_id or event.chat_id
-            same_chat = chat_id == event.chat_id
-            reply_to = (
-                event.message_id
-                if same_chat
-                and event.chat_type == "group"
-                and event.kind in ("command", "message")
-                and event.message_id
-                else None
-            )
-            if reply.notice and not (answer.popup is not None and same_chat):
-                messages.append(ReplyMessage(chat_id, reply.notice, reply_to=reply_to))
-            if reply.edit_message_id and not (reply.photo or reply.document):
-                answer.edits.append((chat_id, reply))
-            elif reply.file is not None:
-                answer.files.append((chat_id, reply, reply_to))
-            elif reply.text.strip() or reply.photo or reply.document:
-                messages.append(
-                    ReplyMessage(
-                        chat_id, reply.text, reply.buttons, reply.photo, reply.document, reply_to
-                    )
-                )
-        return messages
-
-    @staticmethod
-    def _notice_for(event: Event | None, replies: Sequence[Reply]) -> str | None:
-        if event is None:
-            return None
-        notices = [r.notice for r in replies if r.notice and r.chat_id in (None, event.chat_id)]
-        text = "\n".join(notices)
-        return text if notices and utf16_length(text) <= NOTICE_LIMIT else None
 
     async def _answer(self, query_id: str, text: str | None) -> None:
         try:
@@ -608,175 +417,10 @@ class TelegramChannel:
         except TelegramError as error:  # e.g. "query is too old" after a restart
             log.info("Telegram: could not answer a button press: %s", error)
 
-    # --- sending -----------------------------------------------------------------------------
+    # --- sending (telegram_sender.py) --------------------------------------------------------
 
     async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
-        photo: str | InputFile | None = message.photo
-        document: str | InputFile | None = message.document
-        if message.upload is not None:
-            upload = InputFile(message.upload.data, filename=message.upload.name)
-            if message.upload.kind == "photo":
-                photo = upload
-            else:
-                document = upload
-        if photo is None and message.payload.get("banner"):
-            photo = await self._banner(message.payload["banner"])
-        reply_to = message.reply_to
-        parts = plan_parts(
-            message.text,
-            message.buttons,
-            photo,
-            document,
-            int(reply_to) if reply_to and reply_to.isdigit() else None,
-            found=contact_mentions(message.text, message.payload),
-        )
-        if not parts:
-            raise Rejected("nothing to send: the message is empty")
-        # Parts an earlier attempt delivered (and recorded) are skipped.
-        done = len(message.parts_sent) if len(message.parts_sent) < len(parts) else 0
-        ids = list(message.parts_sent[:done])
-        for index in range(done, len(parts)):
-            send = self._sender(message.chat_id, parts[index])
-            ids.append(await self._request(message.chat_id, send))
-            if on_part is not None and index < len(parts) - 1:
-                await on_part(ids)
-        return ids
+        return await self.sender.deliver(message, on_part)
 
     async def fetch_file(self, file_ref: str, max_bytes: int) -> bytes:
-        """A file someone sent, by file id: getFile, then the download from the file URL
-        (both through LOA_TELEGRAM_API_URL). Bots may download files up to 20 MB."""
-        try:
-            remote = await self.bot.get_file(file_ref)
-        except TelegramError as error:
-            failure = map_error(error)
-            if isinstance(failure, Rejected) and "too big" in str(failure).lower():
-                raise FileTooLarge(str(failure)) from None
-            raise failure from None
-        if remote.file_size is not None and remote.file_size > max_bytes:
-            raise FileTooLarge(f"{remote.file_size} bytes", remote.file_size)
-        try:
-            data = bytes(await remote.download_as_bytearray())
-        except InvalidToken:
-            # PTB reads a 404 as a bad token; here it is the file link (valid for an hour)
-            # gone stale: the next attempt asks getFile for a fresh one.
-            raise RetryLater("Telegram file link expired", None, per_chat=True) from None
-        except TelegramError as error:
-            raise map_error(error) from None
-        if len(data) > max_bytes:
-            raise FileTooLarge(f"{len(data)} bytes", len(data))
-        return data
-
-    @staticmethod
-    async def _banner(description: dict[str, Any]) -> InputFile | None:
-        """The suggested post's banner (planner payload "banner"), drawn now: the outbox
-        stores what it says, not the image. Drawing takes ~0.2 s, off the event loop. A
-        banner that cannot be drawn leaves the post as text."""
-        try:
-            spec = BannerSpec.from_payload(description)
-            image = await asyncio.to_thread(render_banner, spec, CHAT_SIZE)
-        except (BannerError, OSError) as error:
-            log.warning("Telegram: post sent without its banner: %s", error)
-            return None
-        return InputFile(image, filename="pa-no.png")
-
-    async def _send_file(self, chat_id: str, reply: Reply, reply_to: str | None) -> None:
-        """A file Loa made on request (a personal-data export), with its text: direct,
-        as docs/architecture.md explains."""
-        assert reply.file is not None
-        upload = InputFile(reply.file.data, filename=reply.file.name)
-        photo, document = (upload, None) if reply.file.kind == "photo" else (None, upload)
-        quoted = int(reply_to) if reply_to and reply_to.isdigit() else None
-        for part in plan_parts(reply.text, reply.buttons, photo, document, quoted):
-            await self._request(chat_id, self._sender(chat_id, part), retries=DIRECT_RETRIES)
-
-    async def _edit(self, chat_id: str, reply: Reply, turn: TurnReplies) -> None:
-        """Edit a message in place; what cannot be an edit becomes a new message."""
-        assert reply.edit_message_id is not None
-        chunks = split_text(reply.text, TEXT_LIMIT, measure=utf16_length)
-        markup = keyboard(reply.buttons)
-        message_id = int(reply.edit_message_id)
-        target = _chat_ref(chat_id)
-
-        async def edit() -> object:
-            if not chunks:
-                return await self.bot.edit_message_reply_markup(
-                    chat_id=target, message_id=message_id, reply_markup=markup
-                )
-            return await self.bot.edit_message_text(
-                chunks[0],
-                chat_id=target,
-                message_id=message_id,
-                reply_markup=markup if len(chunks) == 1 else None,
-            )
-
-        try:
-            await self._request(chat_id, edit, retries=DIRECT_RETRIES)
-        except Rejected as error:
-            if "message is not modified" in str(error).lower():
-                return  # pressed twice: the message already shows this
-            log.info("Telegram: could not edit message %s (%s); sending anew", message_id, error)
-            anew = ReplyMessage(chat_id, reply.text, reply.buttons)
-            await turn.add([anew], f"anew-{message_id}-")
-            return
-        if len(chunks) > 1:  # the rest goes as a new message, the buttons on its last part
-            rest = ReplyMessage(chat_id, "\n\n".join(chunks[1:]), reply.buttons)
-            await turn.add([rest], f"rest-{message_id}-")
-
-    def _sender(self, chat_id: str, part: _Part) -> Callable[[], Awaitable[str]]:
-        target = _chat_ref(chat_id)
-        reply_parameters = (
-            ReplyParameters(part.reply_to, allow_sending_without_reply=True)
-            if part.reply_to
-            else None
-        )
-        common: dict[str, Any] = {"reply_markup": part.markup, "reply_parameters": reply_parameters}
-
-        async def send() -> str:
-            entities = part.entities or None
-            if part.method == "photo":
-                sent = await self.bot.send_photo(
-                    target,
-                    part.media or "",
-                    caption=part.text or None,
-                    caption_entities=entities,
-                    **common,
-                )
-            elif part.method == "document":
-                sent = await self.bot.send_document(
-                    target,
-                    part.media or "",
-                    caption=part.text or None,
-                    caption_entities=entities,
-                    **common,
-                )
-            else:
-                sent = await self.bot.send_message(target, part.text, entities=entities, **common)
-            return str(sent.message_id)
-
-        return send
-
-    async def _request(
-        self, chat_id: str, call: Callable[[], Awaitable[T]], *, retries: int = 0
-    ) -> T:
-        """One API call for a chat, through the limiter, with errors mapped for the outbox.
-
-        A passing failure is retried here up to `retries` times when the wait is short;
-        the chat's own penalty in the limiter does the waiting, so other chats go on."""
-        attempt = 0
-        while True:
-            async with self.limiter.slot(chat_id, is_group_chat(chat_id)):
-                try:
-                    return await call()
-                except TelegramError as error:
-                    failure = map_error(error)
-                    if isinstance(failure, RetryLater) and failure.retry_after is not None:
-                        self.limiter.penalise(chat_id, failure.retry_after)
-            if not isinstance(failure, RetryLater) or attempt >= retries:
-                raise failure
-            wait = failure.retry_after if failure.retry_after is not None else 2.0**attempt
-            if wait > MAX_IN_PLACE_WAIT:
-                raise failure
-            if failure.retry_after is None:
-                self.limiter.penalise(chat_id, wait)
-            attempt += 1
-            log.info("Telegram chat %s: %s; retrying in %.0f s", chat_id, failure, wait)
+        return await self.sender.fetch_file(file_ref, max_bytes)

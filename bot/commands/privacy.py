@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.commands._common import fail, run_with_database
 from bot.config import Config
-from bot.storage import privacy
+from bot.storage import erasures, privacy
 from bot.storage.db import Database
 from bot.storage.plan_cache import stored_plans
 from content.clock import Clock
@@ -150,8 +150,8 @@ def _export(person: privacy.Person, output: str | None) -> int:
 async def _erase(database: Database, person: privacy.Person, now: datetime) -> int:
     async with database.session() as session:
         found = await privacy.find(session, person)
-        counts = await privacy.erase(session, found, await unit_names(session))
-        await privacy.log_erasure(session, person, now, "cli", counts)
+        counts = await erasures.erase(session, found, await unit_names(session))
+        await erasures.log_erasure(session, person, now, "cli", counts)
         admin_of = [
             plan.id
             for plan in await stored_plans(session)
@@ -176,13 +176,13 @@ async def reapply_erasures(database: Database) -> int:
     """Erase again everyone the erasure log names whom the database holds (data from
     before their erasure: a restored older backup); how many people."""
     async with database.session() as session:
-        pending = await privacy.erasures_to_reapply(session)
+        pending = await erasures.erasures_to_reapply(session)
         names = await unit_names(session)
         erased = 0
         for person, erased_at in pending:
             found = await privacy.find(session, person, before=erased_at)
             if not found.empty:
-                await privacy.erase(session, found, names)
+                await erasures.erase(session, found, names)
                 erased += 1
     return erased
 

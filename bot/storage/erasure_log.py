@@ -15,8 +15,8 @@ from sqlalchemy import inspect
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage.erasures import HASH_KEY_SETTING
 from bot.storage.models import ErasureRecord
-from bot.storage.privacy import HASH_KEY_SETTING
 from bot.storage.settings import get_or_create_secret, get_setting
 
 _FIELDS = ("subject", "erased_at", "requested_by", "counts")

@@ -13,7 +13,8 @@ from bot.storage.contacts import (
     unit_contacts,
 )
 from bot.storage.db import Database
-from bot.storage.privacy import Person, erase, find
+from bot.storage.erasures import erase
+from bot.storage.privacy import Person, find
 from content.clock import LOCAL_TZ
 from content.plan import Address, Contact
 from content.plan_loader import parse_plan

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.channels.telegram import contact_mentions, plan_parts
+from bot.channels.telegram_content import contact_mentions, plan_parts
 from content.contacts import with_contacts
 
 CONTACTS = [

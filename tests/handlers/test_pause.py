@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.storage import privacy
+from bot.storage import erasures, privacy
 from bot.storage.pauses import chat_pause
 from tests.handlers.support import ADMIN_TG, DICH_VU_ZALO, KE_HOACH, VAN_PHONG, Loa, texts
 
@@ -80,7 +80,7 @@ async def test_who_paused_a_chat_is_in_their_data_and_erased_with_it(loa: Loa) -
         found = await privacy.find(session, privacy.Person("telegram", "501"))
         assert [row.paused_by for row in found.pauses] == ["telegram:501"]
         assert privacy.export(found, loa.clock.now())["chat_pauses"][0]["chat_id"] == VAN_PHONG
-        await privacy.erase(session, found, {})
+        await erasures.erase(session, found, {})
     async with loa.database.session() as session:
         again = await privacy.find(session, privacy.Person("telegram", "501"))
     assert again.pauses == []

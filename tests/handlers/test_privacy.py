@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlmodel import SQLModel
 
-from bot.storage import outbox, privacy, updates
+from bot.storage import erasures, outbox, privacy, updates
 from bot.storage.chat_settings import set_chat_language
 from bot.storage.confirmations import active_confirmations
 from bot.storage.db import open_database
@@ -191,8 +191,8 @@ async def test_an_erased_person_who_writes_again_is_a_new_person(loa: Loa) -> No
     await _a_person_with_history(loa)
     async with loa.database.session() as session:
         found = await privacy.find(session, privacy.Person("telegram", STAFF))
-        await privacy.erase(session, found, {(PLAN_ID, "van-phong"): "Văn phòng Sở"})
-        await privacy.log_erasure(
+        await erasures.erase(session, found, {(PLAN_ID, "van-phong"): "Văn phòng Sở"})
+        await erasures.log_erasure(
             session, privacy.Person("telegram", STAFF), loa.clock.now(), "cli", {}
         )
     loa.clock.advance(timedelta(minutes=5))
@@ -219,10 +219,10 @@ async def test_an_erased_person_who_writes_again_is_a_new_person(loa: Loa) -> No
             )
         )
     async with loa.database.session() as session:
-        [(person, _when)] = await privacy.erasures_to_reapply(session)
+        [(person, _when)] = await erasures.erasures_to_reapply(session)
         found = await privacy.find(session, person, before=_when)
         assert [row.task_id for row in found.confirmations] == ["restored"]
-        await privacy.erase(session, found, {(PLAN_ID, "van-phong"): "Văn phòng Sở"})
+        await erasures.erase(session, found, {(PLAN_ID, "van-phong"): "Văn phòng Sở"})
     names = {row.task_id: row.confirmed_by_name for row in await loa.confirmations()}
     assert names["restored"] == "một cán bộ của Văn phòng Sở"
     assert STAFF_NAME in names.values()
