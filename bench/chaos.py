@@ -64,7 +64,7 @@ from bench._chaos_world import (
 )
 from bench._support import machine_lines, print_table
 from bot.channels import telegram_content as telegram_adapter
-from bot.channels import zalo as zalo_adapter
+from bot.channels import zalo_content as zalo_adapter
 from bot.storage.db import Database
 from bot.storage.models import InboundEvent, OutboxMessage
 from scheduler.dispatcher import to_outgoing

@@ -16,20 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from functools import lru_cache
 from typing import NamedTuple
 
-from content.buttons import confirm_button, pack
-from content.channels import command_text, traits
 from content.contacts import with_contacts
-from content.i18n import normalize_locale, translator
+from content.digest_phrases import (
+    digest_header,
+    digest_words,
+    how_to_confirm,
+    more_overdue_line,
+    optional_hint,
+    owners_note,
+    part_heading,
+)
+from content.i18n import normalize_locale
 from content.messages import format_item_line, item_body, long_date, prefix
-from content.payloads import ButtonRows, DigestEntry, DigestPart, DigestPayload, Section
+from content.payloads import DigestEntry, DigestPart, DigestPayload, Section
 
 SECTIONS: tuple[Section, ...] = ("overdue", "today", "upcoming", "cooperating")
 _ORDER = {section: index for index, section in enumerate(SECTIONS)}
-BUTTONS_PER_ROW = 4
-NOT_APPLICABLE_PER_ROW = 2
 
 
 class Row(NamedTuple):
@@ -101,102 +105,6 @@ class PartBuilder:
         }
 
 
-@lru_cache(maxsize=16)
-def _words(locale: str) -> dict[str, str]:
-    """The fixed phrases of a digest in one locale (looked up once, used many times)."""
-    _ = translator(locale)
-    return {
-        "overdue": _("⏰ Quá hạn"),
-        "today": _("📌 Hôm nay"),
-        "upcoming": _("🗓 Sắp tới"),
-        "cooperating": _("👥 Phối hợp (để biết)"),
-        "header": _("🔔 NHẮC VIỆC — %(unit)s"),
-        "header_plain": _("🔔 NHẮC VIỆC"),
-        "all_done": _("✅ Đơn vị đã xong tất cả việc trong tin này. Cảm ơn!"),
-        "for_information": _("Tin này để biết, không cần xác nhận."),
-        "not_applicable": _("🚫 %(n)d: không phát sinh"),
-    }
-
-
-@lru_cache(maxsize=4096)
-def owners_note(names: tuple[str, ...], total: int, locale: str) -> str:
-    _ = translator(locale)
-    shown = ", ".join(names)
-    others = total - len(names)
-    if others > 0:
-        shown = _.ngettext(
-            "%(names)s và %(n)d đơn vị khác", "%(names)s và %(n)d đơn vị khác", others
-        ) % {"names": shown, "n": others}
-    return " " + _("(chủ trì: %(units)s)") % {"units": shown}
-
-
-@lru_cache(maxsize=1024)
-def _more_overdue(count: int, first: int, locale: str, channel: str | None) -> str:
-    """ "… và 3 việc quá hạn khác (số 8 đến 10)": counted items have numbers too, after
-    every written one, so a reply "xong 9" confirms one of them."""
-    _ = translator(locale)
-    if count == 1:
-        numbers = str(first)
-    elif count == 2:
-        numbers = _("%(items)s và %(last)s") % {"items": first, "last": first + 1}
-    else:
-        numbers = _("%(first)d đến %(last)d") % {"first": first, "last": first + count - 1}
-    return _.ngettext(
-        "… và %(n)d việc quá hạn khác (số %(numbers)s): xem bằng lệnh %(command)s",
-        "… và %(n)d việc quá hạn khác (số %(numbers)s): xem bằng lệnh %(command)s",
-        count,
-    ) % {"n": count, "numbers": numbers, "command": command_text(traits(channel), "/nhiemvu")}
-
-
-@lru_cache(maxsize=1024)
-def _footer(channel: str | None, first: int, second: int | None, locale: str) -> str:
-    """How to confirm, for the channel: with buttons, a tap; where the bot only sees
-    messages that quote it, a quote; elsewhere a reply or the command."""
-    _ = translator(locale)
-    values = {"n": first, "m": second if second is not None else first}
-    how = traits(channel)
-    if how.buttons:
-        return (
-            _(
-                "Bấm ✅ dưới việc đã xong, hoặc trả lời tin này: "
-                "xong %(n)d (kèm link/ảnh minh chứng)"
-            )
-            % values
-        )
-    if how.reply_reference == "quote":
-        if second is None:
-            return _("Trả lời (trích dẫn) tin này: xong %(n)d") % values
-        return _("Trả lời (trích dẫn) tin này: xong %(n)d — nhiều việc: xong %(n)d %(m)d") % values
-    if how.group_commands == "mention":
-        return _("Trả lời tin này: xong %(n)d (kèm link/ảnh minh chứng)") % values
-    return _("Trả lời tin này: xong %(n)d (kèm link/ảnh minh chứng), hoặc gõ /xong %(n)d") % values
-
-
-@lru_cache(maxsize=1024)
-def _optional_hint(channel: str | None, n: int, locale: str) -> str:
-    _ = translator(locale)
-    if traits(channel).buttons:
-        return _(
-            "Việc «nếu có» mà không phát sinh: bấm 🚫 %(n)d, hoặc trả lời «không phát sinh %(n)d»."
-        ) % {"n": n}
-    return _("Việc «nếu có» mà không phát sinh: trả lời «không phát sinh %(n)d».") % {"n": n}
-
-
-def _heading(part: DigestPart, units: int, plans: int) -> str:
-    shown = [part["unit_name"]] if units > 1 else []
-    if plans > 1:
-        shown.append(part["plan_title"])
-    return "▌ " + " · ".join(shown)
-
-
-def _header(parts: Sequence[DigestPart], words: Mapping[str, str]) -> tuple[str, int, int]:
-    units = len({part["unit_id"] for part in parts})
-    plans = len({part["plan_id"] for part in parts})
-    if units == 1:
-        return words["header"] % {"unit": parts[0]["unit_name"]}, units, plans
-    return words["header_plain"], units, plans
-
-
 class _Writer:
     """The lines of a digest, part by part; what its footer must say."""
 
@@ -205,8 +113,8 @@ class _Writer:
     ) -> None:
         self.channel = channel
         self.locale = locale
-        self.words = _words(locale)
-        header, self.units, self.plans = _header(parts, self.words)
+        self.words = digest_words(locale)
+        header, self.units, self.plans = digest_header(parts, self.words)
         self.lines = [header, long_date(day, locale)]
         self.open_numbers: list[int] = []
         self.optional_open: list[int] = []
@@ -215,7 +123,7 @@ class _Writer:
     def part(self, part: DigestPart, lines: dict[Section, list[str]], first_counted: int) -> None:
         """A part's lines; its counted overdue items are numbered from `first_counted`."""
         if self.units > 1 or self.plans > 1:
-            self.lines += ["", _heading(part, self.units, self.plans)]
+            self.lines += ["", part_heading(part, self.units, self.plans)]
         for section in SECTIONS:
             section_lines = lines.get(section)
             if section_lines:
@@ -226,7 +134,7 @@ class _Writer:
                 if section == "overdue" and part["overdue_more"]:
                     count = part["overdue_more"]
                     self.lines.append(
-                        _more_overdue(count, first_counted, self.locale, self.channel)
+                        more_overdue_line(count, first_counted, self.locale, self.channel)
                     )
 
     def text(self, channel: str | None) -> str:
@@ -234,9 +142,9 @@ class _Writer:
         numbers = self.open_numbers
         if numbers:
             second = numbers[1] if len(numbers) > 1 else None
-            lines.append(_footer(channel, numbers[0], second, self.locale))
+            lines.append(how_to_confirm(channel, numbers[0], second, self.locale))
             if self.optional_open:
-                lines.append(_optional_hint(channel, self.optional_open[0], self.locale))
+                lines.append(optional_hint(channel, self.optional_open[0], self.locale))
         else:
             words = self.words
             lines.append(words["all_done"] if self.numbered else words["for_information"])
@@ -387,40 +295,3 @@ def render_digest_from_payload(
 def render_digest(payload: DigestPayload, channel: str | None, locale: str = "vi") -> str:
     """The digest as first sent: nothing confirmed yet."""
     return render_digest_from_payload(payload, {}, channel, locale)
-
-
-@lru_cache(maxsize=256)
-def _button(n: int) -> tuple[str, str]:
-    button = confirm_button(n)
-    return button.label, button.data
-
-
-def digest_buttons(
-    entries: Sequence[DigestEntry],
-    confirmed: Iterable[str] = (),
-    locale: str = "vi",
-) -> ButtonRows:
-    """Buttons for the numbered entries not yet confirmed: rows of [["✅ 1", "ok:1"], ...],
-    at most BUTTONS_PER_ROW per row, then one "🚫 N: không phát sinh" per open optional
-    entry, NOT_APPLICABLE_PER_ROW per row."""
-    done = set(confirmed)
-    open_entries = [
-        entry
-        for entry in entries
-        if entry["n"] is not None
-        and not entry.get("hidden")
-        and (not done or entry["key"] not in done)
-    ]
-    buttons = [list(_button(entry["n"])) for entry in open_entries if entry["n"] is not None]
-    rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
-    label = _words(normalize_locale(locale))["not_applicable"]
-    optional = [
-        [label % {"n": entry["n"]}, pack("na", entry["n"])]
-        for entry in open_entries
-        if entry.get("optional") and entry["n"] is not None
-    ]
-    rows += [
-        optional[i : i + NOT_APPLICABLE_PER_ROW]
-        for i in range(0, len(optional), NOT_APPLICABLE_PER_ROW)
-    ]
-    return rows

@@ -11,7 +11,8 @@ from datetime import date
 from typing import NamedTuple
 
 from content.anniversaries import Occurrence, Tier
-from content.plan import Plan, Role, Task, fill_placeholders, occurrence_values
+from content.placeholders import fill_placeholders, occurrence_values
+from content.plan import Plan, Role, Task
 
 
 class Item(NamedTuple):

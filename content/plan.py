@@ -6,28 +6,19 @@ Everything here is immutable and already checked, so the rest of Loa can trust i
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from calendar import monthrange
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from functools import cached_property
 from types import MappingProxyType
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
-from content.anniversaries import (
-    VERBS,
-    Anniversary,
-    Kind,
-    Occurrence,
-    Tier,
-    inline_title,
-    occurrences_between,
-)
+from content.anniversaries import Anniversary, Kind, Occurrence, Tier
 from content.channels import PLAN_CHANNELS, traits
 from content.i18n import _
+from content.placeholders import fill_placeholders, occurrence_values
+from content.plan_schedule import campaign_occurrences, plan_period, task_schedule
 from content.working_days import WorkingDays
 
 ChannelName = str  # a key of content.channels.CHANNELS
@@ -36,53 +27,6 @@ TaskKind = Literal["once", "recurring", "per_anniversary"]
 Repeat = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
 REPEATS: tuple[str, ...] = get_args(Repeat)
 Role = Literal["owner", "cooperating"]
-
-
-PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
-# "kỷ niệm {anniversary}": the title's own verb would repeat the one before it.
-_ENDS_WITH_VERB = re.compile(r"(?:kỷ|tưởng) niệm\s*$", re.IGNORECASE)
-# Where a sentence starts: the text's start, or after . ! ? : or a line break.
-_SENTENCE_START = re.compile(r"(?:^|[.!?:\n])\s*$")
-
-
-def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
-    """Replace `{name}` for the names in `values`; any other text is left as written
-    (plain braces are not an error, unlike with str.format).
-
-    `{anniversary}` is the occurrence title as a sentence starts with it ("Kỷ niệm 80 năm
-    Ngày …") only where a sentence starts; inside one it reads "tổ chức kỷ niệm 80 năm
-    Ngày …", and after the words "kỷ niệm"/"tưởng niệm" it drops its own verb ("bài kỷ
-    niệm {anniversary}" gives "bài kỷ niệm 80 năm Ngày …"): plans write it every way.
-    """
-    template = unicodedata.normalize("NFC", template)
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        value = values.get(name)
-        if value is None:
-            return match.group(0)
-        if name != "anniversary":
-            return value
-        before = template[: match.start()]
-        if _ENDS_WITH_VERB.search(before):
-            for verb in VERBS:
-                if value.startswith(verb + " "):
-                    return value.removeprefix(verb + " ")
-        if _SENTENCE_START.search(before):
-            return value
-        return inline_title(value)
-
-    return PLACEHOLDER.sub(replace, template)
-
-
-def occurrence_values(occurrence: Occurrence) -> dict[str, str]:
-    """The placeholders an anniversary fills: {anniversary}, {name}, {ordinal}, {year}."""
-    return {
-        "anniversary": occurrence.title,
-        "name": occurrence.anniversary.name,
-        "ordinal": "" if occurrence.ordinal is None else str(occurrence.ordinal),
-        "year": str(occurrence.date.year),
-    }
 
 
 @dataclass(frozen=True)
@@ -351,81 +295,6 @@ class Plan:
     def schedule(self, task: Task) -> tuple[tuple[date, Occurrence | None], ...]:
         """Every (due date, anniversary occurrence or None) of a task, by due date."""
         return self._schedules[task.id]
-
-
-def plan_period(year: int, start: date | None, end: date | None) -> tuple[date, date]:
-    """A plan's period: the given dates, or 1 January to 31 December of its year."""
-    return (start or date(year, 1, 1), end or date(year, 12, 31))
-
-
-def campaign_occurrences(
-    anniversaries: Sequence[Anniversary], period: tuple[date, date], tiers: Sequence[Tier]
-) -> tuple[Occurrence, ...]:
-    return tuple(
-        occurrence
-        for occurrence in occurrences_between(list(anniversaries), *period)
-        if occurrence.tier in tiers
-    )
-
-
-def task_schedule(
-    task: Task, period: tuple[date, date], occurrences: Sequence[Occurrence]
-) -> tuple[tuple[date, Occurrence | None], ...]:
-    """When a task is due in the plan's period: the pure rule behind item expansion.
-
-    `occurrences` are the plan's campaign occurrences in the period; only
-    per_anniversary tasks use them.
-    """
-    if task.kind == "once":
-        assert task.due_date is not None
-        return ((task.due_date, None),)
-    if task.kind == "per_anniversary":
-        # Only an explicit from/until bounds these: an early-January anniversary with a
-        # negative offset is due in the December before, and still belongs to this plan.
-        offset = timedelta(days=task.offset_days)
-        chosen = [
-            (occurrence.date + offset, occurrence)
-            for occurrence in occurrences
-            if occurrence.tier in task.anniversary_tiers
-            and (task.anniversary_keys is None or occurrence.key in task.anniversary_keys)
-        ]
-        return tuple(
-            (due, occurrence)
-            for due, occurrence in sorted(chosen, key=lambda pair: pair[0])
-            if (task.start is None or task.start <= due)
-            and (task.until is None or due <= task.until)
-        )
-    first = task.start or period[0]
-    last = task.until or period[1]
-    return tuple((due, None) for due in _recurring_dates(task, first, last))
-
-
-def _clamped(year: int, month: int, day: int) -> date:
-    # A monthly "day 31" means the month's last day in shorter months.
-    return date(year, month, min(day, monthrange(year, month)[1]))
-
-
-def _recurring_dates(task: Task, first: date, last: date) -> list[date]:
-    day = task.due_day or 1
-    if task.repeat == "daily":
-        candidates = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    elif task.repeat == "weekly":
-        # Start from the first such weekday on or after `first`.
-        start = first + timedelta(days=(day - first.isoweekday()) % 7)
-        candidates = [start + timedelta(weeks=n) for n in range((last - start).days // 7 + 1)]
-    else:
-        if task.repeat == "monthly":
-            months = range(1, 13)
-        elif task.repeat == "quarterly":
-            months = range(task.due_month or 1, 13, 3)
-        else:
-            months = range(task.due_month or 1, (task.due_month or 1) + 1)
-        candidates = [
-            _clamped(year, month, day)
-            for year in range(first.year, last.year + 1)
-            for month in months
-        ]
-    return [due for due in candidates if first <= due <= last]
 
 
 def merge_admins(plan: Plan, extra_admins: Sequence[Address]) -> tuple[Address, ...]:

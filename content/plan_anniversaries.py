@@ -13,7 +13,8 @@ from content.anniversaries import KIND_LABELS, KINDS, SUMMARY_LIMIT, Anniversary
 from content.catalogues import catalogue
 from content.i18n import _
 from content.plan import TIERS
-from content.plan_reader import MAX_YEAR, Node, Reader, show, suggest_id, suggestion
+from content.plan_reader import MAX_YEAR, Node, Reader
+from content.plan_values import show, suggest_id, suggestion
 
 _INCLUDES = ("national", "province")
 _ANNIVERSARY_KEY = re.compile(r"[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?")

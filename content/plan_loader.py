@@ -27,15 +27,7 @@ from content.catalogues import (
     match_province,
 )
 from content.i18n import _
-from content.plan import (
-    TIERS,
-    Plan,
-    PlanNotice,
-    PostOverride,
-    Settings,
-    campaign_occurrences,
-    plan_period,
-)
+from content.plan import TIERS, Plan, PlanNotice, PostOverride, Settings
 from content.plan_anniversaries import AnniversaryReader, kind_help
 from content.plan_privacy import read_privacy
 from content.plan_reader import (
@@ -45,13 +37,12 @@ from content.plan_reader import (
     Node,
     PlanProblem,
     Reader,
-    show,
-    suggestion,
-    unknown_anniversary,
 )
+from content.plan_schedule import campaign_occurrences, plan_period
 from content.plan_settings import SettingsReader
 from content.plan_tasks import PlanContext, TaskReader
 from content.plan_units import UnitReader
+from content.plan_values import show, suggestion, unknown_anniversary
 from content.plan_yaml import MAX_PLAN_BYTES, YamlProblems, decode_plan, too_large_message
 
 __all__ = ["PlanError", "PlanProblem", "load_plan", "parse_plan", "read_plan_file"]

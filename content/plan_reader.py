@@ -8,11 +8,8 @@ report everything in one pass.
 
 from __future__ import annotations
 
-import calendar
-import difflib
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -21,16 +18,24 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from content.anniversaries import TIER_LABELS, Tier
 from content.i18n import _
-from content.plan import PLACEHOLDER, TIERS, Address
+from content.placeholders import PLACEHOLDER
+from content.plan import TIERS, Address
+from content.plan_values import (
+    closest,
+    date_example,
+    is_int,
+    parse_date_text,
+    parse_time_text,
+    show,
+    suggest_id,
+    suggestion,
+)
 from content.plan_yaml import YamlProblems, load_yaml
 
 # Years the bundled lunar table covers, with a year's margin for tasks due just before
 # or after the plan year.
 MIN_YEAR, MAX_YEAR = 1901, 2099
 _ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})")
 
 
 def tier_help() -> str:
@@ -39,7 +44,6 @@ def tier_help() -> str:
 
 
 ANNIVERSARY_PLACEHOLDERS = ("anniversary", "name", "ordinal", "year")
-SHOWN = 200  # characters of a value quoted in a message
 
 
 @dataclass(frozen=True)
@@ -50,90 +54,6 @@ class PlanProblem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"
-
-
-def date_example(year: int | None = None) -> str:
-    """ "2026-11-15 hoặc 15/11/2026", in `year` when given (a 2027 plan's hints say 2027)."""
-    shown = year if year is not None else 2026
-    return _("%(year)d-11-15 hoặc 15/11/%(year)d") % {"year": shown}
-
-
-def parse_date_text(text: str, example_year: int | None = None) -> date:
-    """`2026-11-15` or `15/11/2026`; ValueError with a message in the run's language
-    otherwise (its example written in `example_year`)."""
-    text = text.strip()
-    if match := _ISO_DATE.fullmatch(text):
-        year, month, day = (int(part) for part in match.groups())
-    elif match := _VN_DATE.fullmatch(text):
-        day, month, year = (int(part) for part in match.groups())
-    else:
-        raise ValueError(
-            _("'%(text)s' không phải là ngày; viết %(example)s")
-            % {"text": text, "example": date_example(example_year)}
-        )
-    if not 1 <= month <= 12:
-        raise ValueError(
-            _("ngày '%(text)s' không tồn tại: không có tháng %(month)d")
-            % {"text": text, "month": month}
-        )
-    last = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= last:
-        raise ValueError(
-            _("ngày '%(text)s' không tồn tại: tháng %(month)d năm %(year)d chỉ có %(last)d ngày")
-            % {"text": text, "month": month, "year": year, "last": last}
-        )
-    return date(year, month, day)
-
-
-def parse_time_text(text: str) -> time:
-    """`07:30`; ValueError with a message in the run's language otherwise."""
-    match = _TIME.fullmatch(text.strip())
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(
-            _("giờ '%(text)s' không hợp lệ; viết giờ:phút từ 00:00 đến 23:59, ví dụ 07:30")
-            % {"text": text}
-        )
-    return time(int(match[1]), int(match[2]))
-
-
-def suggest_id(text: str) -> str:
-    """A valid id close to `text`: 'Văn phòng Sở' -> 'van-phong-so'."""
-    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(char for char in plain if unicodedata.category(char) != "Mn").lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
-
-
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-def suggestion(word: str, choices: Iterable[str]) -> str:
-    """ " (có phải ý bạn là 'owners'?)" for a close choice, else nothing."""
-    close = closest(word, choices)
-    return _(" (có phải ý bạn là '%(word)s'?)") % {"word": close} if close else ""
-
-
-def is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def show(value: Any) -> str:
-    """A YAML value as the user wrote it, for messages; cut short past SHOWN characters."""
-    text = _shown(value)
-    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return _("(trống)")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{key}: {_shown(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_shown(item) for item in value) + "]"
-    return str(value)
 
 
 @dataclass
@@ -456,13 +376,3 @@ class Reader:
                     + suggestion(name, allowed)
                     + _("; dùng được: %(names)s") % {"names": listed},
                 )
-
-
-def unknown_anniversary(where: str, key: str, known: Iterable[str]) -> str:
-    return (
-        _("%(where)s: không có ngày kỷ niệm '%(key)s' trong kế hoạch")
-        % {"where": where, "key": key}
-        + suggestion(key, known)
-        + " "
-        + _("(xem các mã bằng lệnh: loa calendar NĂM --province TỈNH)")
-    )

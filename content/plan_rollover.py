@@ -25,7 +25,8 @@ from content.anniversaries import TIER_LABELS, occurrence_of
 from content.dates import format_date_long
 from content.plan import Plan
 from content.plan_loader import PlanError, parse_plan
-from content.plan_reader import MAX_YEAR, MIN_YEAR, parse_date_text
+from content.plan_reader import MAX_YEAR, MIN_YEAR
+from content.plan_values import parse_date_text
 from content.working_days import working_day_on_or_before
 
 NoteKind = Literal["changed", "check", "problem"]

@@ -15,7 +15,8 @@ from ruamel.yaml.comments import CommentedSeq
 
 from content.i18n import _, available_locales
 from content.plan import TIERS, Settings
-from content.plan_reader import Node, Reader, is_int, show, suggestion, tier_help
+from content.plan_reader import Node, Reader, tier_help
+from content.plan_values import is_int, show, suggestion
 
 REPORT_AUDIENCES = ("units", "office")
 _DAY_MONTH = re.compile(r"\d{1,2}/\d{1,2}")

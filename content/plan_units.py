@@ -6,7 +6,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from content.i18n import _
 from content.plan import Address, Contact, Unit
-from content.plan_reader import Node, Reader, show
+from content.plan_reader import Node, Reader
+from content.plan_values import show
 
 
 class UnitReader:

@@ -19,7 +19,8 @@ from content.catalogues import scope_display_name
 from content.dates import format_date_long, format_date_short
 from content.i18n import normalize_locale, translator
 from content.lunar import can_chi
-from content.plan import Plan, fill_placeholders, occurrence_values
+from content.placeholders import fill_placeholders, occurrence_values
+from content.plan import Plan
 from content.templating import environment, hashtag, tidy
 
 ZALO_TEXT_LIMIT = 2000  # characters per Zalo message: a suggested post must fit in one

@@ -14,8 +14,6 @@ from content.plan import Plan
 from handlers.context import Turn
 
 DIALOGUE = "broadcast"
-
-
 ACTIVE_STEPS = ("content", "targets", "confirm", "preview")
 
 

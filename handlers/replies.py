@@ -25,14 +25,16 @@ from content.buttons import unpack
 from content.replies import Intent, Reason, Understanding, understand
 from handlers import asking
 from handlers.confirm import (
-    Outcome,
     confirm_numbers,
     evidence_of,
     not_applicable_numbers,
-    outcome_text,
     record,
     rerendered,
     undo_numbers,
+)
+from handlers.confirm_texts import (
+    Outcome,
+    outcome_text,
     units_phrase,
     unknown_numbers,
     unknown_numbers_text,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.storage import outbox
+from bot.storage import sent_messages
 from bot.storage.confirmations import active_for_keys
 from bot.storage.models import Confirmation, OutboxMessage
 from bot.storage.plan_cache import plan_item_index
@@ -86,7 +86,7 @@ async def _latest(turn: Turn) -> OutboxMessage | None:
     """The newest list sent to this chat that has numbers; else the newest digest."""
     event = turn.event
     rows = [
-        await outbox.latest_sent(turn.session, event.channel, event.chat_id, (kind,))
+        await sent_messages.latest_sent(turn.session, event.channel, event.chat_id, (kind,))
         for kind in LISTS
     ]
     numbered = [row for row in rows if row is not None and _has_numbers(row)]
@@ -105,9 +105,11 @@ async def find_list(
         if wanted is None:
             continue
         if isinstance(wanted, str):
-            row = await outbox.by_message_id(turn.session, event.channel, event.chat_id, wanted)
+            row = await sent_messages.by_message_id(
+                turn.session, event.channel, event.chat_id, wanted
+            )
         else:
-            row = await outbox.sent_row(turn.session, event.channel, event.chat_id, wanted)
+            row = await sent_messages.sent_row(turn.session, event.channel, event.chat_id, wanted)
         if _has_numbers(row) or event.kind == "button":
             return row if _has_numbers(row) else None
     return await _latest(turn)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.storage import outbox
+from bot.storage import outbox, sent_messages
 from content.dates import format_date_short
 from content.due import DueMessage
 from content.messages import format_item_line
@@ -45,7 +45,7 @@ async def _digest_entries(
 ) -> list[ListEntry]:
     """Today's digest of this chat, numbered as it was (the overdue items it only
     counted too): its numbers stay valid in the list, also for items confirmed since."""
-    row = await outbox.latest_sent(turn.session, turn.event.channel, turn.event.chat_id)
+    row = await sent_messages.latest_sent(turn.session, turn.event.channel, turn.event.chat_id)
     payload = row.payload if row is not None else {}
     if payload.get("date") != today.isoformat():
         return []

@@ -42,7 +42,8 @@ from datetime import date, datetime, timedelta
 from content.banner import banner_spec
 from content.channels import traits
 from content.contacts import with_contacts
-from content.digest import PartBuilder, compose, digest_buttons, render_digest
+from content.digest import PartBuilder, compose, render_digest
+from content.digest_buttons import digest_buttons
 from content.due import DueMessage
 from content.payloads import DigestPayload, PostPayload
 from content.plan import Plan

@@ -1,4 +1,5 @@
 """The Telegram channel: python-telegram-bot (v22) for the Bot API, Loa's own update loop.
+(Over 400 lines: lifecycle and receiving share the bot's state; the rest is in telegram_*.py.)
 
 Updates come by long polling (no public URL) or by webhook on Loa's aiohttp server
 (LOA_WEBHOOK_BASE_URL set). Either way an update is stored in `inbound` before it is

@@ -10,19 +10,15 @@ library error text is ever logged or raised: errors name only the type of failur
 A message longer than 2,000 characters goes out in parts; each part delivered is
 recorded with the outbox row before the next goes, so a retry, or a restart after a
 kill, resumes at the first part not delivered: nothing is lost and nothing is sent twice.
-Every send keeps to the monthly quota (zalo_quota.py).
+Every send keeps to the monthly quota (zalo_quota.py). Updates become Events in
+zalo_updates.py, messages become API calls in zalo_content.py, errors are mapped in
+zalo_errors.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -30,11 +26,19 @@ from aiohttp import web
 
 from bot.channels import inbound
 from bot.channels.ratelimit import RateLimiter
-from bot.channels.replies import ReplyMessage, TurnReplies, own_dispatcher
-from bot.channels.text import extract_links, split_text
-from bot.channels.update_schemas import ZaloUpdate, shape_problem
+from bot.channels.replies import TurnReplies, own_dispatcher
 from bot.channels.webhook import read_json, secret_matches
+from bot.channels.zalo_content import Part, compose_replies, plan_parts
+from bot.channels.zalo_errors import ZaloApiError, delivery_error
 from bot.channels.zalo_quota import AdminAlert, ZaloQuota
+from bot.channels.zalo_updates import (
+    NAME,
+    URL_PATTERN,
+    to_event,
+    unwrap_update,
+    update_key,
+    updates_in,
+)
 from bot.config import Config
 from bot.logging_setup import register_secrets
 from bot.storage import updates
@@ -42,10 +46,8 @@ from bot.storage.db import Database
 from content.clock import Clock
 from content.due import ALERT
 from handlers.context import EventHandler
-from handlers.events import Attachment, Event, Reply
 from scheduler.delivery import (
     ChannelDown,
-    ChatGone,
     DeliveryError,
     FileTooLarge,
     Outgoing,
@@ -58,8 +60,6 @@ from scheduler.dispatcher import Dispatcher
 
 log = logging.getLogger(__name__)
 
-NAME = "zalo"
-TEXT_LIMIT = 2000
 WEBHOOK_PATH = "/webhook/zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 SECRET_LENGTH = (8, 256)  # what setWebhook accepts
@@ -67,195 +67,6 @@ POLL_TIMEOUT_SECONDS = 30
 MIN_POLL_INTERVAL = 1.0  # Zalo asks for no more than one getUpdates a second
 MAX_POLL_BACKOFF = 60.0
 STOP_GRACE = 5.0  # seconds in-flight updates get to finish at stop()
-
-PHOTO_NOTE = (
-    "📷 Tin này có kèm một ảnh nhưng ảnh không gửi được qua Zalo. "
-    "Xin liên hệ quản trị viên nếu cần xem ảnh."
-)
-DOCUMENT_NOTE = (
-    "📎 Tin này có kèm một tệp tài liệu nhưng tệp không gửi được qua Zalo. "
-    "Xin liên hệ quản trị viên nếu cần tệp."
-)
-FILE_NOT_SENT = (
-    "📎 Loa đã tạo tệp «{name}» nhưng Zalo không nhận tệp do Loa gửi lên. Hãy lấy tệp "
-    "qua Telegram hoặc nhờ quản trị viên."
-)
-_URL = re.compile(r"https?://\S+$", re.IGNORECASE)
-# A command may follow a mention: "@Loa /tiendo" (Zalo puts mentions in the text).
-_COMMAND = re.compile(r"^(?:@\S+\s+)?/(?P<name>[A-Za-z0-9_]{1,32})(?:@\S+)?(?P<rest>(?:\s.*)?)$")
-
-
-class ZaloApiError(Exception):
-    """An API answer other than ok, or no answer (status 0). Never holds the URL."""
-
-    def __init__(self, status: int, code: int | None, description: str) -> None:
-        self.status = status
-        self.code = code or status
-        self.description = description
-        super().__init__(f"Zalo API {self.code or 'network'}: {description}")
-
-
-# --- updates to events ---------------------------------------------------------------------
-
-
-def unwrap_update(body: Any) -> dict[str, Any] | None:
-    """Webhook bodies come as {ok, result: update} or as the bare update; None for
-    anything else, and (logged) for an update whose fields Loa reads have wrong types."""
-    if not isinstance(body, dict):
-        return None
-    update = body if isinstance(body.get("event_name"), str) else body.get("result")
-    if not isinstance(update, dict) or not isinstance(update.get("event_name"), str):
-        return None
-    problem = shape_problem(ZaloUpdate, update)
-    if problem is not None:
-        log.warning("Zalo: refused an update of the wrong shape (%.200s)", problem)
-        return None
-    return update
-
-
-def _updates_in(result: Any) -> list[dict[str, Any]]:
-    """getUpdates answers one update; a list (or a wrapped one) is accepted all the same."""
-    items = result if isinstance(result, list) else [result]
-    return [update for item in items if (update := unwrap_update(item)) is not None]
-
-
-def update_key(update: dict[str, Any]) -> str:
-    """The de-duplication key: the message_id, else a digest of the whole update."""
-    message = update.get("message") or {}
-    message_id = message.get("message_id")
-    if message_id:
-        return str(message_id)
-    canonical = json.dumps(update, sort_keys=True, ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _photo_of(message: dict[str, Any]) -> str | None:
-    for field in ("photo", "photo_url", "url"):
-        value = message.get(field)
-        if isinstance(value, str) and _URL.match(value):
-            return value
-    return None
-
-
-def to_event(update: dict[str, Any], received_at: datetime) -> Event | None:
-    """The Event for a Zalo update, or None for what Loa cannot act on."""
-    name = update.get("event_name", "")
-    message = update.get("message") or {}
-    sender = message.get("from") or {}
-    chat = message.get("chat") or {}
-    user_id = str(sender.get("id") or "")
-    if not user_id or sender.get("is_bot") is True:
-        return None
-    chat_type = "group" if str(chat.get("chat_type", "")).upper() == "GROUP" else "private"
-    common: dict[str, Any] = {
-        "channel": NAME,
-        "chat_id": str(chat.get("id") or user_id),  # a private chat's id is the user's
-        "chat_type": chat_type,
-        "user_id": user_id,
-        "user_name": str(sender.get("display_name") or sender.get("name") or ""),
-        "received_at": received_at,
-        "message_id": str(message.get("message_id") or "") or None,
-        # In a group Zalo shows the bot only messages that quote or mention it.
-        "quotes_bot": chat_type == "group",
-    }
-    if name in ("message.unsupported.received", "message.sticker.received"):
-        # Content Zalo withholds (protected users), or a sticker: a polite answer only.
-        return Event(kind="unsupported", **common)
-    if name == "message.text.received":
-        text = str(message.get("text") or "").strip()
-    elif name == "message.image.received":
-        text = str(message.get("caption") or "").strip()
-    else:
-        return None  # future event kinds carry nothing Loa acts on
-    evidence = extract_links(text)
-    photo = _photo_of(message) if name == "message.image.received" else None
-    if photo and photo not in evidence:
-        evidence.append(photo)
-    if not text and not evidence:
-        return None
-    command = _COMMAND.match(text)
-    return Event(
-        kind="command" if command else "message",
-        text=text,
-        command=command.group("name").lower() if command else None,
-        args=tuple(command.group("rest").split()) if command else (),
-        evidence=tuple(evidence),
-        attachments=(Attachment("photo", photo),) if photo else (),
-        **common,
-    )
-
-
-# --- outgoing content ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Part:
-    """One API call."""
-
-    method: str  # sendMessage | sendPhoto
-    body: dict[str, Any]
-
-
-def plan_parts(message: Outgoing) -> list[Part]:
-    """The API calls for a message: the photo first (with the first text part as its
-    caption), then the text in parts of 2,000 characters cut at paragraph or line ends.
-
-    Zalo takes photos by URL only: a Telegram file id (a broadcast made from Telegram)
-    cannot be sent, so the text says a photo was left out. Documents have no method at
-    all: a link is written into the text, a file id becomes a note. Buttons are dropped
-    (the texts say how to answer instead)."""
-    photo = message.photo if message.photo and _URL.match(message.photo) else None
-    notes = []
-    if message.photo and not photo:
-        notes.append(PHOTO_NOTE)
-    if message.document:
-        notes.append(f"📎 {message.document}" if _URL.match(message.document) else DOCUMENT_NOTE)
-    text = "\n\n".join(piece for piece in (message.text.strip(), *notes) if piece)
-    chunks = split_text(text, TEXT_LIMIT)
-    parts = []
-    if photo:
-        body: dict[str, Any] = {"chat_id": message.chat_id, "photo": photo}
-        if chunks:
-            body["caption"] = chunks.pop(0)
-        parts.append(Part("sendPhoto", body))
-    parts += [Part("sendMessage", {"chat_id": message.chat_id, "text": c}) for c in chunks]
-    return parts
-
-
-def _delivery_error(error: ZaloApiError) -> DeliveryError:
-    """What the outbox does about a failed send (the 401 and 429 cases are the channel's)."""
-    if error.status == 0:
-        # The network fails every chat alike: the dispatcher pauses the channel.
-        return RetryLater(f"Zalo unreachable: {error.description}", per_chat=False)
-    if error.code == 401:
-        return ChannelDown("Zalo rejected the bot token (401)")
-    if error.code in (403, 408) or error.code >= 500:
-        # Zalo answers 403 "Internal server error" for passing faults.
-        return RetryLater(f"Zalo {error.code}: {error.description}")
-    if error.code == 404 and "chat" in error.description.lower():
-        return ChatGone(f"Zalo {error.code}: {error.description}")
-    return Rejected(f"Zalo {error.code}: {error.description}")
-
-
-def compose_replies(event: Event, replies: Sequence[Reply]) -> list[ReplyMessage]:
-    """What the handlers' replies become on Zalo: messages only (no pop-ups, no edits:
-    a notice is a message of its own, an edit is sent as a new message)."""
-    messages = []
-    for reply in replies:
-        chat_id = reply.chat_id or event.chat_id
-        notice = (reply.notice or "").strip()
-        if notice and notice != reply.text.strip():
-            messages.append(ReplyMessage(chat_id, notice))
-        text = reply.text
-        if reply.file is not None:
-            # Zalo takes photos by URL only: a file Loa made cannot be sent here.
-            text += "\n\n" + FILE_NOT_SENT.format(name=reply.file.name)
-        if text.strip() or reply.photo or reply.document:
-            messages.append(ReplyMessage(chat_id, text, photo=reply.photo, document=reply.document))
-    return messages
-
-
-# --- the channel -----------------------------------------------------------------------------
 
 
 class ZaloChannel:
@@ -415,7 +226,7 @@ class ZaloChannel:
             started = loop.time()
             try:
                 if not unstored:
-                    unstored = _updates_in(
+                    unstored = updates_in(
                         await self.call(
                             "getUpdates",
                             {"timeout": str(POLL_TIMEOUT_SECONDS)},
@@ -523,7 +334,7 @@ class ZaloChannel:
         Read at most `max_bytes`; 5xx and network trouble are passing, 4xx are final."""
         if self._session is None:
             raise RetryLater("the Zalo channel is not started", None, per_chat=False)
-        if not _URL.match(file_ref):
+        if not URL_PATTERN.match(file_ref):
             raise Rejected("not a photo URL")
         failure: str | None = None
         try:
@@ -575,4 +386,4 @@ class ZaloChannel:
         if error.code == 429:
             pause = await self.quota.exceeded()
             return RetryLater(f"Zalo quota exceeded (429): {error.description}", pause, False)
-        return _delivery_error(error)
+        return delivery_error(error)

@@ -31,7 +31,7 @@ from bot.commands._common import (
     unknown_unit,
 )
 from bot.config import Config
-from bot.storage import outbox
+from bot.storage import sent_messages
 from bot.storage.db import Database
 from bot.storage.files import FileStore
 from bot.storage.links import deactivate_link, link_chat
@@ -180,7 +180,7 @@ async def _show_now(
     if report.dispatch.sent:
         return
     async with database.session() as session:
-        row = await outbox.latest_sent(session, CONSOLE.name, chat_id)
+        row = await sent_messages.latest_sent(session, CONSOLE.name, chat_id)
     if row is not None:
         channel.show_latest(row.text, row.sent_at, row.message_ids[-1] if row.message_ids else None)
     else:

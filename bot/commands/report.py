@@ -25,7 +25,7 @@ from bot.storage.files import FileStore
 from bot.storage.plan_cache import stored_plans
 from content.clock import Clock
 from content.i18n import _
-from content.plan_reader import parse_date_text
+from content.plan_values import parse_date_text
 
 
 def register(subparsers: Any) -> None:

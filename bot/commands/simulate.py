@@ -33,7 +33,7 @@ from content.i18n import N_, _, current_language
 from content.items import expand_items
 from content.plan import Plan, merge_admins
 from content.plan_loader import PlanError, load_plan
-from content.plan_reader import parse_date_text
+from content.plan_values import parse_date_text
 from scheduler.planner import messages_between
 from scheduler.state import PlanState, plan_states
 

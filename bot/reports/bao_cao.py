@@ -25,7 +25,8 @@ from bot.reports import docx_layout as layout
 from bot.reports.chart import progress_chart
 from bot.reports.report_data import RESULT_LABELS, RESULTS, Evidence, ItemResult, ReportData
 from content.dates import format_date_short, to_local
-from content.plan import Plan, Task, fill_placeholders
+from content.placeholders import fill_placeholders
+from content.plan import Plan, Task
 from content.plan_diff import schedule_text
 
 THUMBNAIL_WIDTH = Cm(3.2)

@@ -376,55 +376,6 @@ async def recover(
     return rows_affected(result)
 
 
-async def latest_sent(
-    session: AsyncSession, channel: str, chat_id: str, kinds: Sequence[str] = ("digest",)
-) -> OutboxMessage | None:
-    """The last message of these kinds sent to a chat, or its first parts: "xong 2"
-    counts against it."""
-    result = await session.exec(
-        select(OutboxMessage)
-        .where(col(OutboxMessage.channel) == channel)
-        .where(col(OutboxMessage.chat_id) == chat_id)
-        .where(col(OutboxMessage.kind).in_(kinds))
-        .where(col(OutboxMessage.sent_at).is_not(None))
-        .order_by(col(OutboxMessage.sent_at).desc(), col(OutboxMessage.id).desc())
-        .limit(1)
-    )
-    return result.first()
-
-
-# Built once: every button press and quoted reply looks its message up.
-_BY_MESSAGE_ID = (
-    select(OutboxMessage)
-    .join(SentMessage, col(SentMessage.outbox_id) == col(OutboxMessage.id))
-    .where(
-        col(SentMessage.channel) == bindparam("channel"),
-        col(SentMessage.chat_id) == bindparam("chat_id"),
-        col(SentMessage.message_id) == bindparam("message_id"),
-    )
-)
-
-
-async def by_message_id(
-    session: AsyncSession, channel: str, chat_id: str, message_id: str
-) -> OutboxMessage | None:
-    """The outbox row that produced a platform message (for replies and buttons)."""
-    result = await session.exec(
-        _BY_MESSAGE_ID, params={"channel": channel, "chat_id": chat_id, "message_id": message_id}
-    )
-    return result.first()
-
-
-async def sent_row(
-    session: AsyncSession, channel: str, chat_id: str, row_id: int
-) -> OutboxMessage | None:
-    """A message sent to this chat, by its outbox id (None for another chat's)."""
-    row = await session.get(OutboxMessage, row_id)
-    if row is None or (row.channel, row.chat_id, row.status) != (channel, chat_id, SENT):
-        return None
-    return row
-
-
 async def depth(session: AsyncSession) -> dict[str, int]:
     """Rows by status ("pending", "sending", "sent", "failed", "stale"), for /metrics."""
     result = await session.exec(

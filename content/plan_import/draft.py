@@ -13,64 +13,32 @@ what is missing), and splitting it would scatter that order.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 
 from content.anniversaries import Anniversary, occurrences_between
-from content.plan import plan_period
+from content.plan_import.draft_values import (
+    ID_MAX,
+    DraftLines,
+    quoted,
+    short_id,
+    with_placeholders,
+    yaml_string,
+)
 from content.plan_import.model import FoundAnniversary, FoundTask, ImportResult, Slogan
 from content.plan_import.text import clean, fold
 from content.plan_import.units import is_everyone
-from content.plan_reader import suggest_id
+from content.plan_schedule import plan_period
+from content.plan_values import suggest_id
 
 _BULLET = re.compile(r"^\s*[-+•*]\s*")
-_QUOTE_MAX = 150
-_ID_WORDS = 6
-_ID_MAX = 40
 REVIEW = "cần xem lại"
 
 
 class DraftError(ValueError):
     """The document lacks what any plan needs (its year)."""
-
-
-def _quote(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _QUOTE_MAX else text[: _QUOTE_MAX - 1].rstrip() + "…"
-
-
-def _value(text: str) -> str:
-    return json.dumps(" ".join(text.split()), ensure_ascii=False)
-
-
-def _short_id(text: str, taken: set[str], fallback: str) -> str:
-    base = suggest_id(" ".join(text.split()[:_ID_WORDS]))[:_ID_MAX].strip("-") or fallback
-    if base[0].isdigit():
-        base = f"{fallback}-{base}"
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{number}"
-        number += 1
-    taken.add(candidate)
-    return candidate
-
-
-@dataclass
-class _Writer:
-    lines: list[str] = field(default_factory=list)
-
-    def add(self, text: str, comment: str | None = None) -> None:
-        self.lines.append(f"{text}  # {comment}" if comment else text)
-
-    def note(self, indent: str, text: str) -> None:
-        self.lines.append(f"{indent}# {text}")
-
-    def blank(self) -> None:
-        self.lines.append("")
 
 
 class _Draft:
@@ -93,7 +61,7 @@ class _Draft:
         self.period = self.header.period if self.header.period else None
         self.bounds = plan_period(self.year, *(self.period or (None, None)))
         self.catalogue = {entry.key: entry for entry in catalogue}
-        self.out = _Writer()
+        self.out = DraftLines()
         self.missing: list[str] = []
         self.unit_ids: dict[str, str] = {}
         self.province = self.header.province
@@ -104,7 +72,7 @@ class _Draft:
         return max(set(years), key=years.count) if years else None
 
     def cite(self, line: int) -> str:
-        return f"dòng {line}: “{_quote(clean(self.result.line_text(line)))}”"
+        return f"dòng {line}: “{quoted(clean(self.result.line_text(line)))}”"
 
     def review(self, reason: str, line: int | None) -> str:
         return f"{REVIEW}: {reason}" + (f"; {self.cite(line)}" if line else "")
@@ -119,29 +87,29 @@ class _Draft:
         out.add("plan:")
         plan_id = suggest_id(f"{header.number or header.issuer or 'ke hoach'} {self.year}")
         out.add(
-            f"  id: {plan_id[: _ID_MAX * 2].strip('-') or f'ke-hoach-{self.year}'}",
+            f"  id: {plan_id[: ID_MAX * 2].strip('-') or f'ke-hoach-{self.year}'}",
             "mã tự đặt: đổi cho gọn nếu muốn",
         )
         if header.title:
             out.add(
-                f"  title: {_value(header.title)}",
+                f"  title: {yaml_string(header.title)}",
                 self.cite(lines["title"]) if "title" in lines else None,
             )
         else:
             out.add(
-                f"  title: {_value(f'Kế hoạch tuyên truyền năm {self.year}')}",
+                f"  title: {yaml_string(f'Kế hoạch tuyên truyền năm {self.year}')}",
                 self.review("không tìm thấy tên kế hoạch trong văn bản", None),
             )
             self.missing.append("tên (trích yếu) của kế hoạch")
         if header.issuer:
             out.add(
-                f"  issuer: {_value(header.issuer)}",
+                f"  issuer: {yaml_string(header.issuer)}",
                 self.cite(lines["issuer"]) if "issuer" in lines else None,
             )
         else:
             self.missing.append("cơ quan ban hành (issuer)")
         if header.number:
-            out.add(f"  number: {_value(header.number)}")
+            out.add(f"  number: {yaml_string(header.number)}")
         else:
             self.missing.append("số văn bản (number): văn bản chưa ghi số")
         year_note = None if header.year else self.review("văn bản không ghi rõ năm", None)
@@ -186,13 +154,13 @@ class _Draft:
             self.missing.append("các đơn vị thực hiện (văn bản không phân công)")
             self.out.note("  ", self.review(reason, None))
         for name, line in names:
-            unit_id = _short_id(name, taken, "don-vi")
+            unit_id = short_id(name, taken, "don-vi")
             self.unit_ids[fold(name)] = unit_id
             self.out.add(f"  - id: {unit_id}")
             comment = self.cite(line) if line else None
             if fold(name).startswith(("cac ", "ubnd cac", "uy ban nhan dan cac")):
                 comment = self.review("một nhóm đơn vị: tách thành từng đơn vị rồi gắn thẻ", line)
-            self.out.add(f"    name: {_value(name)}", comment)
+            self.out.add(f"    name: {yaml_string(name)}", comment)
 
     def refs(self, names: Iterable[str]) -> list[str]:
         refs: list[str] = []
@@ -234,7 +202,7 @@ class _Draft:
                 self.missing.append(f"năm gốc của “{found.name}” ({where})")
             if found.origin_year is not None and found.origin_year >= self.year:
                 continue
-            key = _short_id(found.name, taken, "ngay-ky-niem")
+            key = short_id(found.name, taken, "ngay-ky-niem")
             extras.append((key, found))
         return keys, extras
 
@@ -246,7 +214,7 @@ class _Draft:
         self.out.add("  extra:")
         for key, found in extras:
             self.out.add(f"    - key: {key}")
-            self.out.add(f"      name: {_value(found.name)}", self.cite(found.line))
+            self.out.add(f"      name: {yaml_string(found.name)}", self.cite(found.line))
             if found.calendar == "lunar":
                 self.out.add(f"      lunar: {{day: {found.day}, month: {found.month}}}")
                 if found.origin_year is not None:
@@ -260,7 +228,7 @@ class _Draft:
                 "      kind: founding",
                 self.review("founding (năm tròn 10) hay major (cả năm lẻ 5)?", None),
             )
-            self.out.add(f"      source: {_value(f'{self.source}, dòng {found.line}')}")
+            self.out.add(f"      source: {yaml_string(f'{self.source}, dòng {found.line}')}")
 
     # --- tasks ------------------------------------------------------------------------
 
@@ -278,11 +246,11 @@ class _Draft:
         out = self.out
         out.blank()
         out.note("  ", self.cite(task.line))
-        out.add(f"  - id: {_short_id(task.title, taken, 'nhiem-vu')}")
-        out.add(f"    title: {_value(task.title)}")
+        out.add(f"  - id: {short_id(task.title, taken, 'nhiem-vu')}")
+        out.add(f"    title: {yaml_string(task.title)}")
         if len(" ".join(task.text.split())) > len(task.title) + 20:
             description = _BULLET.sub("", task.text)
-            out.add(f"    description: {_value(description)}")
+            out.add(f"    description: {yaml_string(description)}")
         owners = self.refs(task.owners)
         if owners:
             out.add(f"    owners: [{', '.join(owners)}]")
@@ -335,7 +303,7 @@ class _Draft:
                 if repeat.repeat == "half_yearly"
                 else "văn bản ghi định kỳ mà không nói bao lâu"
             )
-        self.missing.append(f"hạn của nhiệm vụ “{_quote(task.title)}” (dòng {task.line})")
+        self.missing.append(f"hạn của nhiệm vụ “{quoted(task.title)}” (dòng {task.line})")
         out.add(f"    due: {end.isoformat()}", f"{REVIEW}: {why}; tạm lấy ngày cuối kế hoạch")
 
     def anniversary_task(self, keys: list[str], taken: set[str]) -> None:
@@ -357,8 +325,8 @@ class _Draft:
         out = self.out
         out.blank()
         out.note("  ", f"Các ngày lễ, ngày kỷ niệm văn bản nêu; {self.cite(line)}")
-        out.add(f"  - id: {_short_id('tuyen truyen ngay ky niem', taken, 'ky-niem')}")
-        out.add(f"    title: {_value(title)}")
+        out.add(f"  - id: {short_id('tuyen truyen ngay ky niem', taken, 'ky-niem')}")
+        out.add(f"    title: {yaml_string(title)}")
         if owners:
             out.add(f"    owners: [{', '.join(owners)}]")
         else:
@@ -382,7 +350,7 @@ class _Draft:
             else:
                 self.missing.append(
                     f"khẩu hiệu không gắn với ngày kỷ niệm nào (dòng {slogan.line}): "
-                    f"“{_quote(slogan.text)}”"
+                    f"“{quoted(slogan.text)}”"
                 )
         if not by_key:
             return
@@ -391,9 +359,9 @@ class _Draft:
         for key, slogans in by_key.items():
             self.out.add(f"  {key}:")
             for slogan in slogans:
-                text, changed = _with_placeholders(slogan.text, usable[key])
-                comment = f"dòng {slogan.line}: “{_quote(slogan.text)}”" if changed else None
-                self.out.add(f"    - {_value(text)}", comment)
+                text, changed = with_placeholders(slogan.text, usable[key])
+                comment = f"dòng {slogan.line}: “{quoted(slogan.text)}”" if changed else None
+                self.out.add(f"    - {yaml_string(text)}", comment)
 
     def _ordinal_of(
         self, key: str, extras: list[tuple[str, FoundAnniversary]]
@@ -415,18 +383,6 @@ class _Draft:
         out.note("", "Văn bản không cho biết, hoặc Loa chưa đọc được (bổ sung nếu cần):")
         for item in dict.fromkeys(self.missing):
             out.note("", f"- {item}")
-
-
-def _with_placeholders(text: str, ordinal: tuple[int, int] | None) -> tuple[str, bool]:
-    """ "Chào mừng 48 năm ... (30/4/1975 - 30/4/2023)!" -> "{ordinal} năm ... /{year})!"
-    so the slogan stays right next year."""
-    text = text.replace("{", "(").replace("}", ")")
-    if ordinal is None:
-        return text, False
-    number, year = ordinal
-    new = re.sub(rf"(?<!\d){number}(?=\s+năm\b)", "{ordinal}", text, count=1)
-    new = re.sub(rf"(\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*){year}(?!\d)", r"\1{year}", new)
-    return new, new != text
 
 
 def render_draft(

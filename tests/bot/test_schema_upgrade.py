@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.cli import main
-from bot.storage import outbox
+from bot.storage import outbox, sent_messages
 from bot.storage.db import Database, open_database
 from bot.storage.schema import head
 from content.due import DueMessage
@@ -113,7 +113,7 @@ def test_after_the_upgrade_loa_reads_the_old_rows_as_its_own(legacy_url, capsys)
         try:
             async with database.session() as session:
                 # A button under the digest sent before the upgrade finds its items...
-                row = await outbox.by_message_id(session, "telegram", "-1001", "42")
+                row = await sent_messages.by_message_id(session, "telegram", "-1001", "42")
                 assert row is not None and row.key == SENT_DIGEST["key"]
                 # ...and the same digest is never stored (so never sent) again.
                 again = DueMessage(

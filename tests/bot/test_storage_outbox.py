@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.storage import outbox
+from bot.storage import outbox, sent_messages
 from bot.storage.models import OutboxMessage
 from content.clock import LOCAL_TZ
 from content.due import DueMessage
@@ -97,9 +97,9 @@ async def test_sent_message_ids_lead_back_to_the_row(database) -> None:
         row = (await outbox.claim(session, "w", NOW))[0]
         await outbox.mark_sent(session, row, ["41", "42"], NOW)
     async with database.session() as session:
-        found = await outbox.by_message_id(session, "telegram", "-100", "42")
-        latest = await outbox.latest_sent(session, "telegram", "-100")
-        missing = await outbox.by_message_id(session, "telegram", "-999", "42")
+        found = await sent_messages.by_message_id(session, "telegram", "-100", "42")
+        latest = await sent_messages.latest_sent(session, "telegram", "-100")
+        missing = await sent_messages.by_message_id(session, "telegram", "-999", "42")
     assert found is not None and found.key == "digest-1"
     assert found.payload == {"entries": [{"n": 1}]}
     assert latest is not None and latest.key == "digest-1"
@@ -116,7 +116,7 @@ async def test_a_reused_platform_id_never_stops_a_send_being_recorded(database) 
         await outbox.mark_sent(session, second, ["7", ""], NOW)
     assert await statuses(database) == {"first": "sent", "second": "sent"}
     async with database.session() as session:
-        owner = await outbox.by_message_id(session, "telegram", "-100", "7")
+        owner = await sent_messages.by_message_id(session, "telegram", "-100", "7")
     assert owner is not None and owner.key == "second"
 
 
@@ -181,8 +181,8 @@ async def test_deliveries_recorded_together_each_get_their_ids(database) -> None
         )
     assert await statuses(database) == {"a": "sent", "b": "sent", "c": "sent"}
     async with database.session() as session:
-        first = await outbox.by_message_id(session, "telegram", "-1", "12")
-        second = await outbox.by_message_id(session, "telegram", "-2", "11")
+        first = await sent_messages.by_message_id(session, "telegram", "-1", "12")
+        second = await sent_messages.by_message_id(session, "telegram", "-2", "11")
     assert (first and first.key, second and second.key) == ("a", "b")
     assert first is not None and first.message_ids == ["11", "12"]
 
@@ -193,12 +193,12 @@ async def test_a_digest_half_delivered_already_answers_for_its_first_parts(datab
     async with database.session() as session:
         await outbox.enqueue(session, [due("long", payload={"entries": [{"n": 1}]})], NOW)
         [row] = await outbox.claim(session, "w", NOW)
-        assert await outbox.latest_sent(session, "telegram", "-100") is None
+        assert await sent_messages.latest_sent(session, "telegram", "-100") is None
     async with database.session() as session:
         await outbox.record_parts(session, row, ["501"], NOW)
     async with database.session() as session:
-        latest = await outbox.latest_sent(session, "telegram", "-100")
-        quoted = await outbox.by_message_id(session, "telegram", "-100", "501")
+        latest = await sent_messages.latest_sent(session, "telegram", "-100")
+        quoted = await sent_messages.by_message_id(session, "telegram", "-100", "501")
     assert latest is not None and quoted is not None
     assert latest.key == quoted.key == "long"
     assert (quoted.status, quoted.payload["parts_sent"]) == ("sending", ["501"])

@@ -22,16 +22,10 @@ from sqlalchemy import func, select
 
 from bot.channels import zalo_quota
 from bot.channels.ratelimit import RateLimiter
-from bot.channels.zalo import (
-    DOCUMENT_NOTE,
-    PHOTO_NOTE,
-    TEXT_LIMIT,
-    WEBHOOK_PATH,
-    ZaloChannel,
-    to_event,
-    unwrap_update,
-)
+from bot.channels.zalo import WEBHOOK_PATH, ZaloChannel
+from bot.channels.zalo_content import DOCUMENT_NOTE, PHOTO_NOTE, TEXT_LIMIT
 from bot.channels.zalo_quota import AlertText
+from bot.channels.zalo_updates import to_event, unwrap_update
 from bot.config import Config
 from bot.storage import outbox
 from bot.storage.db import Database

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from telegram import Update
 
-from bot.channels import telegram, zalo
+from bot.channels import telegram, zalo, zalo_updates
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.telegram import TelegramChannel
 from bot.channels.update_schemas import TelegramUpdate, ZaloUpdate, shape_problem
@@ -109,7 +109,7 @@ def unreadable(hooks: Hooks, row: InboundEvent) -> str | None:
     problem = shape_problem(ZaloUpdate, row.payload)
     if problem is None:
         try:
-            zalo.to_event(row.payload, NOW)
+            zalo_updates.to_event(row.payload, NOW)
         except Exception as error:
             return repr(error)
     return problem

@@ -13,7 +13,8 @@ from content.anniversaries import Anniversary, Occurrence, occurrence_of
 from content.catalogues import available_provinces, catalogue
 from content.contacts import mentions
 from content.dates import format_date_long
-from content.digest import digest_buttons, render_digest, render_digest_from_payload
+from content.digest import render_digest, render_digest_from_payload
+from content.digest_buttons import digest_buttons
 from content.messages import days_phrase, format_item_line
 from content.plan import Plan
 from content.plan_loader import load_plan

@@ -11,7 +11,8 @@ import pytest
 
 from content.anniversaries import Anniversary, Occurrence, occurrence_of
 from content.catalogues import available_provinces, catalogue
-from content.plan import Plan, fill_placeholders
+from content.placeholders import fill_placeholders
+from content.plan import Plan
 from content.plan_loader import PlanError, load_plan, parse_plan
 from content.posts import ZALO_TEXT_LIMIT, post_slogans, render_post
 from tests.conftest import SAMPLE_PLAN
