@@ -58,7 +58,9 @@ from bench._support import (
 )
 from tests.e2e.harness import run_loa_async
 
-NOW = "2026-03-02T07:30:00+07:00"  # digest time of a day both tasks are due
+# Half a minute before the 07:30 digest of a day both tasks are due: a plan first loaded
+# after that day's digest time starts reminding the next day.
+NOW = "2026-03-02T07:29:30+07:00"
 PRESSER = 700_000_123  # the unit member who presses the buttons
 INJECTORS = 32  # presses queued at the fake at once
 READY = "ready"
