@@ -221,6 +221,7 @@ class LoaApp:
             wake=self.wake,
             evidence_store=FileStore(self.config.evidence_root),
             retention=_retention(self.config),
+            public_url=self.config.public_url,
         )
         self.evidence = EvidenceFetcher(
             self.database,

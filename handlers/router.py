@@ -26,6 +26,7 @@ from handlers import (
     replies,
     reports,
     tasks,
+    web_login,
 )
 from handlers import help as help_texts
 from handlers.commands import N_, Command, by_name
@@ -52,6 +53,7 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *broadcast.COMMANDS,
     *privacy.COMMANDS,
     *language.COMMANDS,
+    *web_login.COMMANDS,
     Command("huongdan", "help", _on_help, menu=N_("Hướng dẫn sử dụng")),
 )
 COMMANDS_BY_NAME = by_name(ALL_COMMANDS)
