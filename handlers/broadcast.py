@@ -17,8 +17,10 @@ import difflib
 import re
 import secrets
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage import outbox
 from bot.storage.broadcasts import (
@@ -271,8 +273,7 @@ async def _on_targets(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[
 # --- step 3: confirmation, then the preview ---------------------------------------------
 
 
-def _media_note(turn: Turn, state: BroadcastDialogue) -> str:
-    _ = turn._
+def _media_note(_: Translator, state: BroadcastDialogue) -> str:
     what = _("ảnh") if state.get("media_kind") == "photo" else _("tệp")
     channel = traits(state.get("media_channel")).display_name or state.get("media_channel", "")
     return _("📎 Tin gốc có kèm %(what)s, chỉ gửi được qua %(channel)s.") % {
@@ -282,10 +283,9 @@ def _media_note(turn: Turn, state: BroadcastDialogue) -> str:
 
 
 def outgoing_text(
-    turn: Turn, state: BroadcastDialogue, channel: str, units: list[Unit] | None = None
+    _: Translator, state: BroadcastDialogue, channel: str, units: list[Unit] | None = None
 ) -> str:
     """The text a chat of `channel` receives (for `units`, when confirmation is asked)."""
-    _ = turn._
     lines = (
         [_("📢 Tin từ %(sender)s:") % {"sender": state["sender"]}] if state.get("sender") else []
     )
@@ -293,9 +293,9 @@ def outgoing_text(
         lines.append(state["text"])
     parts = ["\n".join(lines)] if lines else []
     if state.get("media") and channel != state.get("media_channel"):
-        parts.append(_media_note(turn, state))
+        parts.append(_media_note(_, state))
     if due_day := _due(state):
-        due = format_date_short(due_day, turn.locale)
+        due = format_date_short(due_day, _.locale)
         if units is not None and len(units) > 1:
             how = "; ".join(
                 _("«xong %(n)d» cho %(unit)s") % {"n": n, "unit": unit.name}
@@ -392,7 +392,7 @@ async def _preview(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Rep
     nonce = secrets.token_hex(4)
     channel = turn.event.channel
     content = Reply(
-        text=_("👁 Xem trước:") + "\n\n" + outgoing_text(turn, state, channel),
+        text=_("👁 Xem trước:") + "\n\n" + outgoing_text(turn._, state, channel),
         photo=state.get("media") if state.get("media_kind") == "photo" else None,
         document=state.get("media") if state.get("media_kind") == "document" else None,
     )
@@ -433,14 +433,24 @@ def _entries(
     ]
 
 
-async def _send(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]:
-    _ = turn._
-    event = turn.event
+async def queue_broadcast(
+    session: AsyncSession,
+    plan: Plan,
+    state: BroadcastDialogue,
+    *,
+    by: str,
+    origin: str,
+    now: datetime,
+    _: Translator,
+) -> tuple[Broadcast, int]:
+    """Store the broadcast `state` describes and queue one outbox row per chat of its
+    units (the chat /guitin and the web page both send through here); (the broadcast,
+    how many messages). `origin` is the chat its delivery report goes to."""
     due = _due(state)
     broadcast = await create_broadcast(
-        turn.session,
+        session,
         plan_id=plan.id,
-        created_by=event.user_address,
+        created_by=by,
         content_kind=state.get("media_kind") or "text",
         text=state["text"],
         media=state.get("media"),
@@ -449,19 +459,19 @@ async def _send(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]
         targets=state.get("targets", []),
         require_confirmation=due is not None,
         due=due,
-        origin=event.chat_address,
-        now=turn.now,
+        origin=origin,
+        now=now,
     )
     assert broadcast.id is not None
-    await mark_broadcast_sent(turn.session, broadcast.id, turn.now)
+    await mark_broadcast_sent(session, broadcast.id, now)
     items = {item.unit_id: item for item in items_of_broadcast(broadcast)}
-    links = await active_chat_addresses(turn.session, plan.id)
+    links = await active_chat_addresses(session, plan.id)
     # One message per chat, even when a chat serves several of the target units.
     units_of_chat: dict[Address, list[Unit]] = {}
     for unit_id in state["unit_ids"]:
         for address in links.get(unit_id, []):
             units_of_chat.setdefault(address, []).append(plan.unit(unit_id))
-    today = turn.now.date()
+    today = now.date()
     subject = shorten(broadcast_title(broadcast).removeprefix(TITLE_PREFIX), SUBJECT_LIMIT)
     messages = []
     for address, units in units_of_chat.items():
@@ -493,13 +503,28 @@ async def _send(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]
                 channel=address.channel,
                 chat_id=address.id,
                 kind="broadcast",
-                text=outgoing_text(turn, state, address.channel, units if due else None),
-                not_before=turn.now,
+                text=outgoing_text(_, state, address.channel, units if due else None),
+                not_before=now,
                 plan_id=plan.id,
                 payload=payload,
             )
         )
-    await outbox.enqueue(turn.session, messages, turn.now)
+    await outbox.enqueue(session, messages, now)
+    return broadcast, len(messages)
+
+
+async def _send(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]:
+    _ = turn._
+    event = turn.event
+    broadcast, queued = await queue_broadcast(
+        turn.session,
+        plan,
+        state,
+        by=event.user_address,
+        origin=event.chat_address,
+        now=turn.now,
+        _=_,
+    )
     turn.request_wake()
     await _save(
         turn,
@@ -513,7 +538,7 @@ async def _send(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]
     return [
         Reply(
             text=_("📤 Đang gửi tới %(n)d nhóm… Loa sẽ báo kết quả khi gửi xong.")
-            % {"n": len(messages)}
+            % {"n": queued}
         )
     ]
 
