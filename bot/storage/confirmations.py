@@ -63,6 +63,7 @@ async def confirm(
     evidence: Sequence[str],
     now: datetime,
     not_applicable: bool = False,
+    note: str | None = None,
 ) -> Confirmed:
     """Record that `item` is done, keeping an earlier confirmation and adding evidence.
 
@@ -80,6 +81,7 @@ async def confirm(
         "channel": channel,
         "chat_id": chat_id,
         "evidence": evidence,
+        "note": note,
     }
     # RETURNING gives the new row, or nothing when one was there. On the table, not
     # the model: this runs for every press, and the ORM's bulk layer costs more than
@@ -108,6 +110,7 @@ async def confirm(
         row.chat_id = chat_id
         row.undone_at = None
         row.undone_by = None
+        row.note = note
         row.evidence = _merged(row.evidence, evidence)
         await session.flush()
         await _mark(session, item, now if not_applicable else None)
@@ -137,14 +140,17 @@ async def _mark(session: AsyncSession, item: Item, answered_at: datetime | None)
 
 
 async def undo(
-    session: AsyncSession, item_key: str, *, by: str, now: datetime
+    session: AsyncSession, item_key: str, *, by: str, now: datetime, note: str | None = None
 ) -> Confirmation | None:
-    """Withdraw a confirmation; None if the item was not confirmed."""
+    """Withdraw a confirmation; None if the item was not confirmed. `note`: why (an
+    admin undoing it on the unit's behalf)."""
     row = await _locked(session, item_key)
     if row is None or row.undone_at is not None:
         return None
     row.undone_at = now
     row.undone_by = by
+    if note is not None:
+        row.note = note
     await session.flush()
     return row
 

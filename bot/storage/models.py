@@ -103,6 +103,7 @@ class Confirmation(SQLModel, table=True):
     evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     undone_at: datetime | None = _when(nullable=True)
     undone_by: str | None = None
+    note: str | None = None  # why an admin confirmed or undid it on the unit's behalf (web)
 
 
 class NotApplicable(SQLModel, table=True):
