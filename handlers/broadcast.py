@@ -537,8 +537,7 @@ async def _send(turn: Turn, state: BroadcastDialogue, plan: Plan) -> list[Reply]
     )
     return [
         Reply(
-            text=_("📤 Đang gửi tới %(n)d nhóm… Loa sẽ báo kết quả khi gửi xong.")
-            % {"n": queued}
+            text=_("📤 Đang gửi tới %(n)d nhóm… Loa sẽ báo kết quả khi gửi xong.") % {"n": queued}
         )
     ]
 

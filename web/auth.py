@@ -167,9 +167,9 @@ async def use_link(request: web.Request) -> web.StreamResponse:
     now = site.now()
     async with site.database.session() as session:
         found = await login_address(session, token, now)
-        if viewer is not None and found not in ("unknown", "used", "expired"):
-            if viewer.address != found:
-                return _other_person(viewer)
+        spendable = found not in ("unknown", "used", "expired")
+        if viewer is not None and spendable and viewer.address != found:
+            return _other_person(viewer)
         address = await use_login_link(session, token, now)
         if address in ("unknown", "used", "expired"):
             return _link_refused(address)

@@ -57,8 +57,7 @@ def progress_svg(summaries: Sequence[UnitSummary], title: str) -> Markup:
                     f'height="{BAR_HEIGHT}"><title>{count}</title></rect>'
                 )
                 x += w
-        parts.append(
-            f'<text x="{x + 4:.1f}" y="{y + BAR_HEIGHT - 4}">{bar.counts[0]}/{sum(bar.counts)}</text>'
-        )
+        total = f"{bar.counts[0]}/{sum(bar.counts)}"
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + BAR_HEIGHT - 4}">{total}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -118,7 +118,9 @@ async def act(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         elif action == "undo":
             await undo(session, item.key, by=viewer.address, now=now, note=note)
         else:
-            return problem(viewer, _("Thao tác không hợp lệ"), _("Không có gì thay đổi."), 400, back)
+            return problem(
+                viewer, _("Thao tác không hợp lệ"), _("Không có gì thay đổi."), 400, back
+            )
     raise web.HTTPSeeOther(back)
 
 

@@ -1,0 +1,201 @@
+"""The broadcast page: compose a text (with a due date when units must confirm), pick
+the targets (all, tags, units), preview it exactly as the chats will get it, send it
+through the same code as /guitin (handlers/broadcast.py `queue_broadcast`: stored, one
+outbox row per chat), then follow its delivery report, refreshed every few seconds.
+
+The delivery report also goes to the admin's private chat when it is complete, as
+for /guitin. Photos and documents are sent from the chat (/guitin): the platforms
+send media by their own file ids, which a browser upload does not have.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiohttp import web
+
+from bot.storage import outbox
+from bot.storage.broadcasts import NO_CHAT, delivery_report, get_broadcast
+from bot.storage.links import active_chat_addresses
+from content.channels import PLAN_CHANNELS, traits
+from content.i18n import translator
+from content.payloads import BroadcastDialogue
+from handlers.broadcast import TEXT_LIMIT, outgoing_text, queue_broadcast, resolve_targets
+from web.site import LOCALE, Viewer, chosen_plan, not_yours, page, render, site_of
+
+
+def _form_state(form, plan, viewer):  # type: ignore[no-untyped-def]
+    """(the dialogue state the form describes, the problem to show or None)."""
+    _ = translator(LOCALE)
+    text = str(form.get("text", "")).strip()
+    if not text:
+        return None, _("Hãy viết nội dung tin.")
+    if len(text) > TEXT_LIMIT:
+        return None, _("Tin dài quá %(n)d ký tự.") % {"n": TEXT_LIMIT}
+    chosen = [str(value) for value in form.getall("unit", [])]
+    tags = [f"tag:{value}" for value in form.getall("tag", [])]
+    wanted = "tất cả" if form.get("all") else " ".join([*tags, *chosen])
+    if not wanted.strip():
+        return None, _("Hãy chọn nơi nhận: tất cả, nhãn hoặc đơn vị.")
+    resolved = resolve_targets(plan, wanted, _)
+    if isinstance(resolved, str):
+        return None, resolved
+    unit_ids, targets = resolved
+    due = str(form.get("due", "")).strip() or None
+    if due is not None:
+        try:
+            date.fromisoformat(due)
+        except ValueError:
+            return None, _("Hạn xác nhận không phải một ngày.")
+    state: BroadcastDialogue = {
+        "step": "preview",
+        "plan_id": plan.id,
+        "text": text,
+        "unit_ids": unit_ids,
+        "targets": targets,
+        "due": due,
+        "sender": str(form.get("sender", "")).strip()[:100],
+    }
+    return state, None
+
+
+def _plan(request: web.Request, viewer: Viewer, form=None):  # type: ignore[no-untyped-def]
+    wanted = (form or {}).get("plan") or request.query.get("plan")
+    plans = viewer.access.admin_plans
+    if wanted:
+        return next((plan for plan in plans if plan.id == wanted), None)
+    return chosen_plan(request, viewer)
+
+
+def _page(viewer: Viewer, plan, form, shown, error) -> web.Response:  # type: ignore[no-untyped-def]
+    getall = getattr(form, "getall", lambda _name, default: default)
+    return render(
+        "broadcast.html",
+        viewer,
+        plan=plan,
+        form=form,
+        preview=shown,
+        error=error,
+        tags=sorted({tag for unit in plan.units for tag in unit.tags}),
+        chosen_tags=getall("tag", []),
+        chosen_units=getall("unit", []),
+        status=422 if error else 200,
+    )
+
+
+@page
+async def compose(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    plan = _plan(request, viewer)
+    if plan is None:
+        return not_yours(viewer)
+    return _page(viewer, plan, {}, None, None)
+
+
+@page
+async def preview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    form = await request.post()
+    plan = _plan(request, viewer, form)
+    if plan is None:
+        return not_yours(viewer)
+    state, error = _form_state(form, plan, viewer)
+    shown = None
+    if state is not None:
+        site = site_of(request)
+        async with site.database.session() as session:
+            links = await active_chat_addresses(session, plan.id)
+        _ = translator(LOCALE)
+        channels = sorted({a.channel for u in state["unit_ids"] for a in links.get(u, [])})
+        shown = {
+            "texts": {
+                traits(channel).display_name or channel: outgoing_text(_, state, channel)
+                for channel in channels or PLAN_CHANNELS[:1]
+            },
+            "reached": [plan.unit(u) for u in state["unit_ids"] if links.get(u)],
+            "unreached": [plan.unit(u) for u in state["unit_ids"] if not links.get(u)],
+            "chats": len({a for u in state["unit_ids"] for a in links.get(u, [])}),
+        }
+    return _page(viewer, plan, form, shown, error)
+
+
+@page
+async def send(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    form = await request.post()
+    plan = _plan(request, viewer, form)
+    if plan is None:
+        return not_yours(viewer)
+    state, error = _form_state(form, plan, viewer)
+    if state is None:
+        return _page(viewer, plan, form, None, error)
+    site = site_of(request)
+    async with site.database.session() as session:
+        broadcast, _count = await queue_broadcast(
+            session,
+            plan,
+            state,
+            by=viewer.address,
+            origin=viewer.address,  # the admin's private chat gets the report too
+            now=site.now(),
+            _=translator(LOCALE),
+        )
+    site.context.wake()
+    raise web.HTTPSeeOther(f"/gui-tin/{broadcast.id}")
+
+
+async def _report(request: web.Request, viewer: Viewer):  # type: ignore[no-untyped-def]
+    try:
+        broadcast_id = int(request.match_info["id"])
+    except ValueError:
+        return None, None
+    site = site_of(request)
+    async with site.database.session() as session:
+        broadcast = await get_broadcast(session, broadcast_id)
+        if broadcast is None or not viewer.access.administers(broadcast.plan_id):
+            return None, None
+        rows = await delivery_report(session, broadcast_id)
+    plan = viewer.access.plans_by_id[broadcast.plan_id]
+    counts = {"sent": 0, "waiting": 0, "failed": 0, "no_chat": 0}
+    lines = []
+    for row in rows:
+        if row.status == outbox.SENT:
+            state = "sent"
+        elif row.status in (outbox.FAILED, outbox.STALE):
+            state = "failed"
+        elif row.status == NO_CHAT:
+            state = "no_chat"
+        else:
+            state = "waiting"
+        counts[state] += 1
+        try:
+            name = plan.unit(row.unit_id).name
+        except KeyError:
+            name = row.unit_id
+        lines.append(
+            {"unit": name, "address": row.address or "", "state": state, "error": row.error or ""}
+        )
+    return broadcast, {"counts": counts, "rows": lines, "done": counts["waiting"] == 0}
+
+
+@page
+async def report_page(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    broadcast, report = await _report(request, viewer)
+    if broadcast is None:
+        return not_yours(viewer)
+    return render("broadcast_report.html", viewer, broadcast=broadcast, report=report)
+
+
+@page
+async def report_json(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    broadcast, report = await _report(request, viewer)
+    if broadcast is None:
+        raise web.HTTPForbidden()
+    return web.json_response(report, headers={"Cache-Control": "no-store"})
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/gui-tin", compose),
+        web.post("/gui-tin/xem-truoc", preview),
+        web.post("/gui-tin/gui", send),
+        web.get("/gui-tin/{id}", report_page),
+        web.get("/gui-tin/{id}/bao-cao.json", report_json),
+    ]
