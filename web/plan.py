@@ -67,7 +67,9 @@ def _may_load(request: web.Request, viewer: Viewer, plan: Plan, stored: Plan | N
 async def plan_page(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     if (refused := admin_only(viewer)) is not None:
         return refused
-    return render("plan.html", viewer, plans=viewer.access.admin_plans, result=None, text="")
+    return render(
+        "plan.html", viewer, plans=viewer.access.admin_plans, result=None, text="", name=""
+    )
 
 
 async def _result_page(
@@ -142,6 +144,7 @@ def _refused(viewer: Viewer, message: str) -> web.Response:
         plans=viewer.access.admin_plans,
         result={"error": message},
         text="",
+        name="",
         status=422,
     )
 
@@ -168,6 +171,7 @@ async def apply(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         plans=viewer.access.admin_plans,
         result={"loaded": report.lines(LOCALE)},
         text="",
+        name="",
     )
 
 

@@ -90,9 +90,9 @@ def environment() -> jinja2.Environment:
 
 
 def render(
-    name: str, viewer: Viewer | None = None, *, status: int = 200, **values: Any
+    template: str, viewer: Viewer | None = None, *, status: int = 200, **values: Any
 ) -> web.Response:
-    html = environment().get_template(name).render(viewer=viewer, **values)
+    html = environment().get_template(template).render(viewer=viewer, **values)
     response = web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
     response.headers["Cache-Control"] = "no-store"
     return response
