@@ -110,7 +110,7 @@ async def act(request: web.Request, viewer: Viewer) -> web.StreamResponse:
                 by=viewer.address,
                 by_name=_("%(who)s (quản trị viên, trên trang web)") % {"who": viewer.address},
                 channel=WEB_CHANNEL,
-                chat_id=viewer.address,
+                chat_id="",  # no chat: the admin is in confirmed_by
                 evidence=[link] if link else [],
                 now=now,
                 note=note,

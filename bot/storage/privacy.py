@@ -50,6 +50,8 @@ from bot.storage.models import (
     PrivateChat,
     SentMessage,
     UnitContact,
+    WebLogin,
+    WebSession,
 )
 from bot.storage.outbox import FAILED, SENT, STALE
 from bot.storage.settings import get_or_create_secret
@@ -142,6 +144,8 @@ class Holdings:
     contacts: list[UnitContact] = field(default_factory=list)
     private_chats: list[PrivateChat] = field(default_factory=list)
     chat_settings: list[ChatSetting] = field(default_factory=list)  # their private chat's
+    web_logins: list[WebLogin] = field(default_factory=list)  # sign-in links to the web page
+    web_sessions: list[WebSession] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -158,6 +162,8 @@ class Holdings:
             "contacts": len(self.contacts),
             "private_chats": len(self.private_chats),
             "chat_settings": len(self.chat_settings),
+            "web_logins": len(self.web_logins),
+            "web_sessions": len(self.web_sessions),
         }
 
     @property
@@ -276,6 +282,20 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
             ),
         )
     )
+    found.web_logins = list(
+        await session.scalars(
+            select(WebLogin).where(
+                col(WebLogin.address) == address, _before(col(WebLogin.created_at), before)
+            )
+        )
+    )
+    found.web_sessions = list(
+        await session.scalars(
+            select(WebSession).where(
+                col(WebSession.address) == address, _before(col(WebSession.created_at), before)
+            )
+        )
+    )
     private_chats = {link.chat_id for link in found.links if link.chat_type == "private"}
     private_chats.add(chat)  # a private chat's id is the person's on both platforms
     found.private_messages = list(
@@ -386,9 +406,15 @@ async def erase(
             broadcast.created_by = ERASED
         if broadcast.origin == person.address:
             broadcast.origin = ERASED
-    held = (*found.conversations, *found.contacts, *found.private_chats, *found.chat_settings)
-    for row in held:
-        await session.delete(row)
+    for held in (
+        *found.conversations,
+        *found.contacts,
+        *found.private_chats,
+        *found.chat_settings,
+        *found.web_logins,
+        *found.web_sessions,
+    ):
+        await session.delete(held)
     for pause in found.pauses:
         # The pause stays: it is the chat's; who set or ended it goes.
         if pause.paused_by == person.address:
@@ -616,7 +642,16 @@ def export(found: Holdings, now: datetime) -> dict[str, Any]:
         "unit_contacts": [_plain(row) for row in found.contacts],
         "private_chats": [_plain(row) for row in found.private_chats],
         "chat_settings": [_plain(row) for row in found.chat_settings],
+        # When they signed in to the web page; the tokens' digests are not theirs to need.
+        "web_sign_ins": [
+            {"created_at": to_local(row.created_at).isoformat(), "ended_at": _iso(row.ended_at)}
+            for row in found.web_sessions
+        ],
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return to_local(moment).isoformat() if moment else None
 
 
 async def confirmation_code(session: AsyncSession, person: Person, day: str) -> str:

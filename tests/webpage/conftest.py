@@ -60,8 +60,8 @@ class WebWorld:
         page = await self.client.get(link)
         csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())
         assert csrf is not None
-        response = await self.client.post(link, data={"csrf": csrf.group(1)})
-        assert response.status == 200 and str(response.url).endswith("/")
+        response = await self.client.post(link, data={"csrf": csrf.group(1)}, allow_redirects=False)
+        assert response.status == 303 and response.headers["Location"] == "/"
 
     async def csrf(self, path: str = "/") -> str:
         page = await self.client.get(path)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.storage.confirmations import active_confirmations
+from bot.storage.contacts import add_contact
 from bot.storage.models import WebSession
 from tests.webpage.conftest import ADMIN, OTHER_ADMIN, WebWorld
 
@@ -134,3 +135,32 @@ async def test_signing_out_ends_the_session(world: WebWorld):
 async def test_login_attempts_are_rate_limited(world: WebWorld):
     statuses = [(await world.client.get("/dangnhap/guess")).status for _ in range(12)]
     assert statuses[:10] == [403] * 10 and statuses[10:] == [429, 429]
+
+
+async def test_a_units_contact_sees_only_that_units_page_and_cannot_act(world: WebWorld):
+    contact = "telegram:777"
+    async with world.database.session() as session:
+        await add_contact(
+            session,
+            "ke-hoach-thu",
+            "van-phong",
+            contact,
+            "Trần Thị B",
+            added_in="telegram:-1001",
+            now=world.clock.now(),
+        )
+    await world.sign_in(contact)
+    home = await world.client.get("/", allow_redirects=False)
+    assert home.status == 303 and home.headers["Location"] == UNIT
+    page = await world.client.get(UNIT)
+    assert page.status == 200 and "xac-nhan" not in await page.text()
+    assert (await world.client.get("/ke-hoach/ke-hoach-thu/don-vi/phong-a")).status == 403
+    for path in ("/ke-hoach", "/gui-tin", "/ke-hoach/ke-hoach-thu/tien-do.xlsx"):
+        assert (await world.client.get(path)).status == 403, path
+    csrf = await world.csrf(UNIT)
+    response = await world.client.post(
+        UNIT + "/xac-nhan", data={"csrf": csrf, "item": ITEM, "action": "confirm"}
+    )
+    assert response.status == 403
+    async with world.database.session() as session:
+        assert ITEM not in await active_confirmations(session, "ke-hoach-thu")
