@@ -141,6 +141,14 @@ async def send(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"/gui-tin/{broadcast.id}")
 
 
+def _delivery_state(status: str) -> str:
+    if status == outbox.SENT:
+        return "sent"
+    if status in (outbox.FAILED, outbox.STALE):
+        return "failed"
+    return "no_chat" if status == NO_CHAT else "waiting"
+
+
 async def _report(request: web.Request, viewer: Viewer):  # type: ignore[no-untyped-def]
     try:
         broadcast_id = int(request.match_info["id"])
@@ -153,24 +161,30 @@ async def _report(request: web.Request, viewer: Viewer):  # type: ignore[no-unty
             return None, None
         rows = await delivery_report(session, broadcast_id)
     plan = viewer.access.plans_by_id[broadcast.plan_id]
-    counts = {"sent": 0, "waiting": 0, "failed": 0, "no_chat": 0}
+    _ = translator(LOCALE)
+    labels = {
+        "sent": _("Đã gửi"),
+        "waiting": _("Đang gửi"),
+        "failed": _("Không gửi được"),
+        "no_chat": _("Chưa liên kết nhóm chat"),
+    }
+    counts = dict.fromkeys(labels, 0)
     lines = []
     for row in rows:
-        if row.status == outbox.SENT:
-            state = "sent"
-        elif row.status in (outbox.FAILED, outbox.STALE):
-            state = "failed"
-        elif row.status == NO_CHAT:
-            state = "no_chat"
-        else:
-            state = "waiting"
+        state = _delivery_state(row.status)
         counts[state] += 1
         try:
             name = plan.unit(row.unit_id).name
         except KeyError:
             name = row.unit_id
         lines.append(
-            {"unit": name, "address": row.address or "", "state": state, "error": row.error or ""}
+            {
+                "unit": name,
+                "address": row.address or "",
+                "state": state,
+                "label": labels[state],
+                "error": (row.error or "") if state == "failed" else "",
+            }
         )
     return broadcast, {"counts": counts, "rows": lines, "done": counts["waiting"] == 0}
 

@@ -12,7 +12,7 @@ from scheduler.progress import UnitSummary
 
 BAR_HEIGHT = 18
 GAP = 6
-LABEL_WIDTH = 190
+LABEL_WIDTH = 250
 BAR_WIDTH = 420
 PARTS = (  # (field, css class): the legend in the template uses the same classes
     ("done", "s-done"),
@@ -43,7 +43,7 @@ def progress_svg(summaries: Sequence[UnitSummary], title: str) -> Markup:
     ]
     for index, bar in enumerate(bars):
         y = GAP + index * (BAR_HEIGHT + GAP)
-        label = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
+        label = bar.label if len(bar.label) <= 32 else bar.label[:31] + "…"
         parts.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{y + BAR_HEIGHT - 4}" text-anchor="end">'
             f"{escape(label)}</text>"

@@ -3,6 +3,8 @@ shows its diff and loads; a broadcast is queued for the units' chats."""
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import select
 
 from bot.storage.models import OutboxMessage
@@ -61,3 +63,12 @@ async def test_a_broadcast_is_previewed_then_queued_for_each_linked_chat(world: 
     async with world.database.session() as session:
         rows = (await session.exec(select(OutboxMessage))).all()
     assert len([row for row in rows if row.kind == "broadcast"]) == 2
+
+
+async def test_the_calendar_shows_each_anniversarys_post_and_banner(world: WebWorld):
+    await world.sign_in()
+    page = await (await world.client.get("/lich")).text()
+    banners = re.findall(r'src="(/lich/banner/[^"]+)"', page)
+    assert banners, page
+    image = await world.client.get(banners[0].replace("&amp;", "&"))
+    assert image.status == 200 and (await image.read()).startswith(b"\x89PNG")

@@ -43,7 +43,7 @@ function poll(report) {
       body.replaceChildren(...data.rows.map((row) => {
         const tr = document.createElement("tr");
         tr.className = `d-${row.state}`;
-        for (const text of [row.unit, row.address, row.error ? `${row.state}: ${row.error}` : row.state]) {
+        for (const text of [row.unit, row.address, row.error ? `${row.label}: ${row.error}` : row.label]) {
           const td = document.createElement("td");
           td.textContent = text;
           tr.appendChild(td);
