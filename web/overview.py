@@ -7,13 +7,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from content.i18n import translator
-from scheduler.progress import summary_by_unit
+from scheduler.progress import UnitSummary
 from web.chart import progress_svg
-from web.progress import plan_progress
+from web.progress import plan_overview
 from web.site import LOCALE, Viewer, page, render, site_of
 
 
-def _worst_first(summary):  # type: ignore[no-untyped-def]
+def _worst_first(summary: UnitSummary) -> tuple[int, float, str]:
     share = summary.share_done if summary.share_done is not None else 1.0
     return (-summary.overdue, share, summary.unit_name)
 
@@ -30,18 +30,18 @@ async def overview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     async with site.database.session() as session:
         for plan in access.admin_plans:
             today = site.now().astimezone(plan.tz).date()
-            progress = await plan_progress(session, plan.id, today, site.extra_admins)
-            if progress is None:
+            overview_ = await plan_overview(session, plan.id, today, site.extra_admins)
+            if overview_ is None:
                 continue
-            summaries = sorted(summary_by_unit(progress.rows), key=_worst_first)
+            summaries = sorted(overview_.summaries, key=_worst_first)
             sections.append(
                 {
                     "plan": plan,
                     "today": today,
                     "summaries": summaries,
                     "chart": progress_svg(summaries, _("Tiến độ theo đơn vị")),
-                    "due_week": progress.due_this_week(),
-                    "no_chat": progress.units_without_chat(),
+                    "due_week": overview_.due_this_week,
+                    "no_chat": overview_.units_without_chat,
                 }
             )
     return render("overview.html", viewer, sections=sections)

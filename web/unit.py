@@ -10,11 +10,11 @@ import re
 
 from aiohttp import web
 
-from bot.storage.confirmations import active_for_keys, confirm, undo
+from bot.storage.confirmations import confirm, undo
 from bot.storage.evidence import STORED, evidence_file, files_of_unit
 from content.i18n import translator
 from scheduler.progress import STATUS_LABELS, summary_by_unit
-from web.progress import plan_progress
+from web.progress import unit_progress
 from web.site import LOCALE, Viewer, not_yours, page, problem, render, site_of
 
 WEB_CHANNEL = "web"  # where a confirmation made on the page was made
@@ -39,13 +39,10 @@ async def unit_page(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         return not_yours(viewer)
     today = site.now().astimezone(plan.tz).date()
     async with site.database.session() as session:
-        progress = await plan_progress(session, plan_id, today, site.extra_admins, unit_id)
+        progress = await unit_progress(session, plan_id, unit_id, today, site.extra_admins)
         files = await files_of_unit(session, plan_id, unit_id)
-        notes = {}
-        if progress is not None:
-            standing = await active_for_keys(session, [row.item_key for row in progress.rows])
-            notes = {key: row.note for key, row in standing.items() if row.note}
     rows = progress.rows if progress else []
+    notes = {key: row.note for key, row in progress.confirmations.items()} if progress else {}
     summary = summary_by_unit(rows)[0] if rows else None
     return render(
         "unit.html",
@@ -88,7 +85,7 @@ async def act(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     now = site.now()
     today = now.astimezone(viewer.access.plans_by_id[plan_id].tz).date()
     async with site.database.session() as session:
-        progress = await plan_progress(session, plan_id, today, site.extra_admins, unit_id)
+        progress = await unit_progress(session, plan_id, unit_id, today, site.extra_admins)
         item = None
         if progress is not None:
             keys = {row.item_key for row in progress.rows}

@@ -179,14 +179,29 @@ async def not_applicable_among(session: AsyncSession, keys: Iterable[str]) -> fr
     return frozenset(result.all())
 
 
-async def active_confirmations(session: AsyncSession, plan_id: str) -> dict[str, Confirmation]:
-    """item key -> its confirmation, for every confirmation not undone."""
-    result = await session.exec(
-        select(Confirmation).where(
-            Confirmation.plan_id == plan_id, Confirmation.undone_at.is_(None)
+async def active_confirmations(
+    session: AsyncSession, plan_id: str, unit_id: str | None = None
+) -> dict[str, Confirmation]:
+    """item key -> its confirmation, for every confirmation not undone (of one unit's
+    items, with `unit_id`)."""
+    statement = select(Confirmation).where(
+        Confirmation.plan_id == plan_id, Confirmation.undone_at.is_(None)
+    )
+    if unit_id is not None:
+        statement = statement.where(Confirmation.unit_id == unit_id)
+    result = await session.exec(statement)
+    return {row.item_key: row for row in result.all()}
+
+
+async def confirmed_times(session: AsyncSession, plan_id: str) -> dict[str, datetime]:
+    """item key -> when it was confirmed, for every confirmation not undone: the two
+    columns a plan's state needs, without building a row object per confirmation."""
+    result = await session.execute(
+        select(col(Confirmation.item_key), col(Confirmation.confirmed_at)).where(
+            col(Confirmation.plan_id) == plan_id, col(Confirmation.undone_at).is_(None)
         )
     )
-    return {row.item_key: row for row in result.all()}
+    return {key: at for key, at in result}
 
 
 _ACTIVE_FOR_KEYS = select(Confirmation).where(
