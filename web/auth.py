@@ -5,7 +5,10 @@ private chat, or `loa login-link`) shows a page with one button: opening the lin
 changes nothing, so a chat app fetching it for a preview does not spend it; pressing
 the button (a POST) spends it and starts the session. That form carries a CSRF token
 of its own (a cookie and a hidden field that must match), so another site cannot sign
-a browser in to someone else's session. Attempts are limited per client address.
+a browser in to someone else's session. Failed attempts (a link that is unknown, used
+or expired, a form without its token) are limited per client address: guessing a
+token is hopeless anyway (256 bits), and counting only failures keeps an office
+behind one proxy address from locking itself out.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from __future__ import annotations
 import secrets
 import time
 from collections import deque
+from collections.abc import Callable
 
 from aiohttp import web
 
 from bot.storage.web_auth import (
+    LINK_PROBLEMS,
     SESSION_LIFETIME,
     end_session,
     login_address,
@@ -38,34 +43,41 @@ from web.site import (
 )
 
 LOGIN_CSRF_COOKIE = "loa_login_csrf"
-ATTEMPTS_PER_WINDOW = 10  # link pages opened or pressed, per client address
+FAILURES_PER_WINDOW = 10  # refused link pages and sign-in forms, per client address
 WINDOW_SECONDS = 300.0
 MAX_CLIENTS = 10_000  # forgotten first when full: memory stays bounded under a flood
 
 
 class LoginLimiter:
-    """At most `limit` attempts per client in any `window` seconds (a sliding window)."""
+    """A client with `limit` failures in the last `window` seconds is refused until the
+    oldest of them leaves the window (a sliding window, in memory: per process)."""
 
     def __init__(
-        self, limit: int = ATTEMPTS_PER_WINDOW, window: float = WINDOW_SECONDS, clock=time.monotonic
+        self,
+        limit: int = FAILURES_PER_WINDOW,
+        window: float = WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limit = limit
         self.window = window
         self._clock = clock
-        self._attempts: dict[str, deque[float]] = {}
+        self._failures: dict[str, deque[float]] = {}
 
-    def allow(self, client: str) -> bool:
+    def _recent(self, client: str) -> deque[float]:
         now = self._clock()
-        attempts = self._attempts.pop(client, None) or deque()
-        while attempts and attempts[0] <= now - self.window:
-            attempts.popleft()
-        if len(self._attempts) >= MAX_CLIENTS:
-            self._attempts.pop(next(iter(self._attempts)))
-        self._attempts[client] = attempts  # re-inserted: the dict's order is recency
-        if len(attempts) >= self.limit:
-            return False
-        attempts.append(now)
-        return True
+        failures = self._failures.pop(client, None) or deque()
+        while failures and failures[0] <= now - self.window:
+            failures.popleft()
+        if len(self._failures) >= MAX_CLIENTS:
+            self._failures.pop(next(iter(self._failures)))
+        self._failures[client] = failures  # re-inserted: the dict's order is recency
+        return failures
+
+    def blocked(self, client: str) -> bool:
+        return len(self._recent(client)) >= self.limit
+
+    def failed(self, client: str) -> None:
+        self._recent(client).append(self._clock())
 
 
 LIMITER = web.AppKey("loa_login_limiter", LoginLimiter)
@@ -76,7 +88,7 @@ def _client(request: web.Request) -> str:
 
 
 def _too_many(request: web.Request) -> web.Response | None:
-    if request.app[LIMITER].allow(_client(request)):
+    if not request.app[LIMITER].blocked(_client(request)):
         return None
     _ = translator(LOCALE)
     response = problem(
@@ -90,7 +102,8 @@ def _too_many(request: web.Request) -> web.Response | None:
     return response
 
 
-def _link_refused(why: str) -> web.Response:
+def _link_refused(request: web.Request, why: str) -> web.Response:
+    request.app[LIMITER].failed(_client(request))
     _ = translator(LOCALE)
     messages = {
         "used": _("Liên kết này đã được dùng. Mỗi liên kết chỉ dùng được một lần."),
@@ -128,8 +141,8 @@ async def link_page(request: web.Request) -> web.StreamResponse:
     token = request.match_info["token"]
     async with site.database.session() as session:
         found = await login_address(session, token, site.now())
-    if found in ("unknown", "used", "expired"):
-        return _link_refused(found)
+    if found in LINK_PROBLEMS:
+        return _link_refused(request, found)
     viewer = await viewer_of(request)
     if viewer is not None and viewer.address != found:
         return _other_person(viewer)
@@ -154,6 +167,7 @@ async def use_link(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not same_token(form.get("csrf"), expected):
+        request.app[LIMITER].failed(_client(request))
         _ = translator(LOCALE)
         return problem(
             None,
@@ -167,12 +181,12 @@ async def use_link(request: web.Request) -> web.StreamResponse:
     now = site.now()
     async with site.database.session() as session:
         found = await login_address(session, token, now)
-        spendable = found not in ("unknown", "used", "expired")
+        spendable = found not in LINK_PROBLEMS
         if viewer is not None and spendable and viewer.address != found:
             return _other_person(viewer)
         address = await use_login_link(session, token, now)
-        if address in ("unknown", "used", "expired"):
-            return _link_refused(address)
+        if address in LINK_PROBLEMS:
+            return _link_refused(request, address)
         signed_in = await start_session(session, address, now)
     response = web.HTTPSeeOther("/")
     response.set_cookie(

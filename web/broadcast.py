@@ -13,40 +13,51 @@ from __future__ import annotations
 from datetime import date
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from bot.storage import outbox
 from bot.storage.broadcasts import NO_CHAT, delivery_report, get_broadcast
 from bot.storage.links import active_chat_addresses
+from bot.storage.models import Broadcast
 from content.channels import PLAN_CHANNELS, traits
 from content.i18n import translator
 from content.payloads import BroadcastDialogue
+from content.plan import Plan
 from handlers.broadcast import TEXT_LIMIT, outgoing_text, queue_broadcast, resolve_targets
 from web.site import LOCALE, Viewer, chosen_plan, not_yours, page, render, site_of
 
+SENDER_LIMIT = 100
 
-def _form_state(form, plan, viewer):  # type: ignore[no-untyped-def]
-    """(the dialogue state the form describes, the problem to show or None)."""
+
+Form = MultiDictProxy[str | bytes | web.FileField] | dict[str, str]
+
+
+def _form_state(form: Form, plan: Plan, today: date) -> tuple[BroadcastDialogue | None, str]:
+    """(the broadcast the form describes, or None and the problem to show)."""
     _ = translator(LOCALE)
     text = str(form.get("text", "")).strip()
     if not text:
         return None, _("Hãy viết nội dung tin.")
     if len(text) > TEXT_LIMIT:
         return None, _("Tin dài quá %(n)d ký tự.") % {"n": TEXT_LIMIT}
-    chosen = [str(value) for value in form.getall("unit", [])]
-    tags = [f"tag:{value}" for value in form.getall("tag", [])]
-    wanted = "tất cả" if form.get("all") else " ".join([*tags, *chosen])
-    if not wanted.strip():
-        return None, _("Hãy chọn nơi nhận: tất cả, nhãn hoặc đơn vị.")
-    resolved = resolve_targets(plan, wanted, _)
-    if isinstance(resolved, str):
-        return None, resolved
-    unit_ids, targets = resolved
+    if form.get("all"):
+        unit_ids, targets = [unit.id for unit in plan.units], ["all"]
+    else:
+        chosen = [*(f"tag:{tag}" for tag in _getall(form, "tag")), *_getall(form, "unit")]
+        if not chosen:
+            return None, _("Hãy chọn nơi nhận: tất cả, nhãn hoặc đơn vị.")
+        resolved = resolve_targets(plan, " ".join(chosen), _)
+        if isinstance(resolved, str):
+            return None, resolved
+        unit_ids, targets = resolved
     due = str(form.get("due", "")).strip() or None
     if due is not None:
         try:
-            date.fromisoformat(due)
+            day = date.fromisoformat(due)
         except ValueError:
             return None, _("Hạn xác nhận không phải một ngày.")
+        if day < today:
+            return None, _("Hạn xác nhận đã qua.")
     state: BroadcastDialogue = {
         "step": "preview",
         "plan_id": plan.id,
@@ -54,33 +65,57 @@ def _form_state(form, plan, viewer):  # type: ignore[no-untyped-def]
         "unit_ids": unit_ids,
         "targets": targets,
         "due": due,
-        "sender": str(form.get("sender", "")).strip()[:100],
+        "sender": str(form.get("sender", "")).strip()[:SENDER_LIMIT],
     }
-    return state, None
+    return state, ""
 
 
-def _plan(request: web.Request, viewer: Viewer, form=None):  # type: ignore[no-untyped-def]
+def _getall(form: Form, name: str) -> list[str]:
+    if isinstance(form, dict):
+        return []
+    return [str(value) for value in form.getall(name, [])]
+
+
+def _plan(request: web.Request, viewer: Viewer, form: Form | None = None) -> Plan | None:
+    """The plan the form or `?plan=` names among the viewer's (the first by default)."""
     wanted = (form or {}).get("plan") or request.query.get("plan")
-    plans = viewer.access.admin_plans
-    if wanted:
-        return next((plan for plan in plans if plan.id == wanted), None)
-    return chosen_plan(request, viewer)
+    if not wanted:
+        return chosen_plan(request, viewer)
+    return next((plan for plan in viewer.access.admin_plans if plan.id == wanted), None)
 
 
-def _page(viewer: Viewer, plan, form, shown, error) -> web.Response:  # type: ignore[no-untyped-def]
-    getall = getattr(form, "getall", lambda _name, default: default)
+def _page(
+    viewer: Viewer,
+    plan: Plan,
+    form: Form,
+    shown: dict[str, object] | None = None,
+    error: str = "",
+) -> web.Response:
     return render(
         "broadcast.html",
         viewer,
         plan=plan,
+        plans=viewer.access.admin_plans,
         form=form,
         preview=shown,
         error=error,
         tags=sorted({tag for unit in plan.units for tag in unit.tags}),
-        chosen_tags=getall("tag", []),
-        chosen_units=getall("unit", []),
+        chosen_tags=_getall(form, "tag"),
+        chosen_units=_getall(form, "unit"),
         status=422 if error else 200,
     )
+
+
+async def _posted(
+    request: web.Request, viewer: Viewer
+) -> tuple[Plan | None, Form, BroadcastDialogue | None, str]:
+    form = await request.post()
+    plan = _plan(request, viewer, form)
+    if plan is None:
+        return None, form, None, ""
+    today = site_of(request).now().astimezone(plan.tz).date()
+    state, error = _form_state(form, plan, today)
+    return plan, form, state, error
 
 
 @page
@@ -88,16 +123,14 @@ async def compose(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     plan = _plan(request, viewer)
     if plan is None:
         return not_yours(viewer)
-    return _page(viewer, plan, {}, None, None)
+    return _page(viewer, plan, {})
 
 
 @page
 async def preview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    form = await request.post()
-    plan = _plan(request, viewer, form)
+    plan, form, state, error = await _posted(request, viewer)
     if plan is None:
         return not_yours(viewer)
-    state, error = _form_state(form, plan, viewer)
     shown = None
     if state is not None:
         site = site_of(request)
@@ -119,13 +152,11 @@ async def preview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
 
 @page
 async def send(request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    form = await request.post()
-    plan = _plan(request, viewer, form)
+    plan, form, state, error = await _posted(request, viewer)
     if plan is None:
         return not_yours(viewer)
-    state, error = _form_state(form, plan, viewer)
     if state is None:
-        return _page(viewer, plan, form, None, error)
+        return _page(viewer, plan, form, error=error)
     site = site_of(request)
     async with site.database.session() as session:
         broadcast, _count = await queue_broadcast(
@@ -149,7 +180,10 @@ def _delivery_state(status: str) -> str:
     return "no_chat" if status == NO_CHAT else "waiting"
 
 
-async def _report(request: web.Request, viewer: Viewer):  # type: ignore[no-untyped-def]
+async def _report(
+    request: web.Request, viewer: Viewer
+) -> tuple[Broadcast, dict[str, object]] | tuple[None, None]:
+    """The broadcast and its delivery report, if the viewer administers its plan."""
     try:
         broadcast_id = int(request.match_info["id"])
     except ValueError:

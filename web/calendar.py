@@ -9,9 +9,10 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from content.anniversaries import Anniversary, occurrences_between
+from content.anniversaries import Occurrence, occurrences_between
 from content.banner import banner_spec, parse_size, render_banner
 from content.dates import format_date_short, weekday_name
+from content.plan import Plan
 from content.posts import render_post
 from web.site import LOCALE, Viewer, chosen_plan, not_yours, page, render, site_of
 
@@ -19,17 +20,29 @@ WINDOW_DAYS = 60
 BANNER_SIZE = "960x540"  # a page preview; `loa banner` makes the full size
 
 
-def _occurrences(plan, today):  # type: ignore[no-untyped-def]
-    anniversaries: dict[str, Anniversary] = {a.key: a for a in plan.anniversaries}
-    return occurrences_between(anniversaries.values(), today, today + timedelta(days=WINDOW_DAYS))
+def _plans(viewer: Viewer) -> tuple[Plan, ...]:
+    """Admins: their plans; contacts: their units' plans."""
+    contacts = {plan.id: plan for plan, _unit in viewer.access.contact_units}
+    return viewer.access.admin_plans or tuple(contacts.values())
+
+
+def _chosen(request: web.Request, viewer: Viewer) -> tuple[Plan, list[Occurrence]] | None:
+    """The plan asked for among the viewer's (admins: theirs; contacts: their unit's)
+    and its anniversaries of the coming window."""
+    plan = chosen_plan(request, viewer, _plans(viewer))
+    if plan is None:
+        return None
+    today = site_of(request).now().astimezone(plan.tz).date()
+    window = today + timedelta(days=WINDOW_DAYS)
+    return plan, occurrences_between(plan.anniversaries, today, window)
 
 
 @page
 async def calendar(request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    plans = viewer.access.admin_plans or tuple(p for p, _u in viewer.access.contact_units)
-    plan = chosen_plan(request, viewer, plans)
-    if plan is None:
+    chosen = _chosen(request, viewer)
+    if chosen is None:
         return not_yours(viewer)
+    plan, occurrences = chosen
     today = site_of(request).now().astimezone(plan.tz).date()
     entries = [
         {
@@ -39,20 +52,19 @@ async def calendar(request: web.Request, viewer: Viewer) -> web.StreamResponse:
             "days": (occurrence.date - today).days,
             "post": render_post(occurrence, plan, LOCALE),
         }
-        for occurrence in _occurrences(plan, today)
+        for occurrence in occurrences
     ]
-    return render("calendar.html", viewer, plan=plan, plans=plans, entries=entries)
+    return render("calendar.html", viewer, plan=plan, plans=_plans(viewer), entries=entries)
 
 
 @page
 async def banner(request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    plans = viewer.access.admin_plans or tuple(p for p, _u in viewer.access.contact_units)
-    plan = chosen_plan(request, viewer, plans)
-    if plan is None:
+    chosen = _chosen(request, viewer)
+    if chosen is None:
         return not_yours(viewer)
-    today = site_of(request).now().astimezone(plan.tz).date()
+    plan, occurrences = chosen
     key = request.match_info["key"]
-    occurrence = next((o for o in _occurrences(plan, today) if o.key == key), None)
+    occurrence = next((found for found in occurrences if found.key == key), None)
     if occurrence is None:
         raise web.HTTPNotFound()
     image = await asyncio.to_thread(

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 
 from aiohttp import web
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.document_text import SUFFIXES, DocumentError, read_document
 from bot.reports.bao_cao import report_bytes, report_file_name
@@ -30,9 +33,20 @@ from content.plan_import import read_plan_document
 from content.plan_import.draft import DraftError, render_draft
 from content.plan_loader import PlanError, PlanProblem, parse_plan
 from content.plan_yaml import MAX_PLAN_BYTES, YamlProblems, decode_plan
-from web.site import LOCALE, Viewer, admin_only, not_yours, page, render, site_of
+from web.site import (
+    LOCALE,
+    Handler,
+    Site,
+    Viewer,
+    admin_only,
+    not_yours,
+    page,
+    render,
+    site_of,
+)
 
 PLAN_SUFFIXES = (".yaml", ".yml")
+Download = tuple[bytes, str] | None  # the file's bytes and name
 
 
 def _draft_from_document(name: str, data: bytes) -> str:
@@ -180,37 +194,42 @@ def _plan_of(request: web.Request, viewer: Viewer) -> Plan | None:
     return viewer.access.plans_by_id.get(plan_id) if viewer.access.administers(plan_id) else None
 
 
-@page
-async def xlsx(request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    plan = _plan_of(request, viewer)
-    if plan is None:
-        return not_yours(viewer)
-    site = site_of(request)
-    today = site.now().astimezone(plan.tz).date()
-    async with site.database.session() as session:
-        section = await plan_section(session, plan.id, today, store=site.evidence)
+async def _xlsx(session: AsyncSession, site: Site, plan: Plan, today: date) -> Download:
+    section = await plan_section(session, plan.id, today, store=site.evidence)
     if section is None:
-        raise web.HTTPNotFound()
+        return None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"tien-do-{plan.id}.xlsx"
         await asyncio.to_thread(write_xlsx, [section], path)
-        data = path.read_bytes()
-    return _download(data, path.name)
+        return path.read_bytes(), path.name
 
 
-@page
-async def report(request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    plan = _plan_of(request, viewer)
-    if plan is None:
-        return not_yours(viewer)
-    site = site_of(request)
-    today = site.now().astimezone(plan.tz).date()
-    async with site.database.session() as session:
-        data = await gather(session, plan.id, as_of=today, store=site.evidence)
+async def _report(session: AsyncSession, site: Site, plan: Plan, today: date) -> Download:
+    data = await gather(session, plan.id, as_of=today, store=site.evidence)
     if data is None:
-        raise web.HTTPNotFound()
-    document = await asyncio.to_thread(report_bytes, data)
-    return _download(document, report_file_name(data))
+        return None
+    return await asyncio.to_thread(report_bytes, data), report_file_name(data)
+
+
+def _download_page(
+    make: Callable[[AsyncSession, Site, Plan, date], Awaitable[Download]],
+) -> Handler:
+    """A page that sends a file made from one of the viewer's plans as it is today."""
+
+    @page
+    async def download(request: web.Request, viewer: Viewer) -> web.StreamResponse:
+        plan_id = request.match_info["plan"]
+        if not viewer.access.administers(plan_id):
+            return not_yours(viewer)
+        plan = viewer.access.plans_by_id[plan_id]
+        site = site_of(request)
+        async with site.database.session() as session:
+            made = await make(session, site, plan, site.now().astimezone(plan.tz).date())
+        if made is None:
+            raise web.HTTPNotFound()
+        return _download(*made)
+
+    return download
 
 
 def _download(data: bytes, name: str) -> web.Response:
@@ -224,6 +243,6 @@ def routes() -> list[web.RouteDef]:
         web.get("/ke-hoach", plan_page),
         web.post("/ke-hoach/kiem-tra", check),
         web.post("/ke-hoach/ap-dung", apply),
-        web.get("/ke-hoach/{plan}/tien-do.xlsx", xlsx),
-        web.get("/ke-hoach/{plan}/bao-cao.docx", report),
+        web.get("/ke-hoach/{plan}/tien-do.xlsx", _download_page(_xlsx)),
+        web.get("/ke-hoach/{plan}/bao-cao.docx", _download_page(_report)),
     ]

@@ -31,6 +31,7 @@ SESSION_LIFETIME = timedelta(hours=12)  # a working day; then a new link
 TOKEN_BYTES = 32
 
 LinkProblem = Literal["unknown", "used", "expired"]
+LINK_PROBLEMS: tuple[LinkProblem, ...] = ("unknown", "used", "expired")
 
 
 def _digest(token: str) -> str:
@@ -79,8 +80,13 @@ async def use_login_link(session: AsyncSession, token: str, now: datetime) -> st
     address = spent.scalar_one_or_none()
     if address is not None:
         return str(address)
-    problem = await login_address(session, token, now)
-    return problem if problem in ("unknown", "used", "expired") else "used"  # type: ignore[return-value]
+    # Why not: read after the UPDATE, so a link another browser spent meanwhile is "used".
+    found = await login_address(session, token, now)
+    if found == "unknown":
+        return "unknown"
+    if found == "expired":
+        return "expired"
+    return "used"
 
 
 @dataclass(frozen=True)
