@@ -10,7 +10,7 @@ import re
 
 from aiohttp import web
 
-from bot.storage.confirmations import confirm, undo
+from bot.storage.confirmations import confirm, notes_of, undo, write_note
 from bot.storage.evidence import STORED, evidence_file, files_of_unit
 from content.i18n import translator
 from scheduler.progress import STATUS_LABELS, summary_by_unit
@@ -41,8 +41,8 @@ async def unit_page(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     async with site.database.session() as session:
         progress = await unit_progress(session, plan_id, unit_id, today, site.extra_admins)
         files = await files_of_unit(session, plan_id, unit_id)
+        notes = await notes_of(session, [row.item_key for row in progress.rows]) if progress else {}
     rows = progress.rows if progress else []
-    notes = {key: row.note for key, row in progress.confirmations.items()} if progress else {}
     summary = summary_by_unit(rows)[0] if rows else None
     return render(
         "unit.html",
@@ -82,6 +82,9 @@ async def act(request: web.Request, viewer: Viewer) -> web.StreamResponse:
             400,
             back,
         )
+    if action not in ("confirm", "undo"):
+        invalid = _("Thao tác không hợp lệ")
+        return problem(viewer, invalid, _("Không có gì thay đổi."), 400, back)
     now = site.now()
     today = now.astimezone(viewer.access.plans_by_id[plan_id].tz).date()
     async with site.database.session() as session:
@@ -110,14 +113,11 @@ async def act(request: web.Request, viewer: Viewer) -> web.StreamResponse:
                 chat_id="",  # no chat: the admin is in confirmed_by
                 evidence=[link] if link else [],
                 now=now,
-                note=note,
             )
-        elif action == "undo":
-            await undo(session, item.key, by=viewer.address, now=now, note=note)
         else:
-            return problem(
-                viewer, _("Thao tác không hợp lệ"), _("Không có gì thay đổi."), 400, back
-            )
+            await undo(session, item.key, by=viewer.address, now=now)
+        if note:
+            await write_note(session, item, note=note, action=action, by=viewer.address, now=now)
     raise web.HTTPSeeOther(back)
 
 

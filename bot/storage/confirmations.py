@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.storage.dialect import prepared_insert
-from bot.storage.models import Confirmation, NotApplicable
+from bot.storage.models import Confirmation, ConfirmationNote, NotApplicable
 from content.items import Item
 
 _TABLE = Confirmation.__table__
@@ -63,7 +63,6 @@ async def confirm(
     evidence: Sequence[str],
     now: datetime,
     not_applicable: bool = False,
-    note: str | None = None,
 ) -> Confirmed:
     """Record that `item` is done, keeping an earlier confirmation and adding evidence.
 
@@ -81,7 +80,6 @@ async def confirm(
         "channel": channel,
         "chat_id": chat_id,
         "evidence": evidence,
-        "note": note,
     }
     # RETURNING gives the new row, or nothing when one was there. On the table, not
     # the model: this runs for every press, and the ORM's bulk layer costs more than
@@ -110,7 +108,6 @@ async def confirm(
         row.chat_id = chat_id
         row.undone_at = None
         row.undone_by = None
-        row.note = note
         row.evidence = _merged(row.evidence, evidence)
         await session.flush()
         await _mark(session, item, now if not_applicable else None)
@@ -140,17 +137,14 @@ async def _mark(session: AsyncSession, item: Item, answered_at: datetime | None)
 
 
 async def undo(
-    session: AsyncSession, item_key: str, *, by: str, now: datetime, note: str | None = None
+    session: AsyncSession, item_key: str, *, by: str, now: datetime
 ) -> Confirmation | None:
-    """Withdraw a confirmation; None if the item was not confirmed. `note`: why (an
-    admin undoing it on the unit's behalf)."""
+    """Withdraw a confirmation; None if the item was not confirmed."""
     row = await _locked(session, item_key)
     if row is None or row.undone_at is not None:
         return None
     row.undone_at = now
     row.undone_by = by
-    if note is not None:
-        row.note = note
     await session.flush()
     return row
 
@@ -216,4 +210,37 @@ async def active_for_keys(session: AsyncSession, keys: Iterable[str]) -> dict[st
     if not key_list:
         return {}
     result = await session.exec(_ACTIVE_FOR_KEYS, params={"keys": key_list})
+    return {row.item_key: row for row in result.scalars()}
+
+
+async def write_note(
+    session: AsyncSession, item: Item, *, note: str, action: str, by: str, now: datetime
+) -> None:
+    """Keep why an admin confirmed (`action` "confirm") or undid ("undo") an item on its
+    unit's behalf from the web page; the item's latest note replaces an earlier one."""
+    row = await session.get(ConfirmationNote, item.key)
+    if row is None:
+        session.add(
+            ConfirmationNote(
+                item_key=item.key,
+                plan_id=item.plan_id,
+                note=note,
+                action=action,
+                written_by=by,
+                written_at=now,
+            )
+        )
+    else:
+        row.note, row.action, row.written_by, row.written_at = note, action, by, now
+    await session.flush()
+
+
+async def notes_of(session: AsyncSession, keys: Iterable[str]) -> dict[str, ConfirmationNote]:
+    """The notes of these items, by item key."""
+    key_list = list(keys)
+    if not key_list:
+        return {}
+    result = await session.exec(
+        select(ConfirmationNote).where(col(ConfirmationNote.item_key).in_(key_list))
+    )
     return {row.item_key: row for row in result.all()}

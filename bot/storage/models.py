@@ -103,7 +103,21 @@ class Confirmation(SQLModel, table=True):
     evidence: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     undone_at: datetime | None = _when(nullable=True)
     undone_by: str | None = None
-    note: str | None = None  # why an admin confirmed or undid it on the unit's behalf (web)
+
+
+class ConfirmationNote(SQLModel, table=True):
+    """Why a plan admin confirmed or undid an item on its unit's behalf from the web
+    page: the item's latest note. A table of its own so databases made before it simply
+    gain it, and confirmations keep their shape."""
+
+    __tablename__ = "confirmation_notes"
+
+    item_key: str = Field(primary_key=True)
+    plan_id: str = Field(index=True)
+    note: str
+    action: str  # confirm | undo
+    written_by: str  # the admin's address
+    written_at: datetime = _when()
 
 
 class NotApplicable(SQLModel, table=True):

@@ -42,6 +42,7 @@ from bot.storage.models import (
     ChatPause,
     ChatSetting,
     Confirmation,
+    ConfirmationNote,
     Conversation,
     ErasureRecord,
     InboundEvent,
@@ -146,6 +147,7 @@ class Holdings:
     chat_settings: list[ChatSetting] = field(default_factory=list)  # their private chat's
     web_logins: list[WebLogin] = field(default_factory=list)  # sign-in links to the web page
     web_sessions: list[WebSession] = field(default_factory=list)
+    notes: list[ConfirmationNote] = field(default_factory=list)  # written on the web page
 
     def counts(self) -> dict[str, int]:
         return {
@@ -164,6 +166,7 @@ class Holdings:
             "chat_settings": len(self.chat_settings),
             "web_logins": len(self.web_logins),
             "web_sessions": len(self.web_sessions),
+            "notes": len(self.notes),
         }
 
     @property
@@ -296,6 +299,14 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
             )
         )
     )
+    found.notes = list(
+        await session.scalars(
+            select(ConfirmationNote).where(
+                col(ConfirmationNote.written_by) == address,
+                _before(col(ConfirmationNote.written_at), before),
+            )
+        )
+    )
     private_chats = {link.chat_id for link in found.links if link.chat_type == "private"}
     private_chats.add(chat)  # a private chat's id is the person's on both platforms
     found.private_messages = list(
@@ -415,6 +426,8 @@ async def erase(
         *found.web_sessions,
     ):
         await session.delete(held)
+    for note in found.notes:
+        note.written_by = ERASED  # the note is about the unit's work: it stays
     for pause in found.pauses:
         # The pause stays: it is the chat's; who set or ended it goes.
         if pause.paused_by == person.address:
@@ -642,6 +655,7 @@ def export(found: Holdings, now: datetime) -> dict[str, Any]:
         "unit_contacts": [_plain(row) for row in found.contacts],
         "private_chats": [_plain(row) for row in found.private_chats],
         "chat_settings": [_plain(row) for row in found.chat_settings],
+        "notes_written": [_plain(row) for row in found.notes],
         # When they signed in to the web page; the tokens' digests are not theirs to need.
         "web_sign_ins": [
             {"created_at": to_local(row.created_at).isoformat(), "ended_at": _iso(row.ended_at)}
