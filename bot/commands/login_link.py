@@ -15,6 +15,7 @@ from bot.storage.db import Database
 from bot.storage.web_auth import LINK_LIFETIME, access_of, create_login_link
 from content.clock import Clock
 from content.dates import format_datetime, to_local
+from content.i18n import _, current_language
 from content.plan import Address
 from handlers.web_login import login_url
 
@@ -22,11 +23,13 @@ from handlers.web_login import login_url
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "login-link",
-        help="liên kết đăng nhập trang web dùng một lần cho quản trị viên",
-        description="Tạo liên kết đăng nhập trang web của Loa, dùng một lần, hết hạn sau "
-        "10 phút, cho quản trị viên kế hoạch hoặc cán bộ đầu mối của đơn vị.",
+        help=_("liên kết đăng nhập trang web dùng một lần cho quản trị viên"),
+        description=_(
+            "Tạo liên kết đăng nhập trang web của Loa, dùng một lần, hết hạn sau 10 phút, "
+            "cho quản trị viên kế hoạch hoặc cán bộ đầu mối của đơn vị."
+        ),
     )
-    parser.add_argument("address", metavar="ADMIN", help="tài khoản, ví dụ telegram:123456789")
+    parser.add_argument("address", metavar="ADMIN", help=_("tài khoản, ví dụ telegram:123456789"))
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=run)
 
@@ -39,33 +42,33 @@ def run(args: argparse.Namespace) -> int:
 
     async def main(config: Config, database: Database) -> int:
         if not config.public_url:
-            raise UserError("Chưa đặt LOA_PUBLIC_URL (địa chỉ công khai của trang web).")
+            raise UserError(_("Chưa đặt LOA_PUBLIC_URL (địa chỉ công khai của trang web)."))
         now = Clock(config.now).now()
         async with database.session() as session:
             access = await access_of(session, address, config.admins)
             if not access.anything:
                 raise UserError(
-                    f"{address} không là quản trị viên kế hoạch nào, cũng không là cán bộ "
-                    "đầu mối của đơn vị nào."
+                    _(
+                        "%(address)s không là quản trị viên kế hoạch nào, cũng không là cán "
+                        "bộ đầu mối của đơn vị nào."
+                    )
+                    % {"address": address}
                 )
             token = await create_login_link(session, address, now)
         link = login_url(config.public_url, token)
         expires = now + LINK_LIFETIME
         if args.format == "json":
-            print(
-                json.dumps(
-                    {
-                        "address": address,
-                        "link": link,
-                        "expires_at": to_local(expires).isoformat(timespec="seconds"),
-                    },
-                    ensure_ascii=False,
-                )
-            )
+            shown = {
+                "address": address,
+                "link": link,
+                "expires_at": to_local(expires).isoformat(timespec="seconds"),
+            }
+            print(json.dumps(shown, ensure_ascii=False))
         else:
-            print(f"Liên kết đăng nhập cho {address}:")
+            print(_("Liên kết đăng nhập cho %(address)s:") % {"address": address})
             print(link)
-            print(f"Dùng một lần; hết hạn lúc {format_datetime(expires)}.")
+            when = format_datetime(expires, current_language())
+            print(_("Dùng một lần; hết hạn lúc %(expires)s.") % {"expires": when})
         return 0
 
     return run_with_database(main)
