@@ -102,9 +102,9 @@ async def main(units: int, tasks: int, requests: int, freeze_gc: bool = False) -
         items = [item for item in plan_items(plan) if item.due < NOW.date()]
         confirmed = [item for n, item in enumerate(items) if n % 5 < 2]  # 40 %
         async with database.session() as session:
-            await session.execute(
+            await session.exec(
                 insert(Confirmation),
-                [
+                params=[
                     {
                         "item_key": item.key,
                         "plan_id": item.plan_id,

@@ -190,7 +190,7 @@ async def active_confirmations(
 async def confirmed_times(session: AsyncSession, plan_id: str) -> dict[str, datetime]:
     """item key -> when it was confirmed, for every confirmation not undone: the two
     columns a plan's state needs, without building a row object per confirmation."""
-    result = await session.execute(
+    result = await session.exec(
         select(col(Confirmation.item_key), col(Confirmation.confirmed_at)).where(
             col(Confirmation.plan_id) == plan_id, col(Confirmation.undone_at).is_(None)
         )
@@ -210,7 +210,7 @@ async def active_for_keys(session: AsyncSession, keys: Iterable[str]) -> dict[st
     if not key_list:
         return {}
     result = await session.exec(_ACTIVE_FOR_KEYS, params={"keys": key_list})
-    return {row.item_key: row for row in result.scalars()}
+    return {row.item_key: row for row in result.all()}
 
 
 async def write_note(

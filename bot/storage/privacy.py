@@ -286,25 +286,28 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
         )
     )
     found.web_logins = list(
-        await session.scalars(
+        await _all(
+            session,
             select(WebLogin).where(
                 col(WebLogin.address) == address, _before(col(WebLogin.created_at), before)
-            )
+            ),
         )
     )
     found.web_sessions = list(
-        await session.scalars(
+        await _all(
+            session,
             select(WebSession).where(
                 col(WebSession.address) == address, _before(col(WebSession.created_at), before)
-            )
+            ),
         )
     )
     found.notes = list(
-        await session.scalars(
+        await _all(
+            session,
             select(ConfirmationNote).where(
                 col(ConfirmationNote.written_by) == address,
                 _before(col(ConfirmationNote.written_at), before),
-            )
+            ),
         )
     )
     private_chats = {link.chat_id for link in found.links if link.chat_type == "private"}

@@ -22,6 +22,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.contacts import unit_contacts
+from bot.storage.dialect import rows_affected
 from bot.storage.models import WebLogin, WebSession
 from bot.storage.plan_cache import stored_plans
 from content.plan import Address, Plan, merge_admins
@@ -67,7 +68,7 @@ async def login_address(session: AsyncSession, token: str, now: datetime) -> str
 async def use_login_link(session: AsyncSession, token: str, now: datetime) -> str | LinkProblem:
     """Spend the link: the address it signs in, or why not (nothing changes then)."""
     table = WebLogin.__table__
-    spent = await session.execute(
+    spent = await session.exec(
         update(table)
         .where(
             table.c.token_hash == _digest(token),
@@ -124,33 +125,33 @@ async def live_session(session: AsyncSession, token: str, now: datetime) -> WebS
 
 async def end_session(session: AsyncSession, token: str, now: datetime) -> bool:
     table = WebSession.__table__
-    result = await session.execute(
+    result = await session.exec(
         update(table)
         .where(table.c.token_hash == _digest(token), table.c.ended_at.is_(None))
         .values(ended_at=now)
     )
-    return bool(result.rowcount)
+    return rows_affected(result) > 0
 
 
 async def end_sessions_of(session: AsyncSession, address: str, now: datetime) -> int:
     """Sign `address` out of every browser (`/dangxuat` in chat); how many were open."""
     table = WebSession.__table__
-    result = await session.execute(
+    result = await session.exec(
         update(table)
         .where(table.c.address == address, table.c.ended_at.is_(None), table.c.expires_at > now)
         .values(ended_at=now)
     )
-    return int(result.rowcount or 0)
+    return rows_affected(result)
 
 
 async def purge_web_auth(session: AsyncSession, older_than: datetime) -> int:
     """Forget links and sessions that expired before `older_than`."""
     removed = 0
     for model in (WebLogin, WebSession):
-        result = await session.execute(
+        result = await session.exec(
             delete(model).where(col(model.expires_at) < older_than)  # type: ignore[arg-type]
         )
-        removed += int(result.rowcount or 0)
+        removed += rows_affected(result)
     return removed
 
 
