@@ -6,18 +6,16 @@ served by the real aiohttp app (web/app.py) on loopback and fetched by a signed-
 client, one request at a time. Printed: p50 / p95 / max of each page (aim: p95 under
 200 ms) and the page sizes.
 
-    python bench/bench_web.py [--units 1000] [--tasks 100] [--requests 40] [--freeze-gc]
+    python bench/bench_web.py [--units 1000] [--tasks 100] [--requests 40]
 
-`--freeze-gc` moves everything alive after the warm-up (the plan, its 100,000 cached
-items) out of the garbage collector's scans (`gc.freeze()`), to show what the
-collector's full passes over them cost; Loa itself does not do this.
+The plan cache takes the cached plans out of the garbage collector's scans
+(bot/storage/plan_cache.py, `gc.freeze()`), as in `loa run`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import re
 import sys
 import tempfile
@@ -90,7 +88,7 @@ async def timed(client: TestClient, path: str, count: int) -> tuple[list[float],
     return times, size
 
 
-async def main(units: int, tasks: int, requests: int, freeze_gc: bool = False) -> None:
+async def main(units: int, tasks: int, requests: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = await open_database(f"sqlite:///{folder}/bench.db")
         text = plan_text(units, tasks)
@@ -143,8 +141,6 @@ async def main(units: int, tasks: int, requests: int, freeze_gc: bool = False) -
             assert csrf is not None
             await client.post(f"/dangnhap/{token}", data={"csrf": csrf.group(1)})
             await timed(client, "/", 2)  # warm: the plan parsed, its items cached
-            if freeze_gc:
-                gc.freeze()
             overview, overview_size = await timed(client, "/", requests)
             unit_path = f"/ke-hoach/bench-web/don-vi/don-vi-{units // 2:04d}"
             unit, unit_size = await timed(client, unit_path, requests)
@@ -155,8 +151,7 @@ async def main(units: int, tasks: int, requests: int, freeze_gc: bool = False) -
     print_table("Machine", machine_lines())
     print_table(
         f"Web page, {units:,} units × {tasks} tasks = {units * tasks:,} items, "
-        f"{len(confirmed):,} confirmed (SQLite, {requests} requests each"
-        f"{', gc.freeze() after warming' if freeze_gc else ''})",
+        f"{len(confirmed):,} confirmed (SQLite, {requests} requests each)",
         [
             ("plan load (save_plan)", f"{load:.1f} s"),
             *(
@@ -179,6 +174,5 @@ if __name__ == "__main__":
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--tasks", type=int, default=100)
     parser.add_argument("--requests", type=int, default=40)
-    parser.add_argument("--freeze-gc", action="store_true")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.units, arguments.tasks, arguments.requests, arguments.freeze_gc))
+    asyncio.run(main(arguments.units, arguments.tasks, arguments.requests))
