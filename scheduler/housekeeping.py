@@ -21,6 +21,7 @@ from bot.storage.plan_cache import stored_plans
 from bot.storage.settings import get_setting, set_setting
 from bot.storage.web_auth import purge_web_auth
 from content.clock import Clock
+from content.privacy_notice import KeptDays
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,11 @@ class Retention:
     web_sign_ins_days: int = 30  # web sign-in links and sessions, after they expired
     confirmations_days_after_plan: int = 365  # names on confirmations, after the plan ends
     batch: int = 5000
+
+    @property
+    def told(self) -> KeptDays:
+        """The periods the notice to people states (/baomat, the web page)."""
+        return KeptDays(self.updates_days, self.outbox_days, self.confirmations_days_after_plan)
 
 
 async def clean(database: Database, now: datetime, retention: Retention) -> dict[str, int]:

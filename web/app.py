@@ -7,7 +7,7 @@ from aiohttp import web
 
 from bot.app import LoaApp
 from bot.storage.files import FileStore
-from web import auth, broadcast, calendar, overview, plan, unit
+from web import auth, broadcast, calendar, notice, overview, plan, unit
 from web.auth import LIMITER, LoginLimiter
 from web.site import SITE, STATIC, Site
 
@@ -33,7 +33,7 @@ def install(app: web.Application, site: Site) -> None:
     """Add the pages to `app` (before it starts)."""
     app[SITE] = site
     app[LIMITER] = LoginLimiter()
-    for module in (auth, overview, unit, calendar, plan, broadcast):
+    for module in (auth, notice, overview, unit, calendar, plan, broadcast):
         app.router.add_routes(module.routes())
     app.router.add_static("/static/", STATIC)
     app.on_response_prepare.append(_headers)

@@ -72,3 +72,17 @@ async def test_the_calendar_shows_each_anniversarys_post_and_banner(world: WebWo
     assert banners, page
     image = await world.client.get(banners[0].replace("&amp;", "&"))
     assert image.status == 200 and (await image.read()).startswith(b"\x89PNG")
+
+
+async def test_the_privacy_notice_is_open_to_anyone_and_linked_from_the_sign_in_page(
+    world: WebWorld,
+):
+    sign_in = await (await world.client.get("/dangnhap")).text()
+    assert 'href="/bao-mat"' in sign_in
+
+    notice = await world.client.get("/bao-mat", allow_redirects=False)
+
+    assert notice.status == 200
+    text = await notice.text()
+    assert "🔒 Loa lưu những gì về bạn" in text
+    assert "giữ 30 ngày để không xử lý trùng" in text
