@@ -22,6 +22,7 @@ from aiohttp import web
 from bot.storage.db import Database
 from bot.storage.files import FileStore
 from bot.storage.web_auth import Access, access_of, live_session
+from bot.web import MAX_BODY_BYTES
 from content.clock import Clock
 from content.dates import format_date_short, format_datetime
 from content.i18n import translations, translator
@@ -33,7 +34,6 @@ STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "loa_session"
 LOGIN_PATH = "/dangnhap"
 LOCALE = "vi"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a plan document or a photo
 
 
 @dataclass
@@ -138,7 +138,10 @@ def page(handler: PageHandler) -> Handler:
                 LOGIN_PATH,
             )
         if request.method == "POST":
-            form = await request.post()
+            try:
+                form = await request.post()
+            except web.HTTPRequestEntityTooLarge:
+                return too_large(viewer)
             if not same_token(form.get("csrf"), viewer.csrf_token):
                 _ = translator(LOCALE)
                 return problem(
@@ -153,6 +156,20 @@ def page(handler: PageHandler) -> Handler:
         return await handler(request, viewer)
 
     return wrapped
+
+
+def too_large(viewer: Viewer) -> web.Response:
+    _ = translator(LOCALE)
+    return problem(
+        viewer,
+        _("Tệp quá lớn"),
+        _(
+            "Trang web nhận tệp tới %(mb)d MB; không có gì thay đổi. Với văn bản lớn hơn, "
+            "hãy dùng lệnh loa import trên máy chủ."
+        )
+        % {"mb": MAX_BODY_BYTES // (1024 * 1024)},
+        413,
+    )
 
 
 def not_yours(viewer: Viewer) -> web.Response:

@@ -86,3 +86,18 @@ async def test_the_privacy_notice_is_open_to_anyone_and_linked_from_the_sign_in_
     text = await notice.text()
     assert "🔒 Loa lưu những gì về bạn" in text
     assert "giữ 30 ngày để không xử lý trùng" in text
+
+
+async def test_an_upload_over_the_limit_gets_a_clear_page_and_changes_nothing(world: WebWorld):
+    await world.sign_in()
+    csrf = await world.csrf("/ke-hoach")
+    huge = PLAN_V2 + "#" + "x" * (2 * 1024 * 1024) + "\n"
+
+    page = await world.client.post(
+        "/ke-hoach/ap-dung", data={"csrf": csrf, "text": huge, "name": "kh.yaml"}
+    )
+
+    assert page.status == 413
+    assert "Tệp quá lớn" in await page.text()
+    async with world.database.session() as session:
+        assert (await stored_plan(session, "ke-hoach-thu")).unit("phong-b")  # unchanged
