@@ -21,6 +21,7 @@ import signal
 import socket
 import uuid
 from collections import Counter
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import timedelta
 from functools import partial
@@ -45,7 +46,7 @@ from bot.web import WebServer
 from content.clock import Clock
 from content.due import ALERT
 from content.i18n import N_, Translator, _
-from handlers.broadcast_report import finished_broadcast_reports
+from handlers.broadcast import finished_broadcast_reports
 from handlers.commands import menu_entries
 from handlers.context import HandlerContext, NoticeText, TurnHook
 from handlers.events import Event, Reply
@@ -63,9 +64,15 @@ NO_CHANNEL = N_("Không kênh nào khởi động được; xem các dòng log �
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 
 
+# Mounted on the web server once the database and the handlers' context exist, before
+# it starts listening: the office's web page (the `web` package, above this layer).
+Extension = Callable[["LoaApp"], None]
+
+
 class LoaApp:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, extensions: Sequence[Extension] = ()) -> None:
         self.config = config
+        self.extensions = tuple(extensions)
         self.clock = Clock(config.now)
         self.worker_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.channels: dict[str, Channel] = {}
@@ -221,6 +228,7 @@ class LoaApp:
             wake=self.wake,
             evidence_store=FileStore(self.config.evidence_root),
             retention=_retention(self.config),
+            public_url=self.config.public_url,
         )
         self.evidence = EvidenceFetcher(
             self.database,
@@ -255,6 +263,8 @@ class LoaApp:
             )
         )
         self.web.add_get_route(METRICS_PATH, self.metrics.handle)
+        for extension in self.extensions:
+            extension(self)
         await self.web.start(self.config.listen_host, self.config.listen_port)
         for name, channel in self.channels.items():
             self._first_attempts[name] = asyncio.Event()
@@ -427,8 +437,8 @@ class LoaApp:
             await self.database.close()
 
 
-async def run_forever(config: Config) -> None:
-    app = LoaApp(config)
+async def run_forever(config: Config, extensions: Sequence[Extension] = ()) -> None:
+    app = LoaApp(config, extensions)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):

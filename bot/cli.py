@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "report",
     "evidence",
     "invite",
+    "login-link",
     "chat",
     "privacy",
     "import",
@@ -45,7 +46,7 @@ COMMAND_MODULES = (
     "restore",
 )
 # Commands whose module is not named like the command ("import" is a keyword).
-_MODULES = {"import": "plan_import"}
+_MODULES = {"import": "plan_import", "login-link": "login_link"}
 
 
 def loa_version() -> str:

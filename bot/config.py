@@ -60,6 +60,7 @@ EXPECTED: Mapping[str, str] = {
     "zalo_monthly_quota": N_("cần một số nguyên lớn hơn 0, ví dụ 3000"),
     "webhook_base_url": N_("cần một địa chỉ https:// công khai"),
     "webhook_secret": N_("cần 8–256 ký tự A-Z, a-z, 0-9, _ và -"),
+    "public_url": N_("cần địa chỉ http:// hoặc https:// của trang web, ví dụ https://loa.gov.vn"),
     "listen": N_("cần dạng HOST:CỔNG, ví dụ 127.0.0.1:8080"),
     "admins": N_("cần các địa chỉ telegram:MÃ hoặc zalo:MÃ, cách nhau bằng dấu phẩy"),
     "now": N_("cần một thời điểm ISO có độ lệch múi giờ, ví dụ 2026-02-02T07:29:00+07:00"),
@@ -102,6 +103,7 @@ class Config(BaseModel):
     webhook_base_url: str | None = None
     webhook_secret: SecretStr | None = None
     listen: Annotated[tuple[str, int], NoDecode] = ("127.0.0.1", 8080)
+    public_url: str | None = None  # the web page as browsers reach it (sign-in links)
     admins: Annotated[tuple[Address, ...], NoDecode] = ()
     now: AwareDatetime | None = None
     tick_seconds: PositiveFloat = 5.0
@@ -138,9 +140,9 @@ class Config(BaseModel):
     def _api_url(cls, value: str) -> str:
         return _http_url(value)
 
-    @field_validator("webhook_base_url")
+    @field_validator("webhook_base_url", "public_url")
     @classmethod
-    def _webhook_base_url(cls, value: str | None) -> str | None:
+    def _public_base_url(cls, value: str | None) -> str | None:
         return _http_url(value) if value else None
 
     @field_validator("webhook_secret")

@@ -79,6 +79,7 @@ class HandlerContext:
     locale: str = DEFAULT_LOCALE  # when neither the chat nor a plan says otherwise
     evidence_store: FileStore | None = None  # where evidence files are kept (reports)
     retention: Retention = field(default_factory=Retention)  # told in /baomat
+    public_url: str | None = None  # the office's web page (LOA_PUBLIC_URL): sign-in links
 
     @property
     def translate(self) -> Translator:

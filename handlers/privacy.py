@@ -15,6 +15,7 @@ from bot.storage import erasures, privacy
 from bot.storage.chat_settings import linked_plans
 from bot.storage.plan_cache import stored_plans
 from content.plan import PrivacyNotice
+from content.privacy_notice import notice_lines
 from handlers.commands import N_, Command, HelpLine
 from handlers.context import Turn
 from handlers.events import FileUpload, Reply
@@ -23,45 +24,7 @@ EXPORT_NAME = "du-lieu-cua-toi.json"
 
 
 def notice(turn: Turn, agencies: Sequence[PrivacyNotice] = ()) -> str:
-    """The short notice, with the kept periods as configured and, after it, the words
-    of the plans' agencies (`privacy:` in the plan file)."""
-    _ = turn._
-    kept = turn.ctx.retention
-    lines = [
-        _("🔒 Loa lưu những gì về bạn"),
-        _(
-            "• Tên hiển thị và mã tài khoản Telegram/Zalo của bạn, khi bạn nhắn cho Loa "
-            "hoặc báo xong việc."
-        ),
-        _(
-            "• Việc bạn đã báo xong, lúc nào, trong nhóm nào, kèm đường dẫn và ảnh minh "
-            "chứng: để đơn vị và cơ quan tổng hợp, báo cáo kết quả kế hoạch."
-        ),
-        _(
-            "• Tin nhắn gốc bạn gửi cho Loa: giữ %(updates)d ngày để không xử lý trùng, rồi "
-            "xoá. Tin Loa đã gửi: giữ %(outbox)d ngày."
-        )
-        % {"updates": kept.updates_days, "outbox": kept.outbox_days},
-        _(
-            "• Tên người xác nhận được giữ tới %(days)d ngày sau khi kế hoạch kết thúc, rồi "
-            "thay bằng «một cán bộ của <đơn vị>»."
-        )
-        % {"days": kept.confirmations_days_after_plan},
-        _(
-            "Chỉ quản trị viên kế hoạch xem được tiến độ và minh chứng. Nhắn riêng "
-            "/dulieucuatoi để nhận bản sao dữ liệu của bạn; muốn xoá, hãy đề nghị quản "
-            "trị viên."
-        ),
-    ]
-    for agency in dict.fromkeys(agencies):  # several plans of one agency: said once
-        lines.append("")
-        if agency.controller:
-            lines.append(_("Cơ quan chịu trách nhiệm: %(name)s") % {"name": agency.controller})
-        if agency.contact:
-            lines.append(_("Hỏi về dữ liệu của bạn: %(contact)s") % {"contact": agency.contact})
-        if agency.note:
-            lines.append(agency.note)
-    return "\n".join(lines)
+    return "\n".join(notice_lines(turn._, turn.ctx.retention.told, agencies))
 
 
 async def on_notice(turn: Turn) -> list[Reply]:

@@ -26,9 +26,9 @@ from handlers import (
     replies,
     reports,
     tasks,
+    web_login,
 )
 from handlers import help as help_texts
-from handlers.broadcast_state import active_dialogue
 from handlers.commands import N_, Command, by_name
 from handlers.context import HandlerContext, Turn, TurnHook
 from handlers.events import Event, Reply
@@ -53,6 +53,7 @@ ALL_COMMANDS: tuple[Command, ...] = (
     *broadcast.COMMANDS,
     *privacy.COMMANDS,
     *language.COMMANDS,
+    *web_login.COMMANDS,
     Command("huongdan", "help", _on_help, menu=N_("Hướng dẫn sử dụng")),
 )
 COMMANDS_BY_NAME = by_name(ALL_COMMANDS)
@@ -75,7 +76,7 @@ async def _on_button(turn: Turn) -> list[Reply]:
 
 
 async def _on_message(turn: Turn) -> list[Reply]:
-    dialogue = await active_dialogue(turn)
+    dialogue = await broadcast.active_dialogue(turn)
     if dialogue is not None:
         return await broadcast.on_message(turn, dialogue)
     answered = await replies.on_message(turn)

@@ -24,7 +24,9 @@ from bot.storage.retention import (
     purge_updates,
 )
 from bot.storage.settings import get_setting, set_setting
+from bot.storage.web_auth import purge_web_auth
 from content.clock import Clock
+from content.privacy_notice import KeptDays
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,14 @@ class Retention:
     updates_days: int = 30  # raw updates: de-duplication needs minutes, audit a month
     invites_days: int = 30  # after they were used or expired
     outbox_days: int = 90  # delivered messages (a digest is answered within days)
+    web_sign_ins_days: int = 30  # web sign-in links and sessions, after they expired
     confirmations_days_after_plan: int = 365  # names on confirmations, after the plan ends
     batch: int = 5000
+
+    @property
+    def told(self) -> KeptDays:
+        """The periods the notice to people states (/baomat, the web page)."""
+        return KeptDays(self.updates_days, self.outbox_days, self.confirmations_days_after_plan)
 
 
 async def clean(database: Database, now: datetime, retention: Retention) -> dict[str, int]:
@@ -53,6 +61,9 @@ async def clean(database: Database, now: datetime, retention: Retention) -> dict
         )
         done["messages"] = await purge_outbox(
             session, now - timedelta(days=retention.outbox_days), retention.batch
+        )
+        done["web_sign_ins"] = await purge_web_auth(
+            session, now - timedelta(days=retention.web_sign_ins_days)
         )
         anonymised = 0
         for plan in await stored_plans(session):

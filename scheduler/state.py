@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.broadcasts import broadcast_items
 from bot.storage.chat_settings import chat_languages
-from bot.storage.confirmations import active_confirmations, not_applicable_keys
+from bot.storage.confirmations import confirmed_times, not_applicable_keys
 from bot.storage.contacts import private_chats, unit_contacts
 from bot.storage.links import active_chat_addresses
 from bot.storage.pauses import pauses as chat_pauses
@@ -94,7 +94,7 @@ async def _state(
     units = {unit.id for unit in plan.units}
     # A broadcast aimed at a unit since removed from the plan has no one to remind.
     extra = [item for item in await broadcast_items(session, plan.id) if item.unit_id in units]
-    confirmations = await active_confirmations(session, plan.id)
+    confirmed = await confirmed_times(session, plan.id)
     contacts = await unit_contacts(session, plan)
     addresses = (str(contact.address) for people in contacts.values() for contact in people)
     links = await active_chat_addresses(session, plan.id)
@@ -102,7 +102,7 @@ async def _state(
     return PlanState(
         plan=plan,
         items=(*plan_items(plan), *extra),
-        confirmed={key: row.confirmed_at for key, row in confirmations.items()},
+        confirmed=confirmed,
         links=links,
         admins=merge_admins(plan, extra_admins),
         locale=plan.settings.language,

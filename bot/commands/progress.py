@@ -13,8 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot.commands._common import UserError, choose_plan, find_unit, run_with_database, unknown_unit
 from bot.config import Config
 from bot.reports.progress_export import (
@@ -24,18 +22,13 @@ from bot.reports.progress_export import (
     write_csv,
     write_xlsx,
 )
-from bot.storage.broadcasts import broadcast_title, sent_broadcasts
-from bot.storage.confirmations import active_confirmations
+from bot.reports.progress_sections import plan_section
 from bot.storage.db import Database
-from bot.storage.evidence import STORED, files_of_plan
 from bot.storage.files import FileStore
 from bot.storage.plan_cache import stored_plans
 from content.clock import Clock
-from content.dates import format_date_short
 from content.i18n import _
 from content.plan import Plan
-from scheduler.progress import progress_rows
-from scheduler.state import PlanState, plan_state
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -78,42 +71,6 @@ def _select(
     return selected
 
 
-def cooperating_names(state: PlanState) -> dict[str, str]:
-    """Owner item key -> the names of the units cooperating on the same task occurrence."""
-    names = {unit.id: unit.name for unit in state.plan.units}
-    by_occurrence: dict[str, list[str]] = {}
-    for item in state.items:
-        if item.role == "cooperating":
-            occurrence = item.key.rsplit("/", 1)[0]
-            by_occurrence.setdefault(occurrence, []).append(names.get(item.unit_id, item.unit_id))
-    return {
-        item.key: ", ".join(by_occurrence[occurrence])
-        for item in state.items
-        if item.role == "owner" and (occurrence := item.key.rsplit("/", 1)[0]) in by_occurrence
-    }
-
-
-async def _extras(
-    session: AsyncSession, state: PlanState, store: FileStore | None
-) -> dict[str, Any]:
-    """What the XLSX shows beyond the rows: cooperating units, broadcast titles, files."""
-    labels = {
-        f"broadcast-{b.id}": (
-            _("Gửi tin ngày %(date)s")
-            % {"date": format_date_short(b.confirmed_at or b.created_at)},
-            broadcast_title(b).split(": ", 1)[-1],
-        )
-        for b in await sent_broadcasts(session, state.plan.id)
-    }
-    files = {}
-    if store is not None:
-        for rows in (await files_of_plan(session, state.plan.id)).values():
-            for row in rows:
-                if row.status == STORED and row.sha256 and row.extension:
-                    files[row.ref] = store.path(row.sha256, row.extension)
-    return {"cooperating": cooperating_names(state), "task_labels": labels, "files": files}
-
-
 async def gather(
     database: Database,
     clock: Clock,
@@ -124,14 +81,10 @@ async def gather(
     sections = []
     async with database.session() as session:
         for plan, unit_id in _select(await stored_plans(session), plan_id, unit):
-            state = await plan_state(session, plan.id)
-            if state is None:  # removed between the two reads
-                continue
             today = clock.now().astimezone(plan.tz).date()
-            confirmations = await active_confirmations(session, plan.id)
-            rows = progress_rows(state, confirmations, today, unit_id=unit_id)
-            extras = await _extras(session, state, store)
-            sections.append(PlanProgress(plan=state.plan, today=today, rows=rows, **extras))
+            section = await plan_section(session, plan.id, today, unit_id, store)
+            if section is not None:  # None: removed between the two reads
+                sections.append(section)
     return sections
 
 

@@ -49,9 +49,10 @@ def run(args: argparse.Namespace) -> int:
             return status
     from bot.app import run_forever
     from bot.storage.schema import SchemaError
+    from web.app import mount
 
     try:
-        asyncio.run(run_forever(config))
+        asyncio.run(run_forever(config, [mount]))
     except SchemaError as error:  # a database behind (or ahead of) this version
         print(error, file=sys.stderr)
         return 2

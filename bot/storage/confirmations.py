@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.storage.dialect import prepared_insert
-from bot.storage.models import Confirmation, NotApplicable, table_of
+from bot.storage.models import Confirmation, ConfirmationNote, NotApplicable, table_of
 from content.items import Item
 
 _TABLE = table_of(Confirmation)
@@ -173,14 +173,29 @@ async def not_applicable_among(session: AsyncSession, keys: Iterable[str]) -> fr
     return frozenset(result.all())
 
 
-async def active_confirmations(session: AsyncSession, plan_id: str) -> dict[str, Confirmation]:
-    """item key -> its confirmation, for every confirmation not undone."""
+async def active_confirmations(
+    session: AsyncSession, plan_id: str, unit_id: str | None = None
+) -> dict[str, Confirmation]:
+    """item key -> its confirmation, for every confirmation not undone (of one unit's
+    items, with `unit_id`)."""
+    statement = select(Confirmation).where(
+        col(Confirmation.plan_id) == plan_id, col(Confirmation.undone_at).is_(None)
+    )
+    if unit_id is not None:
+        statement = statement.where(col(Confirmation.unit_id) == unit_id)
+    result = await session.exec(statement)
+    return {row.item_key: row for row in result.all()}
+
+
+async def confirmed_times(session: AsyncSession, plan_id: str) -> dict[str, datetime]:
+    """item key -> when it was confirmed, for every confirmation not undone: the two
+    columns a plan's state needs, without building a row object per confirmation."""
     result = await session.exec(
-        select(Confirmation).where(
+        select(col(Confirmation.item_key), col(Confirmation.confirmed_at)).where(
             col(Confirmation.plan_id) == plan_id, col(Confirmation.undone_at).is_(None)
         )
     )
-    return {row.item_key: row for row in result.all()}
+    return {key: at for key, at in result}
 
 
 _ACTIVE_FOR_KEYS = select(Confirmation).where(
@@ -195,4 +210,37 @@ async def active_for_keys(session: AsyncSession, keys: Iterable[str]) -> dict[st
     if not key_list:
         return {}
     result = await session.exec(_ACTIVE_FOR_KEYS, params={"keys": key_list})
+    return {row.item_key: row for row in result.all()}
+
+
+async def write_note(
+    session: AsyncSession, item: Item, *, note: str, action: str, by: str, now: datetime
+) -> None:
+    """Keep why an admin confirmed (`action` "confirm") or undid ("undo") an item on its
+    unit's behalf from the web page; the item's latest note replaces an earlier one."""
+    row = await session.get(ConfirmationNote, item.key)
+    if row is None:
+        session.add(
+            ConfirmationNote(
+                item_key=item.key,
+                plan_id=item.plan_id,
+                note=note,
+                action=action,
+                written_by=by,
+                written_at=now,
+            )
+        )
+    else:
+        row.note, row.action, row.written_by, row.written_at = note, action, by, now
+    await session.flush()
+
+
+async def notes_of(session: AsyncSession, keys: Iterable[str]) -> dict[str, ConfirmationNote]:
+    """The notes of these items, by item key."""
+    key_list = list(keys)
+    if not key_list:
+        return {}
+    result = await session.exec(
+        select(ConfirmationNote).where(col(ConfirmationNote.item_key).in_(key_list))
+    )
     return {row.item_key: row for row in result.all()}

@@ -90,9 +90,18 @@ async def erase(
             broadcast.created_by = ERASED
         if broadcast.origin == person.address:
             broadcast.origin = ERASED
-    held = (*found.conversations, *found.contacts, *found.private_chats, *found.chat_settings)
+    held = (
+        *found.conversations,
+        *found.contacts,
+        *found.private_chats,
+        *found.chat_settings,
+        *found.web_logins,
+        *found.web_sessions,
+    )
     for held_row in held:
         await session.delete(held_row)
+    for note in found.notes:
+        note.written_by = ERASED  # the note is about the unit's work: it stays
     for pause in found.pauses:
         # The pause stays: it is the chat's; who set or ended it goes.
         if pause.paused_by == person.address:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, func, or_, update
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -200,17 +201,21 @@ async def plan_has_file(session: AsyncSession, plan_id: str, sha256: str) -> boo
     return result.first() is not None
 
 
-async def files_of_plan(session: AsyncSession, plan_id: str) -> dict[str, list[EvidenceFile]]:
-    """item key -> its evidence files (any status), in the order they were sent."""
+async def _files_by_item(
+    session: AsyncSession, *conditions: ColumnElement[bool]
+) -> dict[str, list[EvidenceFile]]:
     result = await session.exec(
-        select(EvidenceFile)
-        .where(col(EvidenceFile.plan_id) == plan_id)
-        .order_by(col(EvidenceFile.id))
+        select(EvidenceFile).where(*conditions).order_by(col(EvidenceFile.id))
     )
     found: dict[str, list[EvidenceFile]] = {}
     for row in result:
         found.setdefault(row.item_key, []).append(row)
     return found
+
+
+async def files_of_plan(session: AsyncSession, plan_id: str) -> dict[str, list[EvidenceFile]]:
+    """item key -> its evidence files (any status), in the order they were sent."""
+    return await _files_by_item(session, col(EvidenceFile.plan_id) == plan_id)
 
 
 async def stored_hashes(session: AsyncSession) -> set[str]:
@@ -231,3 +236,16 @@ async def forget_item_files(session: AsyncSession, item_key: str) -> set[str]:
         .returning(col(EvidenceFile.ref))
     )
     return set(result.scalars())
+
+
+async def files_of_unit(
+    session: AsyncSession, plan_id: str, unit_id: str
+) -> dict[str, list[EvidenceFile]]:
+    """item key -> the evidence files of one unit's items, in the order they were sent."""
+    return await _files_by_item(
+        session, col(EvidenceFile.plan_id) == plan_id, col(EvidenceFile.unit_id) == unit_id
+    )
+
+
+async def evidence_file(session: AsyncSession, file_id: int) -> EvidenceFile | None:
+    return await session.get(EvidenceFile, file_id)

@@ -114,6 +114,21 @@ class Confirmation(SQLModel, table=True):
     undone_by: str | None = None
 
 
+class ConfirmationNote(SQLModel, table=True):
+    """Why a plan admin confirmed or undid an item on its unit's behalf from the web
+    page: the item's latest note. A table of its own so databases made before it simply
+    gain it, and confirmations keep their shape."""
+
+    __tablename__ = "confirmation_notes"
+
+    item_key: str = Field(primary_key=True)
+    plan_id: str = Field(index=True)
+    note: str
+    action: str  # confirm | undo
+    written_by: str  # the admin's address
+    written_at: datetime = _when()
+
+
 class NotApplicable(SQLModel, table=True):
     """The confirmation of an optional item said "không phát sinh" (nothing arose): the
     item is closed without being done. It describes the item's confirmation while that
@@ -343,3 +358,31 @@ class PrivateChat(SQLModel, table=True):
 
     address: str = Field(primary_key=True)  # the user address, also the chat's
     opened_at: datetime = _when()
+
+
+class WebLogin(SQLModel, table=True):
+    """A one-time sign-in link to the office's web page (`/dangnhap`, `loa login-link`),
+    bound to one person's address. Only the SHA-256 of its token is kept, so a copy of
+    the database signs nobody in; `used_at` makes it single-use."""
+
+    __tablename__ = "web_logins"
+
+    token_hash: str = Field(primary_key=True)
+    address: str = Field(index=True)  # the person: telegram:123456789
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    used_at: datetime | None = _when(nullable=True)
+
+
+class WebSession(SQLModel, table=True):
+    """A browser signed in to the web page: its cookie's SHA-256, the person, and the
+    token every form of the session must carry (CSRF). Signing out sets `ended_at`."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: str = Field(primary_key=True)
+    address: str = Field(index=True)
+    csrf_token: str
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    ended_at: datetime | None = _when(nullable=True)

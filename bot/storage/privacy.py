@@ -33,12 +33,15 @@ from bot.storage.models import (
     ChatPause,
     ChatSetting,
     Confirmation,
+    ConfirmationNote,
     Conversation,
     InboundEvent,
     Invite,
     OutboxMessage,
     PrivateChat,
     UnitContact,
+    WebLogin,
+    WebSession,
 )
 from content.dates import to_local
 
@@ -119,6 +122,9 @@ class Holdings:
     contacts: list[UnitContact] = field(default_factory=list)
     private_chats: list[PrivateChat] = field(default_factory=list)
     chat_settings: list[ChatSetting] = field(default_factory=list)  # their private chat's
+    web_logins: list[WebLogin] = field(default_factory=list)  # sign-in links to the web page
+    web_sessions: list[WebSession] = field(default_factory=list)
+    notes: list[ConfirmationNote] = field(default_factory=list)  # written on the web page
 
     def counts(self) -> dict[str, int]:
         return {
@@ -135,6 +141,9 @@ class Holdings:
             "contacts": len(self.contacts),
             "private_chats": len(self.private_chats),
             "chat_settings": len(self.chat_settings),
+            "web_logins": len(self.web_logins),
+            "web_sessions": len(self.web_sessions),
+            "notes": len(self.notes),
         }
 
     @property
@@ -250,6 +259,31 @@ async def find(session: AsyncSession, person: Person, before: datetime | None = 
             session,
             select(PrivateChat).where(
                 col(PrivateChat.address) == address, _before(col(PrivateChat.opened_at), before)
+            ),
+        )
+    )
+    found.web_logins = list(
+        await _all(
+            session,
+            select(WebLogin).where(
+                col(WebLogin.address) == address, _before(col(WebLogin.created_at), before)
+            ),
+        )
+    )
+    found.web_sessions = list(
+        await _all(
+            session,
+            select(WebSession).where(
+                col(WebSession.address) == address, _before(col(WebSession.created_at), before)
+            ),
+        )
+    )
+    found.notes = list(
+        await _all(
+            session,
+            select(ConfirmationNote).where(
+                col(ConfirmationNote.written_by) == address,
+                _before(col(ConfirmationNote.written_at), before),
             ),
         )
     )
@@ -373,4 +407,14 @@ def export(found: Holdings, now: datetime) -> dict[str, Any]:
         "unit_contacts": [_plain(row) for row in found.contacts],
         "private_chats": [_plain(row) for row in found.private_chats],
         "chat_settings": [_plain(row) for row in found.chat_settings],
+        "notes_written": [_plain(row) for row in found.notes],
+        # When they signed in to the web page; the tokens' digests are not theirs to need.
+        "web_sign_ins": [
+            {"created_at": to_local(row.created_at).isoformat(), "ended_at": _iso(row.ended_at)}
+            for row in found.web_sessions
+        ],
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return to_local(moment).isoformat() if moment else None

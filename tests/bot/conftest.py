@@ -71,6 +71,7 @@ def cli_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         "LOA_TELEGRAM_BOT_USERNAME",
         "LOA_ZALO_TOKEN",
         "LOA_ADMINS",
+        "LOA_PUBLIC_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env file
