@@ -46,7 +46,7 @@ from bot.web import WebServer
 from content.clock import Clock
 from content.due import ALERT
 from content.i18n import N_, Translator, _
-from handlers.broadcast import finished_broadcast_reports
+from handlers.broadcast_report import finished_broadcast_reports
 from handlers.commands import menu_entries
 from handlers.context import HandlerContext, NoticeText, TurnHook
 from handlers.events import Event, Reply

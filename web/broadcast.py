@@ -1,6 +1,6 @@
 """The broadcast page: compose a text (with a due date when units must confirm), pick
 the targets (all, tags, units), preview it exactly as the chats will get it, send it
-through the same code as /guitin (handlers/broadcast.py `queue_broadcast`: stored, one
+through the same code as /guitin (handlers/broadcast_send.py `queue_broadcast`: stored, one
 outbox row per chat), then follow its delivery report, refreshed every few seconds.
 
 The delivery report also goes to the admin's private chat when it is complete, as
@@ -23,7 +23,9 @@ from content.channels import PLAN_CHANNELS, traits
 from content.i18n import translator
 from content.payloads import BroadcastDialogue
 from content.plan import Plan
-from handlers.broadcast import TEXT_LIMIT, outgoing_text, queue_broadcast, resolve_targets
+from handlers.broadcast import TEXT_LIMIT
+from handlers.broadcast_send import outgoing_text, queue_broadcast
+from handlers.broadcast_texts import resolve_targets
 from web.site import LOCALE, Viewer, chosen_plan, not_yours, page, render, site_of
 
 SENDER_LIMIT = 100

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.storage import outbox
 from bot.storage.models import Broadcast, Conversation
-from handlers.broadcast import finished_broadcast_reports
+from handlers.broadcast_report import finished_broadcast_reports
 from handlers.events import Attachment, Reply
 from tests.handlers.support import (
     ADMIN_TG,
