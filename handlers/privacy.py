@@ -12,7 +12,6 @@ import json
 from collections.abc import Sequence
 
 from bot.storage import erasures, privacy
-from bot.storage.chat_settings import linked_plans
 from bot.storage.plan_cache import stored_plans
 from content.plan import PrivacyNotice
 from content.privacy_notice import notice_lines
@@ -29,10 +28,10 @@ def notice(turn: Turn, agencies: Sequence[PrivacyNotice] = ()) -> str:
 
 async def on_notice(turn: Turn) -> list[Reply]:
     # The plans of this chat; in a private chat, of every plan (one agency runs a Loa).
-    plans = await linked_plans(turn.session, turn.event.channel, turn.event.chat_id)
+    plans = [chat_unit.plan for chat_unit in await turn.chat_units()]
     if not plans and turn.event.chat_type == "private":
         plans = await stored_plans(turn.session)
-    agencies = [plan.privacy for plan in plans if plan.privacy]
+    agencies = [plan.privacy for plan in plans]  # notice_lines skips the empty ones
     return [Reply(text=notice(turn, agencies))]
 
 

@@ -17,7 +17,7 @@ NOTICE_PATH = "/bao-mat"
 async def notice_page(request: web.Request) -> web.Response:
     site = site_of(request)
     async with site.database.session() as session:
-        agencies = [plan.privacy for plan in await stored_plans(session) if plan.privacy]
+        agencies = [plan.privacy for plan in await stored_plans(session)]
     lines = notice_lines(translator(LOCALE), site.context.retention.told, agencies)
     title, *body = lines
     return render("notice.html", await viewer_of(request), title=title, lines=body)

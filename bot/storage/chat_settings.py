@@ -59,11 +59,6 @@ async def language_sources(
     return rows[0][0], list(plans.values())
 
 
-async def linked_plans(session: AsyncSession, channel: str, chat_id: str) -> list[Plan]:
-    """The plans this chat is linked to, by id."""
-    return (await language_sources(session, channel, chat_id))[1]
-
-
 async def chat_languages(
     session: AsyncSession, addresses: Iterable[str] | None = None
 ) -> dict[str, str]:
