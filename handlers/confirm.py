@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import cast
 
 from bot.storage.broadcasts import broadcast_items
-from bot.storage.confirmations import confirm, not_applicable_among, undo
+from bot.storage.confirmations import confirm, standing_for_keys, undo
 from bot.storage.plan_cache import plan_item_index
 from content.buttons import Button, confirm_button, pack, undo_button, unpack
 from content.digest import render_digest_from_payload
@@ -104,7 +104,7 @@ async def rerendered(turn: Turn, target: Target) -> Reply | None:
     """The digest as it reads now (✅, who, when), with its buttons, edited in place."""
     if target.edit_id is None:
         return None
-    active = await confirmed(turn, target)
+    active, not_applicable = await standing_for_keys(turn.session, target.keys())
     confirmations = {
         key: (row.confirmed_by_name or row.confirmed_by, row.confirmed_at)
         for key, row in active.items()
@@ -114,7 +114,7 @@ async def rerendered(turn: Turn, target: Target) -> Reply | None:
         confirmations,
         turn.event.channel,
         turn.locale,
-        not_applicable=await not_applicable_among(turn.session, active),
+        not_applicable=not_applicable,
     )
     done = {n for n, entry in target.entries.items() if entry["key"] in active}
     layout = target.row.payload.get("buttons") or [

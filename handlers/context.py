@@ -22,10 +22,9 @@ from typing import Protocol
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage import outbox
-from bot.storage.chat_settings import chat_languages, language_sources
+from bot.storage.chat_settings import ChatView, chat_languages, chat_view
 from bot.storage.db import Database
 from bot.storage.files import FileStore
-from bot.storage.links import active_links_with_plans
 from bot.storage.models import ChatLink
 from bot.storage.plan_cache import stored_plans
 from content.channels import ChannelTraits, command_text, traits
@@ -69,6 +68,18 @@ class ChatUnit:
     link: ChatLink
 
 
+def units_of(view: ChatView) -> list[ChatUnit]:
+    """The units behind a chat's links (a unit that left the plan is skipped: its link
+    is about to be switched off)."""
+    found: list[ChatUnit] = []
+    for link, plan in view.links:
+        try:
+            found.append(ChatUnit(plan, plan.unit(link.unit_id), link))
+        except KeyError:
+            continue
+    return found
+
+
 @dataclass
 class HandlerContext:
     database: Database
@@ -85,11 +96,15 @@ class HandlerContext:
     def translate(self) -> Translator:
         return translator(self.locale)
 
-    async def locale_for(self, session: AsyncSession, event: Event) -> str:
+    async def chat_view(self, session: AsyncSession, event: Event) -> ChatView:
+        """The chat's language choice and links, read once at the start of a turn."""
+        return await chat_view(session, event.channel, event.chat_id)
+
+    async def locale_for(self, session: AsyncSession, event: Event, view: ChatView) -> str:
         """The language of the chat `event` came from (see the module docstring)."""
-        chosen, plans = await language_sources(session, event.channel, event.chat_id)
-        if chosen is not None:
-            return chosen
+        if view.chosen is not None:
+            return view.chosen
+        plans = view.plans
         if not plans and event.chat_type == "private":
             plans = await self.admin_plans(session, event)
         return plans[0].settings.language if plans else self.locale
@@ -113,14 +128,7 @@ class HandlerContext:
 
     async def chat_units(self, session: AsyncSession, event: Event) -> list[ChatUnit]:
         """The units this chat receives messages for, plan by plan."""
-        found: list[ChatUnit] = []
-        for link, plan in await active_links_with_plans(session, event.channel, event.chat_id):
-            try:
-                unit = plan.unit(link.unit_id)
-            except KeyError:
-                continue  # the unit left the plan; its link is about to be switched off
-            found.append(ChatUnit(plan, unit, link))
-        return found
+        return units_of(await self.chat_view(session, event))
 
     async def notify_admins(
         self,
@@ -173,6 +181,9 @@ class Turn:
     now: datetime
     locale: str = DEFAULT_LOCALE  # the chat's language (HandlerContext.locale_for)
     wake_requested: bool = False
+    # The chat's units as read at the start of the turn; None after a handler changed
+    # the chat's links (forget_chat_units), so the next ask reads them again.
+    known_units: list[ChatUnit] | None = None
 
     @property
     def _(self) -> Translator:
@@ -207,7 +218,13 @@ class Turn:
         return await self.ctx.admin_plans(self.session, self.event)
 
     async def chat_units(self) -> list[ChatUnit]:
-        return await self.ctx.chat_units(self.session, self.event)
+        if self.known_units is None:
+            self.known_units = await self.ctx.chat_units(self.session, self.event)
+        return self.known_units
+
+    def forget_chat_units(self) -> None:
+        """This turn linked or unlinked the chat: read its units again when asked."""
+        self.known_units = None
 
     async def notify_admins(self, plan: Plan, text: NoticeText, key: str) -> int:
         count = await self.ctx.notify_admins(self.session, plan, text, key)

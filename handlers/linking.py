@@ -95,6 +95,7 @@ async def _redeem(turn: Turn, code: str) -> list[Reply]:
         )
     except InviteError as error:
         return [Reply(text=str(error))]
+    turn.forget_chat_units()
     plan = await stored_plan(turn.session, link.plan_id)
     assert plan is not None  # redeem_invite checked the plan and its unit
     unit = plan.unit(link.unit_id)
@@ -188,6 +189,7 @@ async def _link_directly(turn: Turn, plan: Plan, unit: Unit) -> list[Reply]:
         now=turn.now,
         origin="invite",
     )
+    turn.forget_chat_units()
     await _tell_admins_linked(turn, plan, unit)
     return [Reply(text=_linked_text(turn, plan, unit))]
 
@@ -266,6 +268,7 @@ async def _chat_removed(turn: Turn) -> list[Reply]:
     event = turn.event
     reason = _("bot bị xoá khỏi nhóm") if event.chat_type == "group" else _("bot bị chặn")
     links = await deactivate_chat(turn.session, event.channel, event.chat_id, reason, turn.now)
+    turn.forget_chat_units()
     # Nothing more can reach this chat: fail what waits for it instead of retrying.
     await outbox.fail_chat(turn.session, event.channel, event.chat_id, reason)
     by_plan: dict[str, list[str]] = {}

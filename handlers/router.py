@@ -30,7 +30,7 @@ from handlers import (
 )
 from handlers import help as help_texts
 from handlers.commands import N_, Command, by_name
-from handlers.context import HandlerContext, Turn, TurnHook
+from handlers.context import HandlerContext, Turn, TurnHook, units_of
 from handlers.events import Event, Reply
 
 log = logging.getLogger(__name__)
@@ -118,8 +118,15 @@ async def handle(event: Event, ctx: HandlerContext, finish: TurnHook | None = No
     turn: Turn | None = None
     try:
         async with ctx.database.session() as session:
-            locale = await ctx.locale_for(session, event)
-            turn = Turn(event=event, ctx=ctx, session=session, now=ctx.clock.now(), locale=locale)
+            view = await ctx.chat_view(session, event)
+            turn = Turn(
+                event=event,
+                ctx=ctx,
+                session=session,
+                now=ctx.clock.now(),
+                locale=await ctx.locale_for(session, event, view),
+                known_units=units_of(view),
+            )
             replies = await _dispatch(turn)
             if finish is not None:
                 await finish(session, replies)

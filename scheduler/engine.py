@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -45,8 +45,8 @@ class TickReport:
 def _signature(state: PlanState, day: object) -> tuple[object, ...]:
     """What, if unchanged, cannot make new messages appear before the next wake-up.
 
-    The number of confirmations is part of it: a confirmation only removes messages,
-    but an undo brings an item back, and a pause or its end changes what a chat gets."""
+    Confirmations are compared apart (`_only_added`); a pause or its end changes what
+    a chat gets."""
     links = tuple(
         sorted((unit, tuple(sorted(map(str, chats)))) for unit, chats in state.links.items())
     )
@@ -62,8 +62,36 @@ def _signature(state: PlanState, day: object) -> tuple[object, ...]:
         state.closed_at,
         state.started_at,
         pauses,
-        len(state.confirmed),
         languages,
+    )
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """What the last planning saw, and until when nothing new can be due."""
+
+    signature: tuple[object, ...]
+    until: datetime
+    confirmed: dict[str, Mapping[str, datetime]]  # plan id -> item key -> when
+    not_applicable: dict[str, frozenset[str]]
+
+    def still_holds(self, states: Sequence[PlanState], signature: object, now: datetime) -> bool:
+        return (
+            now < self.until
+            and signature == self.signature
+            and all(_only_added(self, state) for state in states)
+        )
+
+
+def _only_added(planned: _Planned, state: PlanState) -> bool:
+    """Confirmations were only added since: a confirmation only takes messages away
+    (an undo, or a new time after one, brings an item back). A morning of presses
+    then costs no replanning of a large plan at every tick."""
+    plan_id = state.plan.id
+    before = planned.confirmed.get(plan_id, {})
+    return (
+        before.items() <= state.confirmed.items()
+        and planned.not_applicable.get(plan_id, frozenset()) <= state.not_applicable
     )
 
 
@@ -109,7 +137,7 @@ class Engine:
         self.reachable = reachable or (lambda channel, _chat: channel in dispatcher.channels)
         self.last_tick: datetime | None = None
         # (signature of every plan, moment before which planning again cannot add anything)
-        self._planned: tuple[tuple[object, ...], datetime] | None = None
+        self._planned: _Planned | None = None
 
     async def plan(self, now: datetime) -> tuple[int, int]:
         async with self.database.session() as session:
@@ -118,14 +146,18 @@ class Engine:
         signature = tuple(
             _signature(state, now.astimezone(state.plan.tz).date()) for state in states
         )
-        known = self._planned
-        if known is not None and known[0] == signature and now < known[1]:
+        if self._planned is not None and self._planned.still_holds(states, signature, now):
             return 0, 0
         due = due_now(states, now, self.reachable)
         async with self.database.session() as session:
             enqueued = await outbox.enqueue(session, due, now)
         wakeups = [next_wakeup(state, now) for state in states]
-        self._planned = (signature, min(wakeups, default=now + IDLE_WAKEUP))
+        self._planned = _Planned(
+            signature,
+            min(wakeups, default=now + IDLE_WAKEUP),
+            {state.plan.id: state.confirmed for state in states},
+            {state.plan.id: state.not_applicable for state in states},
+        )
         if enqueued:
             log.info("enqueued %d new message(s)", enqueued)
         return len(due), enqueued

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam
 from sqlmodel import col, select
@@ -17,12 +18,12 @@ _TABLE = table_of(ChatSetting)
 _LANGUAGE = select(_TABLE.c.language).where(
     _TABLE.c.channel == bindparam("channel"), _TABLE.c.chat_id == bindparam("chat_id")
 )
-# Built once, asked for every incoming message: a linked chat's choice and its plans
-# (whose settings.language is the default) in one query.
-_LINKED_PLANS_AND_CHOICE = (
+# Built once, asked for every incoming message: the chat's active links with their
+# plans (whose settings.language is the default) and its own choice, in one query.
+_LINKS_AND_CHOICE = (
     select(
+        ChatLink,
         _LANGUAGE.scalar_subquery(),
-        col(ChatLink.plan_id),
         col(PlanRecord.source_name),
         col(PlanRecord.digest),
     )
@@ -36,27 +37,37 @@ _LINKED_PLANS_AND_CHOICE = (
 )
 
 
+class ChatView(NamedTuple):
+    """What a turn needs to know about its chat before anything else."""
+
+    chosen: str | None  # the language the chat chose (/ngonngu), or None
+    links: list[tuple[ChatLink, Plan]]  # its active links with their stored plans
+
+    @property
+    def plans(self) -> list[Plan]:
+        """The plans the chat is linked to, by id, each once."""
+        return list({plan.id: plan for _link, plan in self.links}.values())
+
+
 async def chat_language(session: AsyncSession, channel: str, chat_id: str) -> str | None:
     """The language this chat chose, or None."""
     result = await session.exec(_LANGUAGE, params={"channel": channel, "chat_id": chat_id})
     return result.one_or_none()
 
 
-async def language_sources(
-    session: AsyncSession, channel: str, chat_id: str
-) -> tuple[str | None, list[Plan]]:
-    """(the language this chat chose or None, the plans it is linked to, by id)."""
+async def chat_view(session: AsyncSession, channel: str, chat_id: str) -> ChatView:
+    """The chat's language choice and active links (by plan, then unit), in one query
+    for a linked chat. Links to a plan that no longer validates are left out."""
     params = {"channel": channel, "chat_id": chat_id}
-    rows = (await session.exec(_LINKED_PLANS_AND_CHOICE, params=params)).all()
+    rows = (await session.exec(_LINKS_AND_CHOICE, params=params)).all()
     if not rows:  # not linked: only the choice can say
-        return await chat_language(session, channel, chat_id), []
-    plans: dict[str, Plan] = {}
-    for _chosen, plan_id, source_name, digest in rows:
-        if plan_id not in plans:
-            plan = await plan_of_record(session, plan_id, source_name, digest)
-            if plan is not None:
-                plans[plan_id] = plan
-    return rows[0][0], list(plans.values())
+        return ChatView(await chat_language(session, channel, chat_id), [])
+    links = []
+    for link, _chosen, source_name, digest in rows:
+        plan = await plan_of_record(session, link.plan_id, source_name, digest)
+        if plan is not None:
+            links.append((link, plan))
+    return ChatView(rows[0][1], links)
 
 
 async def chat_languages(

@@ -16,10 +16,10 @@ from sqlalchemy import bindparam, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.models import ChatLink, Invite, PlanRecord
-from bot.storage.plan_cache import plan_of_record, stored_plan
+from bot.storage.models import ChatLink, Invite
+from bot.storage.plan_cache import stored_plan
 from content.dates import format_datetime
-from content.plan import Address, Plan
+from content.plan import Address
 
 # Lower-case letters and digits without the look-alikes (0/o, 1/l/i): staff type the
 # code by hand on Zalo, so it is matched case-insensitively. 31 symbols x 12 = 59 bits,
@@ -74,30 +74,6 @@ async def links_for_chat(
     query = _ACTIVE_CHAT_LINKS if active_only else _ALL_CHAT_LINKS
     result = await session.exec(query, params={"channel": channel, "chat_id": chat_id})
     return list(result.all())
-
-
-_ACTIVE_CHAT_LINKS_WITH_PLANS = (
-    select(ChatLink, col(PlanRecord.source_name), col(PlanRecord.digest))
-    .join(PlanRecord, col(PlanRecord.id) == col(ChatLink.plan_id))
-    .where(*_THIS_CHAT, col(ChatLink.active).is_(True))
-    .order_by(*_BY_UNIT)
-)
-
-
-async def active_links_with_plans(
-    session: AsyncSession, channel: str, chat_id: str
-) -> list[tuple[ChatLink, Plan]]:
-    """This chat's active links, each with its stored plan, in one query (asked for every
-    incoming message). Links to a plan that no longer validates are left out."""
-    result = await session.exec(
-        _ACTIVE_CHAT_LINKS_WITH_PLANS, params={"channel": channel, "chat_id": chat_id}
-    )
-    found = []
-    for link, source_name, digest in result.all():
-        plan = await plan_of_record(session, link.plan_id, source_name, digest)
-        if plan is not None:
-            found.append((link, plan))
-    return found
 
 
 async def find_link(

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.storage.chat_settings import chat_view
 from bot.storage.links import (
     InviteError,
     active_chat_addresses,
-    active_links_with_plans,
     create_invite,
     deactivate_chat,
     link_chat,
@@ -75,14 +75,14 @@ async def test_a_chats_active_links_come_with_their_stored_plan(database, store,
         await _link(session, "phong-a", "-3001", now)
         await _link(session, "phong-a", "-3002", now)
         await deactivate_chat(session, "telegram", "-3002", "bot bị xóa khỏi nhóm", now)
-        found = await active_links_with_plans(session, "telegram", "-3001")
+        found = (await chat_view(session, "telegram", "-3001")).links
         assert [(link.unit_id, plan.id) for link, plan in found] == [
             ("phong-a", PLAN),
             ("van-phong", PLAN),
         ]
         assert found[0][1] is found[1][1]  # one parsed plan, from the cache
-        assert await active_links_with_plans(session, "telegram", "-3002") == []
-        assert await active_links_with_plans(session, "zalo", "-3001") == []
+        assert (await chat_view(session, "telegram", "-3002")).links == []
+        assert (await chat_view(session, "zalo", "-3001")).links == []
 
 
 async def test_deactivating_a_chat_stops_it_for_every_unit_it_served(database, store, plans, now):

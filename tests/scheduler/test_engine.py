@@ -7,14 +7,17 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from bot.storage.confirmations import confirm, undo
 from bot.storage.models import OutboxMessage
 from bot.storage.pauses import pause_chat
 from bot.storage.plans import save_plan
 from content.clock import LOCAL_TZ, FixedClock
+from content.items import Item
 from content.plan_loader import load_plan, parse_plan
 from scheduler.delivery import Outgoing, PartHook
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
+from scheduler.state import plan_state
 from tests.conftest import SAMPLE_PLAN
 from tests.scheduler.test_cadence import plan_text
 
@@ -154,3 +157,39 @@ async def test_a_paused_chat_gets_nothing_until_the_pause_ends(database) -> None
     # What the pause held back: the items that fell due meanwhile, then today's.
     assert resumed.text.index("⏰ Quá hạn") < resumed.text.index("📌 Hôm nay")
     assert "Giỗ Tổ Hùng Vương" in resumed.text
+
+
+async def _confirm(database, item: Item, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    async with database.session() as session:
+        await confirm(
+            session,
+            item,
+            by="telegram:501",
+            by_name="Nguyễn Văn A",
+            channel="telegram",
+            chat_id=VAN_PHONG,
+            evidence=(),
+            now=now,
+        )
+
+
+async def test_presses_between_ticks_cost_no_replanning_but_an_undo_does(database) -> None:
+    clock = FixedClock(at("2026-04-24T07:31:00"))
+    await load_sample(database, at("2026-04-20T09:00:00"))
+    async with database.session() as session:
+        state = await plan_state(session, "sldtbxh-laocai-2026")
+    assert state is not None
+    first, second = [item for item in state.items if item.unit_id == "van-phong"][:2]
+    await _confirm(database, first, clock.now())
+    engine, _channels = await start(database, clock)
+    assert (await engine.tick()).planned > 0
+
+    clock.set(at("2026-04-24T07:32:00"))
+    await _confirm(database, second, clock.now())
+    assert (await engine.tick()).planned == 0  # only added: nothing new can be due
+
+    async with database.session() as session:
+        await undo(session, first.key, by="telegram:501", now=clock.now())
+    again = await engine.tick()
+    assert again.planned > 0  # an item is back: the day is planned again
+    assert again.enqueued == 0  # and today's digest, already sent, is not sent twice
