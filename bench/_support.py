@@ -324,11 +324,18 @@ async def loa_running(
     the environment both ran with and the running process."""
     env = bench_env(workdir, fake, now=now, limits=loa_limits(args), listen_port=free_port())
     print(f"\nloa load: {await load_plan(plan_text, workdir, env):.1f} s")
+    async with loa_started(env, workdir) as loa:
+        yield env, loa
+
+
+@asynccontextmanager
+async def loa_started(env: dict[str, str], workdir: Path) -> AsyncIterator[LoaProcess]:
+    """`loa run` with this environment until the block ends, once /healthz answers."""
     async with LoaProcess(env, cwd=workdir, log_path=workdir / "loa.log") as loa:
         await loa.wait_healthy(timeout=120)
         assert loa.process is not None
         print(f"loa run (pid {loa.process.pid}) healthy")
-        yield env, loa
+        yield loa
 
 
 async def load_plan(plan_text: str, workdir: Path, env: dict[str, str]) -> float:

@@ -1,28 +1,31 @@
 """Benchmark: button presses handled per second by `loa run`, against a bare
 python-telegram-bot Application on the same fake Bot API.
 
-    .venv/bin/python bench/bench_updates.py [--updates 1000] [--rate 300]
+    .venv/bin/python bench/bench_updates.py [--updates 1000] [--rounds 3] [--rate 300]
 
 Set-up: the fake Bot API (tests/fakes/telegram_api.py) in its own process; a plan with
-one unit per group chat (N + 1 chats), two tasks due today, stored with `loa load`;
-`loa run` (polling, LOA_TELEGRAM_LIMITS scaled like the fake's limits) sends each chat
-its 07:30 digest with ✅ buttons ("ok:1", "ok:2").
+one unit per group chat (N + 1 chats), one task per round due today, stored with
+`loa load`; `loa run` (polling, LOA_TELEGRAM_LIMITS scaled like the fake's limits)
+sends each chat its 07:30 digest with ✅ buttons ("ok:1", "ok:2", …).
 
-Each measurement, for Loa and then for the baselines, runs the same way: getUpdates is
-held at the fake, one warm-up press is handled, N presses of "ok:1" (one per digest,
-one per chat) are queued, then getUpdates is released; the clock runs from the release
-to the last answerCallbackQuery the fake received. Loa does its real work per press
-(store the update, record the confirmation, answer, edit the digest in place, mark the
-update handled). The baselines are bare PTB Applications on the same fake: the echo
-handler of PTB's own examples/inlinekeyboard.py (answer the press, then edit the
-message to echo the choice: the same two API calls as Loa, no storage), with PTB's
+The measurements are interleaved, so that other work on a shared machine weighs on Loa
+and on the baselines alike: in round r, `loa run` is started, handles N presses of
+"ok:r" and stops; then each baseline handles N presses. Each measurement runs the same
+way: getUpdates is held at the fake, one warm-up press is handled, N presses (one per
+digest, one per chat) are queued, then getUpdates is released; the clock runs from the
+release to the last answerCallbackQuery the fake received. Loa does its real work per
+press (store the update, record the confirmation, answer, edit the digest in place,
+mark the update handled). The baselines are bare PTB Applications on the same fake:
+the echo handler of PTB's own examples/inlinekeyboard.py (answer the press, then edit
+the message to echo the choice: the same two API calls as Loa, no storage), with PTB's
 default sequential processing and with concurrent_updates(True); and, for scale, a
 handler that only answers.
 
-Printed: presses answered per second for each, Loa's rate as a fraction of each
-baseline's (aim ≥ 0.4 of the echo handler's), presses lost (never answered, or not
-recorded by Loa) and doubled (answered twice), the CPU time of each process. Exit
-status 1 when anything is lost or doubled, or a run does not finish.
+Printed: presses answered per second for each, per round, Loa's rate as a fraction of
+each baseline's in the same round and the median over the rounds (aim ≥ 0.4 of the
+echo handler's), presses lost (never answered, or not recorded by Loa) and doubled
+(answered twice), the CPU time of each process. Exit status 1 when anything is lost or
+doubled, or a run does not finish.
 
 `--ptb-bot URL` is the baseline bot itself, started by this script in its own process.
 """
@@ -33,6 +36,7 @@ import argparse
 import asyncio
 import json
 import signal
+import statistics
 import sys
 import time
 from collections import Counter
@@ -46,11 +50,15 @@ from bench._support import (
     CpuWindow,
     FakeTelegramProcess,
     add_limit_options,
+    bench_env,
     fake_for,
+    free_port,
     gather_limited,
     group_chat_id,
     limit_rows,
-    loa_running,
+    loa_limits,
+    loa_started,
+    load_plan,
     machine_lines,
     print_table,
     run_in_workdir,
@@ -66,8 +74,8 @@ INJECTORS = 32  # presses queued at the fake at once
 READY = "ready"
 
 
-def plan_yaml(chats: int) -> str:
-    """One unit per group chat; two tasks due NOW's day, so every digest has ✅ 1 and ✅ 2."""
+def plan_yaml(chats: int, tasks: int) -> str:
+    """One unit per group chat; `tasks` tasks due NOW's day, so every digest has ✅ 1 …"""
     lines = [
         "plan:",
         "  id: bench-updates",
@@ -85,17 +93,14 @@ def plan_yaml(chats: int) -> str:
             f"    name: Xã {n + 1}",
             f"    channels: [telegram:{group_chat_id(n)}]",
         ]
-    lines += [
-        "tasks:",
-        "  - id: bao-cao-thang",
-        "    title: Gửi báo cáo tuyên truyền tháng 2",
-        "    owners: [all]",
-        "    due: 2026-03-02",
-        "  - id: dang-tin",
-        "    title: Đăng tin hưởng ứng Ngày Quốc tế Phụ nữ",
-        "    owners: [all]",
-        "    due: 2026-03-02",
-    ]
+    lines.append("tasks:")
+    for number in range(1, tasks + 1):
+        lines += [
+            f"  - id: viec-{number}",
+            f"    title: Việc tuyên truyền số {number} (tin, bài hưởng ứng ngày 8/3)",
+            "    owners: [all]",
+            "    due: 2026-03-02",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -224,9 +229,11 @@ async def measure(
     *,
     data: str,
     within: float,
+    check: bool,
 ) -> Result:
-    """Hold getUpdates, handle one warm-up press, queue the presses, release, time."""
-    check = data == "ok:1"  # Loa's buttons still offer ok:1; the baselines reuse the messages
+    """Hold getUpdates, handle one warm-up press, queue the presses, release, time.
+    `check`: the fake refuses a press on a message that no longer offers the button
+    (a baseline's echo edit removes Loa's buttons, so only the first round checks)."""
     answered_before = len(await fake.callback_answers())
 
     async def polling() -> bool:
@@ -306,88 +313,149 @@ async def digests_sent(fake: FakeTelegramProcess, chats: int, within: float) -> 
     return [found[group_chat_id(n)] for n in range(chats)]
 
 
-async def recorded_confirmations(env: dict[str, str], workdir: Path) -> int:
-    """Items of the first task that `loa progress` shows as done."""
+async def recorded_confirmations(env: dict[str, str], workdir: Path) -> Counter[str]:
+    """Items `loa progress` shows as done, by task."""
     result = await run_loa_async("progress", "--format", "json", env=env, cwd=workdir)
     if result.returncode != 0:
         raise RuntimeError(f"loa progress failed:\n{result.stderr}")
-    rows = json.loads(result.stdout)
-    return sum(1 for row in rows if row["task"] == "bao-cao-thang" and row["status"] == "done")
+    return Counter(row["task"] for row in json.loads(result.stdout) if row["status"] == "done")
 
 
 # --- the whole run ----------------------------------------------------------------------
 
 
 @dataclass
+class Round:
+    loa: Result
+    baselines: list[Result]
+    last_edit_after: float  # seconds from the release to Loa's last digest edit
+
+
+@dataclass
 class LoaChecks:
-    recorded: int  # confirmations `loa progress` shows (presses + the warm-up)
-    last_edit_after: float  # seconds from the release to the last digest edit
+    recorded: Counter[str]  # confirmations `loa progress` shows, by task
     rate_limited: int  # 429s the fake answered in the whole run
 
 
-async def measure_all(args: argparse.Namespace, workdir: Path) -> tuple[list[Result], LoaChecks]:
-    """Loa first (it sends the digests everyone presses on), then the two baselines."""
+async def loa_round(
+    fake: FakeTelegramProcess,
+    env: dict[str, str],
+    workdir: Path,
+    number: int,
+    warm_up: Digest,
+    digests: list[Digest],
+    within: float,
+) -> tuple[Result, float]:
+    """`loa run` handles the presses of "ok:NUMBER"; its result, and when the last
+    digest edit came after the release."""
+    edits_before = len(await fake.edits())
+    async with loa_started(env, workdir) as loa:
+        assert loa.process is not None
+
+        async def first_tick_done() -> bool:  # it plans the day: not while timing presses
+            return bool((await loa.wait_healthy()).get("scheduler", {}).get("last_tick"))
+
+        await until(first_tick_done, "Loa's first tick", within=60)
+        result = await measure(
+            fake,
+            "Loa",
+            loa.process.pid,
+            warm_up,
+            digests,
+            data=f"ok:{number}",
+            within=within,
+            check=number == 1,
+        )
+
+        async def all_edited() -> bool:  # the warm-up's digest and every pressed one
+            return len(await fake.edits()) >= edits_before + 1 + len(digests)
+
+        await until(all_edited, "every digest edited in place", within=within)
+    last_edit = max(call["at"] for call in await fake.requests("editMessageText"))
+    return result, last_edit - result.released_at
+
+
+async def measure_all(args: argparse.Namespace, workdir: Path) -> tuple[list[Round], LoaChecks]:
+    """Round by round: Loa (whose digests everyone presses on), then each baseline."""
     fake = fake_for(args, workdir)
     within = max(60.0, args.updates / 10)
     chats = args.updates + 1
+    rounds: list[Round] = []
     async with fake:
-        async with loa_running(args, workdir, fake, plan_yaml(chats), NOW) as (env, loa):
-            assert loa.process is not None
+        env = bench_env(workdir, fake, now=NOW, limits=loa_limits(args), listen_port=free_port())
+        plan = plan_yaml(chats, args.rounds)
+        print(f"\nloa load: {await load_plan(plan, workdir, env):.1f} s")
+        async with loa_started(env, workdir):
             warm_up, *digests = await digests_sent(fake, chats, within)
-            print(f"digests delivered to {chats} chats")
-            loa_result = await measure(
-                fake, "Loa", loa.process.pid, warm_up, digests, data="ok:1", within=within
+        print(f"digests delivered to {chats} chats")
+        for number in range(1, args.rounds + 1):
+            loa, last_edit_after = await loa_round(
+                fake, env, workdir, number, warm_up, digests, within
             )
-
-            async def all_edited() -> bool:
-                return len(await fake.edits()) >= chats
-
-            await until(all_edited, "every digest edited in place", within=within)
-            last_edit = max(call["at"] for call in await fake.requests("editMessageText"))
-            recorded = await recorded_confirmations(env, workdir)
-        results = [loa_result]
-        for number, baseline in enumerate(BASELINES):
-            log_path = workdir / f"ptb-{number}.log"
-            async with BaselineProcess(fake, baseline, log_path) as bot:
-                results.append(
-                    await measure(
-                        fake, baseline.name, bot.pid, warm_up, digests, data="ok:2", within=within
+            baselines = []
+            for index, baseline in enumerate(BASELINES):
+                log_path = workdir / f"ptb-{number}-{index}.log"
+                async with BaselineProcess(fake, baseline, log_path) as bot:
+                    baselines.append(
+                        await measure(
+                            fake,
+                            baseline.name,
+                            bot.pid,
+                            warm_up,
+                            digests,
+                            data=f"ok:{number}",
+                            within=within,
+                            check=False,
+                        )
                     )
-                )
+            rounds.append(Round(loa, baselines, last_edit_after))
+            print(f"round {number}: Loa {loa.rate:.0f}/s, PTB echo {baselines[0].rate:.0f}/s")
         checks = LoaChecks(
-            recorded=recorded,
-            last_edit_after=last_edit - loa_result.released_at,
+            recorded=await recorded_confirmations(env, workdir),
             rate_limited=(await fake.stats())["rate_limited"],
         )
-    return results, checks
+    return rounds, checks
 
 
-def figures(results: list[Result], checks: LoaChecks) -> list[tuple[str, str]]:
+def _result_rows(result: Result, label: str) -> list[tuple[str, str]]:
+    window = max(result.cpu.seconds, 1e-9)
+    cpu = result.cpu.used(result.name)
+    return [
+        (f"{label}: presses/s", f"{result.rate:.1f} ({result.presses} in {result.seconds:.2f} s)"),
+        (f"{label}: answered / lost / doubled",
+         f"{result.answered} / {result.presses - result.answered} / {result.doubled}"),
+        (f"{label}: CPU of the bot", f"{cpu:.2f} s = {cpu / window:.0%} of a core, "
+         f"{cpu / result.presses * 1000:.1f} ms a press; other processes "
+         f"{result.cpu.rows()[-1][1]}"),
+    ]  # fmt: skip
+
+
+def figures(rounds: list[Round], checks: LoaChecks) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
-    for result in results:
-        window = max(result.cpu.seconds, 1e-9)
-        rows += [
-            (f"{result.name}: presses/s", f"{result.rate:.1f} ({result.presses} in "
-             f"{result.seconds:.2f} s)"),
-            (f"{result.name}: answered / lost / doubled", f"{result.answered} / "
-             f"{result.presses - result.answered} / {result.doubled}"),
-            (f"{result.name}: CPU of the bot", f"{result.cpu.used(result.name):.2f} s = "
-             f"{result.cpu.used(result.name) / window:.0%} of a core; other processes "
-             f"{result.cpu.rows()[-1][1]}"),
-        ]  # fmt: skip
-    loa = results[0]
-    rows += [
-        (
-            f"Loa / {result.name}" + (" (aim ≥ 0.4)" if baseline.echo else " (for scale)"),
-            f"{loa.rate / result.rate:.2f}",
+    for number, one in enumerate(rounds, start=1):
+        rows += _result_rows(one.loa, f"round {number}, Loa")
+        rows.append((f"round {number}, Loa: last digest edited in place after",
+                     f"{one.last_edit_after:.2f} s"))  # fmt: skip
+        for result in one.baselines:
+            rows += _result_rows(result, f"round {number}, {result.name}")
+    for index, baseline in enumerate(BASELINES):
+        ratios = [one.loa.rate / one.baselines[index].rate for one in rounds]
+        aim = " (aim ≥ 0.4)" if baseline.echo else " (for scale)"
+        shown = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+        rows.append(
+            (f"Loa / {baseline.name}{aim}", f"median {statistics.median(ratios):.2f} ({shown})")
         )
-        for result, baseline in zip(results[1:], BASELINES, strict=True)
-    ]
-    texts = ", ".join(f"{n} × «{text}»" for text, n in loa.answer_texts.most_common())
+    answers: Counter[str] = Counter()
+    for one in rounds:
+        answers.update(one.loa.answer_texts)
+    texts = ", ".join(f"{n} × «{text}»" for text, n in answers.most_common())
+    expected = rounds[0].loa.presses + 1
+    recorded = ", ".join(
+        f"{checks.recorded[f'viec-{number}']} of {expected}" for number in range(1, len(rounds) + 1)
+    )
     rows += [
         ("Loa: button answers", texts),
-        ("Loa: confirmations recorded (loa progress)", f"{checks.recorded} of {loa.presses + 1}"),
-        ("Loa: last digest edited in place after", f"{checks.last_edit_after:.2f} s"),
+        ("Loa: confirmations recorded per task (loa progress)", recorded),
         ("429s answered by the fake (whole run)", str(checks.rate_limited)),
     ]
     return rows
@@ -399,15 +467,21 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
         "Parameters",
         [
             ("presses (one per chat, each on its own digest)", str(args.updates)),
+            ("rounds (Loa, then each baseline)", str(args.rounds)),
             *limit_rows(args),
             ("Loa", "polling, SQLite (WAL), LOA_TICK_SECONDS default (5)"),
             ("baselines", "bare PTB Applications: the echo handler of PTB's "
              "examples/inlinekeyboard.py (answer, then edit the message), and answer only"),
         ],
     )  # fmt: skip
-    results, checks = await measure_all(args, workdir)
-    print_table("Button presses", figures(results, checks))
-    lost = sum(r.presses - r.answered for r in results) + (results[0].presses + 1 - checks.recorded)
+    rounds, checks = await measure_all(args, workdir)
+    print_table("Button presses", figures(rounds, checks))
+    results = [result for one in rounds for result in (one.loa, *one.baselines)]
+    expected = rounds[0].loa.presses + 1
+    unrecorded = sum(
+        expected - checks.recorded[f"viec-{number}"] for number in range(1, len(rounds) + 1)
+    )
+    lost = sum(r.presses - r.answered for r in results) + unrecorded
     doubled = sum(r.doubled for r in results)
     if lost or doubled:
         print(f"\nFAILED: {lost} presses lost, {doubled} answered twice")
@@ -418,6 +492,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--updates", type=int, default=1000, help="button presses (default 1000)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds of Loa and the baselines"
+    )
     add_limit_options(parser)
     parser.add_argument("--ptb-bot", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
@@ -427,8 +504,8 @@ def main() -> int:
     if args.ptb_bot:
         asyncio.run(ptb_bot(args.ptb_bot, args.token, args.concurrent, args.echo))
         return 0
-    if args.updates < 1 or args.rate <= 0:
-        parser.error("--updates must be at least 1 and --rate positive")
+    if args.updates < 1 or args.rounds < 1 or args.rate <= 0:
+        parser.error("--updates and --rounds must be at least 1, --rate positive")
     return run_in_workdir("loa-bench-updates-", args.keep, lambda workdir: run(args, workdir))
 
 
