@@ -519,7 +519,7 @@ def test_a_row_can_name_the_document_that_chose_its_day(tmp_path: Path) -> None:
         HEADER + ",chosen_by",
         "danh_xung,Danh xưng X,solar,8,5,,founding,https://example.vn/x,yes,,Nghị quyết số 1",
     )
-    with pytest.raises(CatalogueError, match="national.csv:2: .*origin year"):
+    with pytest.raises(CatalogueError, match=r"national\.csv:2: .*origin year"):
         load_catalogue_file(dateless)
 
 
