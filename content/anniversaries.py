@@ -68,7 +68,10 @@ class Anniversary:
     slug, or whatever a plan uses for its own days. `summary` says what happened, where and
     who, from `summary_source` (or `source` when that is empty). `round5` marks a day the
     locality also celebrates when N ends in 5. `verb` is the title's first word ("Kỷ niệm",
-    or "Tưởng niệm", the default for memorial days). Invalid values raise ValueError.
+    or "Tưởng niệm", the default for memorial days). `chosen_by` names the document (a
+    People's Council resolution …) that chose `day`/`month` for an event known only by its
+    year: the day is then a chosen commemoration day, never presented as the historical
+    date (no origin date; the title gives the years only). Invalid values raise ValueError.
     """
 
     key: str
@@ -87,6 +90,7 @@ class Anniversary:
     summary_source: str = ""
     round5: bool = False
     verb: str | None = None
+    chosen_by: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.key, str) or not _KEY_RE.fullmatch(self.key):
@@ -114,10 +118,12 @@ class Anniversary:
         if self.round5 and self.kind == "major":
             raise ValueError(f"{self.key}: major days already count N ending in 5 (round5)")
         _check_day_month(self)
+        if self.chosen_by and self.origin_year is None:
+            raise ValueError(f"{self.key}: a chosen commemoration day needs its origin year")
         if self.origin_year is not None:
             if not _is_int(self.origin_year) or not 1 <= self.origin_year <= 2100:
                 raise ValueError(f"{self.key}: origin year must be 1–2100, not {self.origin_year}")
-            if self.calendar == "solar":
+            if self.calendar == "solar" and not self.chosen_by:
                 try:
                     date(self.origin_year, self.month, self.day)
                 except ValueError:
@@ -227,7 +233,8 @@ def _lunar_day(year: int, month: int, day: int) -> tuple[date, int]:
 
 @lru_cache(maxsize=4096)
 def _origin_date(a: Anniversary) -> date | None:
-    if a.origin_year is None:
+    if a.origin_year is None or a.chosen_by:
+        # A chosen day has no historical date: only its year is known.
         return None
     if a.calendar == "solar":
         return date(a.origin_year, a.month, a.day)
@@ -244,6 +251,9 @@ def _dmy(d: date) -> str:
 
 def _title(a: Anniversary, year: int, when: date, ordinal: int | None, origin: date | None) -> str:
     verb = a.title_verb
+    if a.chosen_by and ordinal is not None:
+        # "(1029 - 2026)": the chosen day is not claimed as the day of 1029.
+        return f"{verb} {ordinal} năm {a.name} ({a.origin_year} - {year})"
     if a.calendar == "solar":
         if ordinal is None or origin is None:
             return f"{a.name} ({_dmy(when)})"

@@ -30,6 +30,7 @@ _OPTIONAL_COLUMNS = (
     "summary_source",
     "round5",
     "verb",
+    "chosen_by",
 )
 
 
@@ -143,6 +144,7 @@ def _row_to_anniversary(row: dict[str, str], scope: str, path: Path, line: int) 
             summary_source=row.get("summary_source", ""),
             round5=round5,
             verb=text.get("verb") or None,
+            chosen_by=text.get("chosen_by", ""),
         )
     except ValueError as error:
         raise CatalogueError(str(error), path, line) from None

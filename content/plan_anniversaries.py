@@ -120,6 +120,7 @@ class AnniversaryReader:
                 "summary",
                 "note",
                 "source",
+                "chosen_by",
             ),
             ("key", "name"),
         )
@@ -207,6 +208,9 @@ class AnniversaryReader:
                 _("%(where)s: summary dài %(n)d ký tự; tối đa %(limit)d")
                 % {"where": where, "n": len(summary), "limit": SUMMARY_LIMIT},
             )
+        chosen_by = self.reader.text(node, "chosen_by") or ""
+        if chosen_by and day_month_year is not None:
+            self._check_chosen_day(node, where, day_month_year, origin_year)
         if len(self.reader.problems) > before or day_month_year is None or not key or not name:
             return None
         day, month, _year = day_month_year
@@ -223,7 +227,38 @@ class AnniversaryReader:
             note=self.reader.text(node, "note") or "",
             summary=summary,
             round5=round5,
+            chosen_by=chosen_by,
         )
+
+    def _check_chosen_day(
+        self,
+        node: Node,
+        where: str,
+        day_month_year: tuple[int, int, int | None],
+        origin_year: int | None,
+    ) -> None:
+        """A day chosen for an event known only by its year: `{day, month}` and the
+        year in `origin_year`, never a full date that would claim the day of that year."""
+        if day_month_year[2] is not None:
+            self.reader.report(
+                node.value_line("date"),
+                _(
+                    "%(where)s: ngày được chọn (chosen_by) không phải ngày của sự kiện gốc; "
+                    "viết date: {day: %(day)d, month: %(month)d} và origin_year: %(year)d"
+                )
+                % {
+                    "where": where,
+                    "day": day_month_year[0],
+                    "month": day_month_year[1],
+                    "year": day_month_year[2],
+                },
+            )
+        elif origin_year is None:
+            self.reader.report(
+                node.value_line("chosen_by"),
+                _("%(where)s: ngày được chọn (chosen_by) cần origin_year, năm của sự kiện gốc")
+                % {"where": where},
+            )
 
     def _extra_date(self, node: Node, where: str) -> tuple[int, int, int | None] | None:
         """A solar extra's `date`: the original event's date, or {day, month} alone."""

@@ -164,6 +164,9 @@ def render_post(
         "date_long": format_date_long(occurrence.date, locale),
         "origin": format_date_short(origin, locale) if origin is not None else None,
         "summary": anniversary.summary,
+        "chosen_by": anniversary.chosen_by,
+        "chosen_day": f"{anniversary.day}/{anniversary.month}",
+        "origin_year": anniversary.origin_year,
         "audience": audience(unit, plan, locale),
         "hashtags": post_hashtags(occurrence, plan),
         "body": (

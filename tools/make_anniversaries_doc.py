@@ -28,6 +28,8 @@ def _day(anniversary: Anniversary) -> str:
     if anniversary.verified != "yes":
         flags.append(anniversary.verified)
     origin = f"/{anniversary.origin_year}" if anniversary.origin_year else ""
+    if anniversary.chosen_by:  # a day chosen for an event known by its year only
+        origin = f" (chosen day; {anniversary.origin_year}: {anniversary.chosen_by})"
     when = f"{anniversary.day}/{anniversary.month}{origin}"
     return f"{when} {anniversary.name} ({', '.join(flags)})"
 

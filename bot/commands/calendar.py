@@ -105,6 +105,7 @@ def as_json(occurrence: Occurrence) -> dict[str, Any]:
         "round5": anniversary.round5,
         "summary": anniversary.summary,
         "summary_source": anniversary.summary_source or None,
+        "chosen_by": anniversary.chosen_by or None,
     }
 
 

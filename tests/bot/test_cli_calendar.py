@@ -49,6 +49,7 @@ def test_json_2026() -> None:
         "round5": False,
         "summary": "",
         "summary_source": None,
+        "chosen_by": None,
     }
     assert by_key["thanh_lap_dang"]["source"].startswith("https://")
     tet = by_key["tet"]
@@ -88,6 +89,15 @@ def test_json_carries_the_summary_and_its_source() -> None:
     assert son_my["kind"] == "memorial" and "504 thường dân" in son_my["summary"]
     assert son_my["title"] == "Tưởng niệm 58 năm vụ thảm sát Sơn Mỹ (16/03/1968 - 16/03/2026)"
     assert son_my["source"].startswith("https://")
+
+
+def test_json_says_which_document_chose_a_day_and_claims_no_origin_date() -> None:
+    by_key = {item["key"]: item for item in calendar_json("2026", "--province", "Thanh Hóa")}
+    named = by_key["th_danh_xung"]
+    assert (named["date"], named["origin"], named["ordinal"]) == ("2026-05-08", None, 997)
+    assert named["title"] == "Kỷ niệm 997 năm Danh xưng Thanh Hóa (1029 - 2026)"
+    assert named["chosen_by"] == "Nghị quyết số 112/NQ-HĐND của HĐND tỉnh Thanh Hóa"
+    assert by_key["th_ham_rong"]["chosen_by"] is None
 
 
 def test_table_for_people() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import date
 from pathlib import Path
@@ -277,6 +278,36 @@ def test_plan_anniversaries_are_built_directly() -> None:
     assert occurrence_of(no_origin, 2026).title == "Ngày X (01/06/2026)"
 
 
+def test_a_day_a_council_chose_prints_the_years_only_never_a_historical_date() -> None:
+    chosen = Anniversary(
+        "danh_xung_x",
+        "Danh xưng X",
+        "solar",
+        8,
+        5,
+        1029,
+        "founding",
+        chosen_by="Nghị quyết số 1/NQ-HĐND",
+    )
+    found = occurrence_of(chosen, 2026)
+    assert found is not None
+    assert found.title == "Kỷ niệm 997 năm Danh xưng X (1029 - 2026)"
+    assert (found.date, found.origin, found.ordinal, found.tier) == (
+        date(2026, 5, 8),
+        None,
+        997,
+        "regular",
+    )
+    assert "08/05/1029" not in found.title
+    assert occurrence_of(chosen, 2029).tier == "round10"
+    # 29/2 of a common year is no date, but a chosen 29/2 claims nothing of that year.
+    leap_day = dataclasses.replace(chosen, day=29, month=2, origin_year=1901)
+    assert occurrence_of(leap_day, 2028).title == "Kỷ niệm 127 năm Danh xưng X (1901 - 2028)"
+    shipped = occurrence("th_danh_xung", 2026)
+    assert shipped.title == "Kỷ niệm 997 năm Danh xưng Thanh Hóa (1029 - 2026)"
+    assert shipped.date == date(2026, 5, 8) and shipped.origin is None
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
@@ -295,6 +326,7 @@ def test_plan_anniversaries_are_built_directly() -> None:
         ({"verified": "partial"}, "note"),
         ({"key": "Bad Key"}, "key"),
         ({"name": " "}, "name"),
+        ({"chosen_by": "Nghị quyết số 1/NQ-HĐND", "origin_year": None}, "origin year"),
     ],
 )
 def test_invalid_anniversaries_are_refused(fields: dict, message: str) -> None:
@@ -467,6 +499,28 @@ def test_a_valid_file_loads_every_row(tmp_path: Path) -> None:
         verified="partial",
         note="Ghi chú",
     )
+
+
+def test_a_row_can_name_the_document_that_chose_its_day(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "national.csv",
+        HEADER + ",chosen_by",
+        "danh_xung,Danh xưng X,solar,8,5,1029,founding,https://example.vn/x,yes,,"
+        "Nghị quyết số 1/NQ-HĐND",
+        GOOD + ",",
+    )
+    chosen, plain = load_catalogue_file(path)
+    assert (chosen.chosen_by, plain.chosen_by) == ("Nghị quyết số 1/NQ-HĐND", "")
+    assert occurrence_of(chosen, 2026).title == "Kỷ niệm 997 năm Danh xưng X (1029 - 2026)"
+    dateless = write(
+        tmp_path,
+        "national.csv",
+        HEADER + ",chosen_by",
+        "danh_xung,Danh xưng X,solar,8,5,,founding,https://example.vn/x,yes,,Nghị quyết số 1",
+    )
+    with pytest.raises(CatalogueError, match=r"national\.csv:2: .*origin year"):
+        load_catalogue_file(dateless)
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,12 @@ def test_the_official_title_is_split_from_its_dates() -> None:
     assert spec.slogan.startswith("Nhiệt liệt chào mừng 97 năm Ngày thành lập Đảng")  # the plan's
 
 
+def test_a_day_a_council_chose_shows_the_years_on_its_banner() -> None:
+    spec = banner_spec(occurrence("th_danh_xung", 2029), None, "UBND tỉnh Thanh Hóa")
+    assert (spec.title, spec.dates) == ("Kỷ niệm 1000 năm Danh xưng Thanh Hóa", "(1029 - 2029)")
+    check_fits(layout(spec, (1920, 1080)), spec)
+
+
 def test_a_memorial_banner_is_sober() -> None:
     spec = banner_spec(occurrence("qn_son_my", 2026), None, "UBND xã Tịnh Khê")
     assert (spec.heading, spec.style) == ("", "memorial")

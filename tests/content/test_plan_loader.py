@@ -10,6 +10,7 @@ from textwrap import dedent
 
 import pytest
 
+from content.anniversaries import occurrence_of
 from content.catalogues import catalogue
 from content.plan import Address, Plan, Settings
 from content.plan_loader import PlanError, PlanProblem, load_plan, parse_plan
@@ -826,10 +827,19 @@ def test_extra_anniversaries() -> None:
               name: Ngày thành lập Sở
               date: {day: 29, month: 2}
               origin_year: 1992
+            - key: thanh-lap-tinh
+              name: Ngày thành lập tỉnh X
+              date: {day: 9, month: 9}
+              origin_year: 1836
+              chosen_by: Nghị quyết số 1/NQ-HĐND của HĐND tỉnh X
         """)
         + ONE_TASK
     )
-    sector, festival, founding = plan.anniversaries[-3:]
+    sector, festival, founding, chosen = plan.anniversaries[-4:]
+    assert chosen.chosen_by == "Nghị quyết số 1/NQ-HĐND của HĐND tỉnh X"
+    chosen_2026 = occurrence_of(chosen, 2026)
+    assert chosen_2026 is not None and chosen_2026.origin is None
+    assert chosen_2026.title == "Kỷ niệm 190 năm Ngày thành lập tỉnh X (1836 - 2026)"
     assert (sector.calendar, sector.day, sector.month, sector.origin_year) == (
         "solar",
         28,
@@ -855,6 +865,11 @@ def test_extra_anniversaries() -> None:
         ("date: 1945-08-28\norigin_year: 1946", "origin_year 1946 khác năm trong date (1945)"),
         ("date: 1945-08-28\nlunar: {day: 1, month: 1}", "cần đúng một trong hai khóa"),
         ("date: 1945-08-28\nkind: tron", "kind 'tron' không hợp lệ"),
+        (
+            "date: 1836-09-09\nchosen_by: Nghị quyết số 1",
+            "viết date: {day: 9, month: 9} và origin_year: 1836",
+        ),
+        ("date: {day: 9, month: 9}\nchosen_by: Nghị quyết số 1", "cần origin_year"),
     ],
 )
 def test_bad_extra_anniversary(extra: str, expected: str) -> None:

@@ -56,6 +56,22 @@ def test_a_provincial_day_states_what_happened_where_and_who() -> None:
     assert text.endswith("#KỷNiệm67Năm #NgàyKhởiNghĩaTràBồngVàMiềnTâyQuảngNgãi #QuảngNgãi")
 
 
+def test_a_day_a_council_chose_is_posted_with_the_document_that_chose_it() -> None:
+    text = render_post(occurrence("th_danh_xung", 2026), unit="UBND phường Hạc Thành")
+    assert text.startswith("🇻🇳 Kỷ niệm 997 năm Danh xưng Thanh Hóa (1029 - 2026)\n")
+    assert (
+        "Nghị quyết số 112/NQ-HĐND của HĐND tỉnh Thanh Hóa chọn ngày 8/5 hằng năm làm ngày kỷ "
+        "niệm Danh xưng Thanh Hóa (năm 1029)."
+    ) in text
+    assert "/1029" not in text  # the chosen day is never given as the day of 1029
+    english = render_post(occurrence("th_danh_xung", 2029), locale="en")
+    assert "chose 8/5 of every year as the day to commemorate Danh xưng Thanh Hóa (1029)" in (
+        english
+    )
+    historical = render_post(occurrence("th_ham_rong", 2026))
+    assert "hằng năm làm ngày kỷ niệm" not in historical
+
+
 @pytest.mark.parametrize(
     ("key", "voice"),
     [
