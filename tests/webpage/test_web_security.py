@@ -8,8 +8,9 @@ from sqlmodel import select
 
 from bot.storage.confirmations import active_confirmations
 from bot.storage.contacts import add_contact
-from bot.storage.models import WebSession
-from tests.webpage.conftest import ADMIN, OTHER_ADMIN, WebWorld
+from bot.storage.models import WebLoginFailure, WebSession
+from scheduler.housekeeping import Retention, clean
+from tests.webpage.conftest import ADMIN, OTHER_ADMIN, WebWorld, serve
 
 UNIT = "/ke-hoach/ke-hoach-thu/don-vi/van-phong"
 ITEM = "ke-hoach-thu/ke-hoach/2026-02-27/van-phong"
@@ -139,6 +140,33 @@ async def test_failed_sign_ins_are_rate_limited_but_good_links_are_not(world: We
     assert statuses[:10] == [403] * 10 and statuses[10:] == [429, 429]
     good = await world.link()
     assert (await world.client.get(good)).status == 429  # until the window has passed
+    world.clock.advance(timedelta(minutes=5))
+    assert (await world.client.get(good)).status == 200
+
+
+async def test_the_login_limit_holds_across_instances_sharing_the_database(
+    world: WebWorld,
+) -> None:
+    other = await serve(world.database, world.clock, world.evidence)  # a second `loa run`
+    try:
+        for client in (world.client, other) * 5:  # the guesses spread over both
+            assert (await client.get("/dangnhap/guess")).status == 403
+        good = await world.link()
+        for client in (world.client, other):
+            refused = await client.get(good)
+            assert refused.status == 429 and refused.headers["Retry-After"] == "300"
+    finally:
+        await other.close()
+
+
+async def test_old_login_failures_go_with_the_daily_housekeeping(world: WebWorld) -> None:
+    for _ in range(3):
+        await world.client.get("/dangnhap/guess")
+    later = world.clock.now() + timedelta(days=2)
+    done = await clean(world.database, later, Retention())
+    assert done["web_login_failures"] == 3
+    async with world.database.session() as session:
+        assert (await session.exec(select(WebLoginFailure))).all() == []
 
 
 async def test_a_units_contact_sees_only_that_units_page_and_cannot_act(world: WebWorld):
