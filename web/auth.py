@@ -30,17 +30,17 @@ from bot.storage.web_auth import (
     start_session,
     use_login_link,
 )
-from content.i18n import translator
 from web.site import (
-    LOCALE,
     LOGIN_PATH,
     SESSION_COOKIE,
     Viewer,
+    localized,
     page,
     problem,
     render,
     same_token,
     site_of,
+    texts,
     viewer_of,
 )
 
@@ -82,7 +82,7 @@ def _client(request: web.Request) -> str:
 async def _too_many(request: web.Request) -> web.Response | None:
     if not await request.app[LIMITER].blocked(request):
         return None
-    _ = translator(LOCALE)
+    _ = texts()
     response = problem(
         None,
         _("Thử quá nhiều lần"),
@@ -96,7 +96,7 @@ async def _too_many(request: web.Request) -> web.Response | None:
 
 async def _link_refused(request: web.Request, why: str) -> web.Response:
     await request.app[LIMITER].failed(request)
-    _ = translator(LOCALE)
+    _ = texts()
     messages = {
         "used": _("Liên kết này đã được dùng. Mỗi liên kết chỉ dùng được một lần."),
         "expired": _("Liên kết này đã hết hạn (liên kết chỉ dùng được trong 10 phút)."),
@@ -108,7 +108,7 @@ async def _link_refused(request: web.Request, why: str) -> web.Response:
 
 
 def _other_person(viewer: Viewer) -> web.Response:
-    _ = translator(LOCALE)
+    _ = texts()
     return problem(
         viewer,
         _("Đang đăng nhập bằng tài khoản khác"),
@@ -120,12 +120,14 @@ def _other_person(viewer: Viewer) -> web.Response:
     )
 
 
+@localized
 async def sign_in_page(request: web.Request) -> web.StreamResponse:
     if await viewer_of(request) is not None:
         raise web.HTTPSeeOther("/")
     return render("signin.html")
 
 
+@localized
 async def link_page(request: web.Request) -> web.StreamResponse:
     if (refused := await _too_many(request)) is not None:
         return refused
@@ -152,6 +154,7 @@ async def link_page(request: web.Request) -> web.StreamResponse:
     return response
 
 
+@localized
 async def use_link(request: web.Request) -> web.StreamResponse:
     if (refused := await _too_many(request)) is not None:
         return refused
@@ -160,7 +163,7 @@ async def use_link(request: web.Request) -> web.StreamResponse:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not same_token(form.get("csrf"), expected):
         await request.app[LIMITER].failed(request)
-        _ = translator(LOCALE)
+        _ = texts()
         return problem(
             None,
             _("Biểu mẫu không hợp lệ"),

@@ -20,13 +20,12 @@ from bot.storage.broadcasts import NO_CHAT, delivery_report, get_broadcast
 from bot.storage.links import active_chat_addresses
 from bot.storage.models import Broadcast
 from content.channels import PLAN_CHANNELS, traits
-from content.i18n import translator
 from content.payloads import BroadcastDialogue
 from content.plan import Plan
 from handlers.broadcast import TEXT_LIMIT
 from handlers.broadcast_send import outgoing_text, queue_broadcast
 from handlers.broadcast_texts import resolve_targets
-from web.site import LOCALE, Viewer, chosen_plan, not_yours, page, render, site_of
+from web.site import Viewer, chosen_plan, not_yours, page, render, site_of, texts
 
 SENDER_LIMIT = 100
 
@@ -36,7 +35,7 @@ Form = MultiDictProxy[str | bytes | bytearray | web.FileField] | dict[str, str]
 
 def _form_state(form: Form, plan: Plan, today: date) -> tuple[BroadcastDialogue | None, str]:
     """(the broadcast the form describes, or None and the problem to show)."""
-    _ = translator(LOCALE)
+    _ = texts()
     text = str(form.get("text", "")).strip()
     if not text:
         return None, _("Hãy viết nội dung tin.")
@@ -138,7 +137,7 @@ async def preview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         site = site_of(request)
         async with site.database.session() as session:
             links = await active_chat_addresses(session, plan.id)
-        _ = translator(LOCALE)
+        _ = texts()
         channels = sorted({a.channel for u in state["unit_ids"] for a in links.get(u, [])})
         shown = {
             "texts": {
@@ -168,7 +167,7 @@ async def send(request: web.Request, viewer: Viewer) -> web.StreamResponse:
             by=viewer.address,
             origin=viewer.address,  # the admin's private chat gets the report too
             now=site.now(),
-            _=translator(LOCALE),
+            _=texts(),
         )
     site.context.wake()
     raise web.HTTPSeeOther(f"/gui-tin/{broadcast.id}")
@@ -197,7 +196,7 @@ async def _report(
             return None, None
         rows = await delivery_report(session, broadcast_id)
     plan = viewer.access.plans_by_id[broadcast.plan_id]
-    _ = translator(LOCALE)
+    _ = texts()
     labels = {
         "sent": _("Đã gửi"),
         "waiting": _("Đang gửi"),

@@ -72,7 +72,11 @@ class WebWorld:
 
 
 async def serve(
-    database: Database, clock: Clock, evidence: Path, public_url: str | None = "http://127.0.0.1"
+    database: Database,
+    clock: Clock,
+    evidence: Path,
+    public_url: str | None = "http://127.0.0.1",
+    language: str = "vi",
 ) -> TestClient:
     """One instance of the web page (a `loa run`) on `database`; several may share it."""
     server = WebServer()
@@ -83,6 +87,7 @@ async def serve(
         public_url=public_url,
         extra_admins=(),
         evidence=FileStore(evidence),
+        language=language,
     )
     install(server.app, site)
     client = TestClient(TestServer(server.app), cookie_jar=CookieJar(unsafe=True))
