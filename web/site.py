@@ -107,7 +107,7 @@ def localized(handler: Handler) -> Handler:
 
     @wraps(handler)
     async def wrapped(request: web.Request) -> web.StreamResponse:
-        here = _here.set(request.path_qs)
+        here = _here.set(request.path_qs if request.method == "GET" else "/")
         try:
             with language(locale_of(request)):
                 return await handler(request)
@@ -190,44 +190,54 @@ def same_token(given: object, expected: str) -> bool:
     return isinstance(given, str) and bool(given) and secrets.compare_digest(given, expected)
 
 
-def page(handler: PageHandler) -> Handler:
-    @localized
-    @wraps(handler)
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        viewer = await viewer_of(request)
-        if viewer is None:
-            if request.method == "GET":
-                raise web.HTTPSeeOther(LOGIN_PATH)
-            _ = texts()
-            return problem(
-                None,
-                _("Chưa đăng nhập"),
-                _("Phiên làm việc đã hết hoặc chưa đăng nhập; không có gì thay đổi."),
-                401,
-                LOGIN_PATH,
-            )
-        if request.method == "POST":
-            try:
-                form = await request.post()
-            except web.HTTPRequestEntityTooLarge:
-                return too_large(viewer)
-            if not same_token(form.get("csrf"), viewer.csrf_token):
+def page_taking(
+    max_body: int, too_large: Callable[[Viewer], web.Response]
+) -> Callable[[PageHandler], Handler]:
+    """`page` for a form whose files may reach `max_body` bytes (the server's limit is
+    MAX_BODY_BYTES); a larger one gets the page `too_large` makes, and nothing changes."""
+
+    def decorate(handler: PageHandler) -> Handler:
+        @localized
+        @wraps(handler)
+        async def wrapped(request: web.Request) -> web.StreamResponse:
+            viewer = await viewer_of(request)
+            if viewer is None:
+                if request.method == "GET":
+                    raise web.HTTPSeeOther(LOGIN_PATH)
                 _ = texts()
                 return problem(
-                    viewer,
-                    _("Biểu mẫu không hợp lệ"),
-                    _(
-                        "Biểu mẫu thiếu mã bảo vệ hoặc mã đã cũ; không có gì thay đổi. "
-                        "Hãy mở lại trang và gửi lại."
-                    ),
-                    403,
+                    None,
+                    _("Chưa đăng nhập"),
+                    _("Phiên làm việc đã hết hoặc chưa đăng nhập; không có gì thay đổi."),
+                    401,
+                    LOGIN_PATH,
                 )
-        return await handler(request, viewer)
+            if request.method == "POST":
+                if max_body != MAX_BODY_BYTES:
+                    request = request.clone(client_max_size=max_body)
+                try:
+                    form = await request.post()
+                except web.HTTPRequestEntityTooLarge:
+                    return too_large(viewer)
+                if not same_token(form.get("csrf"), viewer.csrf_token):
+                    _ = texts()
+                    return problem(
+                        viewer,
+                        _("Biểu mẫu không hợp lệ"),
+                        _(
+                            "Biểu mẫu thiếu mã bảo vệ hoặc mã đã cũ; không có gì thay đổi. "
+                            "Hãy mở lại trang và gửi lại."
+                        ),
+                        403,
+                    )
+            return await handler(request, viewer)
 
-    return wrapped
+        return wrapped
+
+    return decorate
 
 
-def too_large(viewer: Viewer) -> web.Response:
+def plan_too_large(viewer: Viewer) -> web.Response:
     _ = texts()
     return problem(
         viewer,
@@ -239,6 +249,12 @@ def too_large(viewer: Viewer) -> web.Response:
         % {"mb": MAX_BODY_BYTES // (1024 * 1024)},
         413,
     )
+
+
+def page(handler: PageHandler) -> Handler:
+    """A page for signed-in people: sign-in first, and every POST's CSRF token checked
+    (forms up to the server's body limit)."""
+    return page_taking(MAX_BODY_BYTES, plan_too_large)(handler)
 
 
 def not_yours(viewer: Viewer) -> web.Response:
