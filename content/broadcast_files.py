@@ -95,12 +95,10 @@ def judge_upload(_: Translator, data: bytes, name: str) -> Accepted | str:
     photo = kind.is_image
     limit = MAX_PHOTO_BYTES if photo else MAX_DOCUMENT_BYTES
     if len(data) > limit:
-        return _("Tệp «%(name)s» nặng %(size)s, quá mức %(limit)s cho một %(what)s.") % {
-            "name": shown_name,
-            "size": megabytes(len(data)),
-            "limit": megabytes(limit),
-            "what": _("ảnh") if photo else _("tài liệu"),
-        }
+        sizes = {"name": shown_name, "size": megabytes(len(data)), "limit": megabytes(limit)}
+        if photo:
+            return _("Ảnh «%(name)s» nặng %(size)s, quá mức %(limit)s cho một ảnh.") % sizes
+        return _("Tài liệu «%(name)s» nặng %(size)s, quá mức %(limit)s cho một tài liệu.") % sizes
     if photo and (problem := _photo_problem(_, data)):
         return problem
     stored: StoredFile = {

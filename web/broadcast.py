@@ -190,7 +190,12 @@ async def preview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
             "reached": [plan.unit(u) for u in state["unit_ids"] if links.get(u)],
             "unreached": [plan.unit(u) for u in state["unit_ids"] if not links.get(u)],
             "chats": len({a for u in state["unit_ids"] for a in links.get(u, [])}),
-            # Channels among the targets' chats that will get the text without the file.
+            # Channels among the targets' chats that get the file, and those that do not.
+            "with_file": [
+                traits(channel).display_name or channel
+                for channel in channels
+                if file_reaches(state, channel)
+            ],
             "without_file": [
                 traits(channel).display_name or channel
                 for channel in channels

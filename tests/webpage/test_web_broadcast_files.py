@@ -124,7 +124,10 @@ async def test_an_oversize_photo_or_upload_gets_a_clear_page_and_changes_nothing
     csrf = await world.csrf("/gui-tin")
     big = photo() + b"\x00" * (10 * 1024 * 1024)  # a JPEG padded past Telegram's 10 MB
     refused = await world.client.post("/gui-tin/xem-truoc", data=_form(csrf, ("to.jpg", big)))
-    assert refused.status == 422 and "quá mức 10,0 MB cho một ảnh" in await refused.text()
+    assert (
+        refused.status == 422
+        and "nặng 10,0 MB, quá mức 10,0 MB cho một ảnh" in await refused.text()
+    )
     huge = b"%PDF-1.4\n" + b"0" * (22 * 1024 * 1024)
     too_large = await world.client.post("/gui-tin/gui", data=_form(csrf, ("lon.pdf", huge)))
     assert too_large.status == 413 and "20 MB" in await too_large.text()
