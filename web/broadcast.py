@@ -34,7 +34,14 @@ from content.plan import Plan
 from handlers.broadcast import TEXT_LIMIT
 from handlers.broadcast_send import file_reaches, outgoing_text, queue_broadcast
 from handlers.broadcast_texts import resolve_targets
-from web.broadcast_files import MAX_FORM_BYTES, PREVIEW_PATH, Form, attached_file, too_large
+from web.broadcast_files import (
+    MAX_FORM_BYTES,
+    PREVIEW_PATH,
+    Form,
+    attached_file,
+    carried_file,
+    too_large,
+)
 from web.site import (
     Viewer,
     chosen_plan,
@@ -147,7 +154,8 @@ async def _posted(request: web.Request, viewer: Viewer) -> Posted:
     site = site_of(request)
     attached = await attached_file(site, form)
     if isinstance(attached, str):  # a file that cannot go: nothing else is looked at
-        return Posted(plan, form, error=attached)
+        kept = None if form.get("file_remove") else carried_file(site, form)
+        return Posted(plan, form, error=attached, attached=kept if isinstance(kept, dict) else None)
     today = site.now().astimezone(plan.tz).date()
     state, error = _form_state(form, plan, today)
     if state is not None and attached is not None:

@@ -51,7 +51,7 @@ def too_large(viewer: Viewer) -> web.Response:
 
 
 async def _uploaded(site: Site, upload: web.FileField) -> StoredFile | str:
-    data = await asyncio.to_thread(upload.file.read, MAX_DOCUMENT_BYTES + 1)
+    data = await asyncio.to_thread(upload.file.read)  # the form's limit bounds it
     judged = judge_upload(texts(), data, upload.filename or "")
     if not isinstance(judged, Accepted):
         return judged
@@ -62,7 +62,7 @@ async def _uploaded(site: Site, upload: web.FileField) -> StoredFile | str:
     return stored
 
 
-def _carried(site: Site, form: Form) -> StoredFile | str | None:
+def carried_file(site: Site, form: Form) -> StoredFile | str | None:
     """The file the preview stored, named by the form's hidden fields."""
     sha256, extension = str(form.get("file_sha256", "")), str(form.get("file_extension", ""))
     if not sha256:
@@ -90,7 +90,7 @@ async def attached_file(site: Site, form: Form) -> StoredFile | str | None:
         return await _uploaded(site, upload)
     if form.get("file_remove"):
         return None
-    return _carried(site, form)
+    return carried_file(site, form)
 
 
 def _response(site: Site, stored: StoredFile, inline: bool) -> web.StreamResponse:

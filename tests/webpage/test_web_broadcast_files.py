@@ -117,6 +117,21 @@ async def test_a_file_of_another_kind_is_refused_in_vietnamese_and_nothing_chang
     assert [path.name for path in _stored(world.evidence)] == []
 
 
+async def test_a_refused_replacement_keeps_the_file_chosen_before(world: WebWorld):
+    await world.sign_in()
+    csrf = await world.csrf("/gui-tin")
+    data = photo()
+    sha = content_name(data)
+    await world.client.post("/gui-tin/xem-truoc", data=_form(csrf, ("dau.jpg", data)))
+    carried = {"file_sha256": sha, "file_extension": "jpg", "file_name": "dau.jpg"}
+    refused = await world.client.post(
+        "/gui-tin/xem-truoc", data=_form(csrf, ("sai.jpg", b"not a photo"), **carried)
+    )
+    page = await refused.text()
+    assert refused.status == 422 and "«sai.jpg» không gửi được" in page
+    assert f'name="file_sha256" value="{sha}"' in page and "dau.jpg" in page
+
+
 async def test_an_oversize_photo_or_upload_gets_a_clear_page_and_changes_nothing(
     world: WebWorld,
 ):
@@ -181,3 +196,12 @@ async def test_the_daily_sweep_keeps_a_broadcasts_file_but_not_an_unsent_preview
     store = FileStore(world.evidence)
     assert store.sweep(keep, older_than=time.time() + 1) == 1
     assert store.has(content_name(sent), "jpg") and not store.has(content_name(previewed), "jpg")
+
+
+async def test_an_upload_without_the_forms_token_is_refused_before_anything_is_kept(
+    world: WebWorld,
+):
+    await world.sign_in()
+    refused = await world.client.post("/gui-tin/gui", data=_form("forged", ("anh.jpg", photo())))
+    assert refused.status == 403
+    assert _stored(world.evidence) == [] and await _rows(world) == {}
