@@ -180,9 +180,9 @@ async def use_link(request: web.Request) -> web.StreamResponse:
         if viewer is not None and spendable and viewer.address != found:
             return _other_person(viewer)
         address = await use_login_link(session, token, now)
-        if address in LINK_PROBLEMS:
-            return await _link_refused(request, address)
-        signed_in = await start_session(session, address, now)
+        signed_in = None if address in LINK_PROBLEMS else await start_session(session, address, now)
+    if signed_in is None:  # counted once this session is closed: SQLite has one connection
+        return await _link_refused(request, address)
     response = web.HTTPSeeOther("/")
     response.set_cookie(
         SESSION_COOKIE,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 from datetime import timedelta
 
 from sqlmodel import select
@@ -197,3 +199,25 @@ async def test_a_units_contact_sees_only_that_units_page_and_cannot_act(world: W
     assert response.status == 403
     async with world.database.session() as session:
         assert ITEM not in await active_confirmations(session, "ke-hoach-thu")
+
+
+async def test_the_second_of_two_browsers_pressing_the_same_link_is_refused_and_counted(
+    world: WebWorld,
+) -> None:
+    other = await serve(world.database, world.clock, world.evidence)  # another browser
+    try:
+        link = await world.link()
+        forms = []
+        for client in (world.client, other):
+            page = await (await client.get(link)).text()
+            found = re.search(r'name="csrf" value="([^"]+)"', page)
+            assert found is not None
+            forms.append({"csrf": found.group(1)})
+        first = await world.client.post(link, data=forms[0], allow_redirects=False)
+        assert first.status == 303
+        second = await asyncio.wait_for(other.post(link, data=forms[1]), timeout=10)
+        assert second.status == 403 and "đã được dùng" in await second.text()
+        async with world.database.session() as session:
+            assert len((await session.exec(select(WebLoginFailure))).all()) == 1
+    finally:
+        await other.close()
