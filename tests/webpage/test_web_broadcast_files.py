@@ -67,7 +67,7 @@ async def test_a_photo_is_previewed_then_sent_to_every_chat_by_its_hash(world: W
 
     carried = _form(csrf, file_sha256=sha, file_extension="jpg", file_name="ảnh họp.jpg")
     sent = await world.client.post("/gui-tin/gui", data=carried)
-    assert sent.status == 200 and "/gui-tin/" in str(sent.url)
+    assert sent.status == 200 and "Kèm ảnh: ảnh họp.jpg" in await sent.text()
     rows = await _rows(world)
     described = {"sha256": sha, "extension": "jpg", "name": "ảnh họp.jpg", "kind": "photo"}
     assert rows[TELEGRAM_CHAT].payload["file"] == described
