@@ -34,24 +34,22 @@ from bot.config import Config
 from bot.logging_setup import register_secrets
 from bot.metrics import PATH as METRICS_PATH
 from bot.metrics import Metrics, MetricSources
-from bot.reports.bao_cao import report_bytes, report_file_name
-from bot.reports.report_data import gather
 from bot.storage import outbox
 from bot.storage.db import Database, open_database
 from bot.storage.files import FileStore
-from bot.storage.plan_cache import stored_plan
 from bot.storage.plans import stored_plans
 from bot.storage.settings import get_or_create_secret
 from bot.web import WebServer
 from content.clock import Clock
 from content.due import ALERT
 from content.i18n import N_, Translator, _
+from handlers.attachments import Attachments
 from handlers.broadcast_report import finished_broadcast_reports
 from handlers.commands import menu_entries
 from handlers.context import HandlerContext, NoticeText, TurnHook
 from handlers.events import Event, Reply
 from handlers.router import ALL_COMMANDS, handle
-from scheduler.delivery import Channel, ChannelDown, FileUpload, RetryLater
+from scheduler.delivery import Channel, ChannelDown, RetryLater
 from scheduler.dispatcher import Dispatcher
 from scheduler.engine import Engine
 from scheduler.evidence import EvidenceFetcher
@@ -136,24 +134,6 @@ class LoaApp:
                 )
         self.wake()
 
-    async def _report_draft(self, described: dict[str, Any]) -> FileUpload | None:
-        """The draft báo cáo a report reminder carries, made as it goes out."""
-        async with self.database.session() as session:
-            plan = await stored_plan(session, str(described.get("plan_id")))
-            if plan is None:
-                return None
-            data = await gather(
-                session,
-                plan.id,
-                as_of=self.clock.now().astimezone(plan.tz).date(),
-                unit_id=described.get("unit_id"),
-                store=FileStore(self.config.evidence_root),
-            )
-        if data is None:
-            return None
-        document = await asyncio.to_thread(report_bytes, data)
-        return FileUpload(report_file_name(data), document)
-
     async def _webhook_secret(self) -> str:
         if self.config.webhook_secret:
             return self.config.webhook_secret.get_secret_value()
@@ -204,7 +184,12 @@ class LoaApp:
             self.worker_id,
             lease=lease,
             on_chat_gone=self._on_chat_gone,
-            attach=self._report_draft,
+            attach=Attachments(
+                self.database,
+                self.clock,
+                FileStore(self.config.evidence_root),
+                self.config.public_url,
+            ),
             wake=self.wake,
         )
         self._build_channels(secret)

@@ -157,6 +157,7 @@ class BroadcastPayload(DeliveryState):
     unit_ids: list[str]  # every target unit this chat serves
     entries: NotRequired[list[DigestEntry]]  # when the units are asked to confirm
     subject: NotRequired[str]  # what the broadcast is about, to name it when confirmed
+    file: NotRequired[StoredFile]  # sent as its bytes or its URL (the dispatcher's attach)
 
 
 class ListEntry(TypedDict):
@@ -183,6 +184,16 @@ Step = Literal["content", "targets", "confirm", "preview", "sent"]
 MediaKind = Literal["photo", "document"]
 
 
+class StoredFile(TypedDict):
+    """A file kept in Loa's file store (a web broadcast's photo or document): named by
+    the SHA-256 of its bytes, never the bytes themselves."""
+
+    sha256: str
+    extension: str  # "jpg", "pdf"
+    name: str  # as the sender's computer named it, shown to the units
+    kind: MediaKind
+
+
 class BroadcastDialogue(TypedDict, total=False):
     """/guitin's state between messages, kept per admin and chat."""
 
@@ -192,6 +203,8 @@ class BroadcastDialogue(TypedDict, total=False):
     media_kind: MediaKind
     media: str
     media_channel: str
+    file: StoredFile  # a web broadcast's file, for every channel in `file_channels`
+    file_channels: list[str]  # the channels that can get it (by upload or by URL)
     unit_ids: list[str]
     targets: list[str]  # the tokens the admin typed, as understood
     due: str | None  # YYYY-MM-DD when the units must confirm; None: no confirmation

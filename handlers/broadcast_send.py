@@ -45,6 +45,22 @@ def _media_note(_: Translator, state: BroadcastDialogue) -> str:
     }
 
 
+def _file_note(_: Translator, state: BroadcastDialogue, channel: str) -> str:
+    """Said where a web broadcast's file cannot go (Zalo without LOA_PUBLIC_URL)."""
+    stored = state["file"]
+    what = _("ảnh") if stored["kind"] == "photo" else _("tệp")
+    return _("📎 Tin gốc có kèm %(what)s «%(name)s», không gửi được qua %(channel)s.") % {
+        "what": what,
+        "name": stored["name"],
+        "channel": traits(channel).display_name or channel,
+    }
+
+
+def file_reaches(state: BroadcastDialogue, channel: str) -> bool:
+    """Whether a chat of `channel` gets the broadcast's stored file."""
+    return "file" in state and channel in state.get("file_channels", [])
+
+
 def outgoing_text(
     _: Translator, state: BroadcastDialogue, channel: str, units: list[Unit] | None = None
 ) -> str:
@@ -57,6 +73,8 @@ def outgoing_text(
     parts = ["\n".join(lines)] if lines else []
     if state.get("media") and channel != state.get("media_channel"):
         parts.append(_media_note(_, state))
+    if "file" in state and not file_reaches(state, channel):
+        parts.append(_file_note(_, state, channel))
     if due_day := due_of(state):
         due = format_date_short(due_day, _.locale)
         if units is not None and len(units) > 1:
@@ -119,14 +137,16 @@ async def queue_broadcast(
     units (the chat /guitin and the web page both send through here); (the broadcast,
     how many messages). `origin` is the chat its delivery report goes to."""
     due = due_of(state)
+    stored = state.get("file")
     broadcast = await create_broadcast(
         session,
         plan_id=plan.id,
         created_by=by,
-        content_kind=state.get("media_kind") or "text",
+        content_kind=state.get("media_kind") or (stored["kind"] if stored else "text"),
         text=state["text"],
         media=state.get("media"),
         media_channel=state.get("media_channel"),
+        stored=stored,
         unit_ids=state["unit_ids"],
         targets=state.get("targets", []),
         require_confirmation=due is not None,
@@ -160,6 +180,8 @@ async def queue_broadcast(
                 payload["photo"] = media
             else:
                 payload["document"] = media
+        if stored and file_reaches(state, address.channel):
+            payload["file"] = stored
         if due is not None:
             title = items[units[0].id].title
             payload["entries"] = _entries(items, units, due, today, title)

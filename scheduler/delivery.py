@@ -27,6 +27,17 @@ class FileUpload:
 
 
 @dataclass(frozen=True)
+class FileLink:
+    """A file Loa keeps, given by the address a platform fetches it from: for channels
+    that take files by URL only (their traits say `media` but not `uploads`). The
+    dispatcher puts `url` in the message's `photo` or `document`."""
+
+    name: str
+    url: str
+    kind: Literal["photo", "document"] = "document"
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """A message to deliver. Adapters split over-long text and escape it."""
 

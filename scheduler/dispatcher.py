@@ -35,6 +35,7 @@ from scheduler.delivery import (
     Channel,
     ChannelDown,
     ChatGone,
+    FileLink,
     FileUpload,
     Outgoing,
     PartHook,
@@ -45,8 +46,12 @@ from scheduler.delivery import (
 log = logging.getLogger(__name__)
 
 ChatGoneHook = Callable[[str, str, str], Awaitable[None]]
-# Makes the file a message carries from its payload's description (a report's draft).
-Attach = Callable[[dict[str, Any]], Awaitable[FileUpload | None]]
+# Payload keys describing a file a message carries: "report", a report's draft made
+# as it goes out; "file", a file kept in Loa's store (a web broadcast's photo).
+ATTACHED = ("report", "file")
+# Makes that file for the row's channel from (the key, its description, the channel):
+# its bytes, where it can be fetched (a channel taking URLs only), or None.
+Attach = Callable[[str, dict[str, Any], str], Awaitable[FileUpload | FileLink | None]]
 ChannelDownHook = Callable[[str, str], Awaitable[None]]
 
 DEFAULT_LEASE = timedelta(seconds=60)
@@ -258,18 +263,23 @@ class Dispatcher:
         )
 
     async def _outgoing(self, row: OutboxMessage) -> Outgoing:
-        """The row as a message, with the file its payload describes (`"report"`) made
-        now; a file that cannot be made leaves the message as text."""
+        """The row as a message, with the file its payload describes (`ATTACHED`) made
+        now, as bytes or as a link; a file that cannot be made leaves it as text."""
         message = to_outgoing(row)
-        described = row.payload.get("report")
-        if self.attach is None or not isinstance(described, dict):
+        found = [(key, row.payload[key]) for key in ATTACHED if key in row.payload]
+        if self.attach is None or not found or not isinstance(found[0][1], dict):
             return message
+        key, described = found[0]
         try:
-            upload = await self.attach(described)
+            attached = await self.attach(key, described, row.channel)
         except Exception:
             log.exception("the file of outbox row %s could not be made", row.id)
             return message
-        return replace(message, upload=upload) if upload is not None else message
+        if isinstance(attached, FileLink):
+            if attached.kind == "photo":
+                return replace(message, photo=attached.url)
+            return replace(message, document=attached.url)
+        return replace(message, upload=attached) if attached is not None else message
 
     async def _send_chat(self, rows: list[OutboxMessage]) -> DispatchReport:
         try:

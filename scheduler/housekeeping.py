@@ -24,7 +24,7 @@ from bot.storage.retention import (
     purge_updates,
 )
 from bot.storage.settings import get_setting, set_setting
-from bot.storage.web_auth import purge_web_auth
+from bot.storage.web_auth import purge_login_failures, purge_web_auth
 from content.clock import Clock
 from content.privacy_notice import KeptDays
 
@@ -39,6 +39,7 @@ class Retention:
     invites_days: int = 30  # after they were used or expired
     outbox_days: int = 90  # delivered messages (a digest is answered within days)
     web_sign_ins_days: int = 30  # web sign-in links and sessions, after they expired
+    login_failures_days: int = 1  # refused web sign-ins: the rate limit looks back minutes
     confirmations_days_after_plan: int = 365  # names on confirmations, after the plan ends
     batch: int = 5000
 
@@ -64,6 +65,9 @@ async def clean(database: Database, now: datetime, retention: Retention) -> dict
         )
         done["web_sign_ins"] = await purge_web_auth(
             session, now - timedelta(days=retention.web_sign_ins_days)
+        )
+        done["web_login_failures"] = await purge_login_failures(
+            session, now - timedelta(days=retention.login_failures_days)
         )
         anonymised = 0
         for plan in await stored_plans(session):

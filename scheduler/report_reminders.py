@@ -7,8 +7,8 @@ neither weekends nor public holidays nor its own days off), at the digest's mome
 - "office": every admin (plan admins and LOA_ADMINS, in a private chat) is told the
   plan's report is due, with the plan's draft attached.
 
-The draft is made when the message goes out (the dispatcher's `attach`, wired in
-bot/app.py), so it holds the confirmations of that moment; the payload only says which
+The draft is made when the message goes out (the dispatcher's `attach`, handlers/attachments.py,
+wired in bot/app.py), so it holds the confirmations of that moment; the payload says which
 report (`"report": {"plan_id", "unit_id"}`). Channels that cannot take a file from Loa
 are told to ask with /baocao where they can, or the office.
 """

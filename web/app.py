@@ -7,7 +7,18 @@ from aiohttp import web
 
 from bot.app import LoaApp
 from bot.storage.files import FileStore
-from web import auth, broadcast, calendar, notice, overview, plan, unit
+from content.i18n import SOURCE_LOCALE
+from web import (
+    auth,
+    broadcast,
+    broadcast_files,
+    calendar,
+    language,
+    notice,
+    overview,
+    plan,
+    unit,
+)
 from web.auth import LIMITER, LoginLimiter
 from web.site import SITE, STATIC, Site
 
@@ -33,7 +44,8 @@ def install(app: web.Application, site: Site) -> None:
     """Add the pages to `app` (before it starts)."""
     app[SITE] = site
     app[LIMITER] = LoginLimiter()
-    for module in (auth, notice, overview, unit, calendar, plan, broadcast):
+    modules = (auth, language, notice, overview, unit, calendar, plan, broadcast, broadcast_files)
+    for module in modules:
         app.router.add_routes(module.routes())
     app.router.add_static("/static/", STATIC)
     app.on_response_prepare.append(_headers)
@@ -50,5 +62,7 @@ def mount(loa: LoaApp) -> None:
             public_url=loa.config.public_url,
             extra_admins=loa.config.admins,
             evidence=FileStore(loa.config.evidence_root),
+            # LOA_LANGUAGE; not the server's locale, which says nothing of the office.
+            language=loa.config.language or SOURCE_LOCALE,
         ),
     )

@@ -6,17 +6,17 @@ changes nothing, so a chat app fetching it for a preview does not spend it; pres
 the button (a POST) spends it and starts the session. That form carries a CSRF token
 of its own (a cookie and a hidden field that must match), so another site cannot sign
 a browser in to someone else's session. Failed attempts (a link that is unknown, used
-or expired, a form without its token) are limited per client address: guessing a
-token is hopeless anyway (256 bits), and counting only failures keeps an office
-behind one proxy address from locking itself out.
+or expired, a form without its token) are limited per client address, counted in the
+database so that instances sharing it share the limit: guessing a token is hopeless
+anyway (256 bits), and counting only failures keeps an office behind one proxy
+address from locking itself out.
 """
 
 from __future__ import annotations
 
 import secrets
-import time
-from collections import deque
-from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -25,59 +25,51 @@ from bot.storage.web_auth import (
     SESSION_LIFETIME,
     end_session,
     login_address,
+    login_failures_since,
+    record_login_failure,
     start_session,
     use_login_link,
 )
-from content.i18n import translator
 from web.site import (
-    LOCALE,
     LOGIN_PATH,
     SESSION_COOKIE,
     Viewer,
+    localized,
     page,
     problem,
     render,
     same_token,
     site_of,
+    texts,
     viewer_of,
 )
 
 LOGIN_CSRF_COOKIE = "loa_login_csrf"
 FAILURES_PER_WINDOW = 10  # refused link pages and sign-in forms, per client address
-WINDOW_SECONDS = 300.0
-MAX_CLIENTS = 10_000  # forgotten first when full: memory stays bounded under a flood
+WINDOW = timedelta(minutes=5)
 
 
+@dataclass(frozen=True)
 class LoginLimiter:
-    """A client with `limit` failures in the last `window` seconds is refused until the
-    oldest of them leaves the window (a sliding window, in memory: per process)."""
+    """A client with `limit` refused attempts in the last `window` is refused until the
+    oldest of them leaves the window (a sliding window). The failures are rows in the
+    database (`web_login_failures`), so every instance sharing it counts them all."""
 
-    def __init__(
-        self,
-        limit: int = FAILURES_PER_WINDOW,
-        window: float = WINDOW_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self._clock = clock
-        self._failures: dict[str, deque[float]] = {}
+    limit: int = FAILURES_PER_WINDOW
+    window: timedelta = WINDOW
 
-    def _recent(self, client: str) -> deque[float]:
-        now = self._clock()
-        failures = self._failures.pop(client, None) or deque()
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        if len(self._failures) >= MAX_CLIENTS:
-            self._failures.pop(next(iter(self._failures)))
-        self._failures[client] = failures  # re-inserted: the dict's order is recency
-        return failures
+    async def blocked(self, request: web.Request) -> bool:
+        site = site_of(request)
+        async with site.database.session() as session:
+            failures = await login_failures_since(
+                session, _client(request), site.now() - self.window
+            )
+        return failures >= self.limit
 
-    def blocked(self, client: str) -> bool:
-        return len(self._recent(client)) >= self.limit
-
-    def failed(self, client: str) -> None:
-        self._recent(client).append(self._clock())
+    async def failed(self, request: web.Request) -> None:
+        site = site_of(request)
+        async with site.database.session() as session:
+            await record_login_failure(session, _client(request), site.now())
 
 
 LIMITER = web.AppKey("loa_login_limiter", LoginLimiter)
@@ -87,10 +79,10 @@ def _client(request: web.Request) -> str:
     return request.remote or "?"
 
 
-def _too_many(request: web.Request) -> web.Response | None:
-    if not request.app[LIMITER].blocked(_client(request)):
+async def _too_many(request: web.Request) -> web.Response | None:
+    if not await request.app[LIMITER].blocked(request):
         return None
-    _ = translator(LOCALE)
+    _ = texts()
     response = problem(
         None,
         _("Thử quá nhiều lần"),
@@ -98,13 +90,13 @@ def _too_many(request: web.Request) -> web.Response | None:
         429,
         LOGIN_PATH,
     )
-    response.headers["Retry-After"] = str(int(WINDOW_SECONDS))
+    response.headers["Retry-After"] = str(int(WINDOW.total_seconds()))
     return response
 
 
-def _link_refused(request: web.Request, why: str) -> web.Response:
-    request.app[LIMITER].failed(_client(request))
-    _ = translator(LOCALE)
+async def _link_refused(request: web.Request, why: str) -> web.Response:
+    await request.app[LIMITER].failed(request)
+    _ = texts()
     messages = {
         "used": _("Liên kết này đã được dùng. Mỗi liên kết chỉ dùng được một lần."),
         "expired": _("Liên kết này đã hết hạn (liên kết chỉ dùng được trong 10 phút)."),
@@ -116,7 +108,7 @@ def _link_refused(request: web.Request, why: str) -> web.Response:
 
 
 def _other_person(viewer: Viewer) -> web.Response:
-    _ = translator(LOCALE)
+    _ = texts()
     return problem(
         viewer,
         _("Đang đăng nhập bằng tài khoản khác"),
@@ -128,21 +120,23 @@ def _other_person(viewer: Viewer) -> web.Response:
     )
 
 
+@localized
 async def sign_in_page(request: web.Request) -> web.StreamResponse:
     if await viewer_of(request) is not None:
         raise web.HTTPSeeOther("/")
     return render("signin.html")
 
 
+@localized
 async def link_page(request: web.Request) -> web.StreamResponse:
-    if (refused := _too_many(request)) is not None:
+    if (refused := await _too_many(request)) is not None:
         return refused
     site = site_of(request)
     token = request.match_info["token"]
     async with site.database.session() as session:
         found = await login_address(session, token, site.now())
     if found in LINK_PROBLEMS:
-        return _link_refused(request, found)
+        return await _link_refused(request, found)
     viewer = await viewer_of(request)
     if viewer is not None and viewer.address != found:
         return _other_person(viewer)
@@ -160,15 +154,16 @@ async def link_page(request: web.Request) -> web.StreamResponse:
     return response
 
 
+@localized
 async def use_link(request: web.Request) -> web.StreamResponse:
-    if (refused := _too_many(request)) is not None:
+    if (refused := await _too_many(request)) is not None:
         return refused
     site = site_of(request)
     form = await request.post()
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not same_token(form.get("csrf"), expected):
-        request.app[LIMITER].failed(_client(request))
-        _ = translator(LOCALE)
+        await request.app[LIMITER].failed(request)
+        _ = texts()
         return problem(
             None,
             _("Biểu mẫu không hợp lệ"),
@@ -185,9 +180,9 @@ async def use_link(request: web.Request) -> web.StreamResponse:
         if viewer is not None and spendable and viewer.address != found:
             return _other_person(viewer)
         address = await use_login_link(session, token, now)
-        if address in LINK_PROBLEMS:
-            return _link_refused(request, address)
-        signed_in = await start_session(session, address, now)
+        signed_in = None if address in LINK_PROBLEMS else await start_session(session, address, now)
+    if signed_in is None:  # counted once this session is closed: SQLite has one connection
+        return await _link_refused(request, address)
     response = web.HTTPSeeOther("/")
     response.set_cookie(
         SESSION_COOKIE,

@@ -1,42 +1,65 @@
-"""The broadcast page: compose a text (with a due date when units must confirm), pick
-the targets (all, tags, units), preview it exactly as the chats will get it, send it
-through the same code as /guitin (handlers/broadcast_send.py `queue_broadcast`: stored, one
-outbox row per chat), then follow its delivery report, refreshed every few seconds.
+"""The broadcast page: compose a text (with a due date when units must confirm) and
+maybe one photo or document, pick the targets (all, tags, units), preview it exactly as
+the chats will get it (in the plan's language), send it through the same code as
+/guitin (handlers/broadcast_send.py `queue_broadcast`: stored, one outbox row per chat),
+then follow its delivery report, refreshed every few seconds.
+
+The file is kept in Loa's file store when previewed (web/broadcast_files.py) and the
+outbox rows name it by hash; it goes out as each channel can (handlers/attachments.py):
+uploaded to Telegram, linked for Zalo under LOA_PUBLIC_URL. Without LOA_PUBLIC_URL a
+Zalo chat gets the text with a note that a file came with it, and the preview says so
+before sending: refusing the whole broadcast would keep it from every Telegram group
+too, and the sender can still drop the file or ask for the setting.
 
 The delivery report also goes to the admin's private chat when it is complete, as
-for /guitin. Photos and documents are sent from the chat (/guitin): the platforms
-send media by their own file ids, which a browser upload does not have.
+for /guitin.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from aiohttp import web
-from multidict import MultiDictProxy
 
 from bot.storage import outbox
 from bot.storage.broadcasts import NO_CHAT, delivery_report, get_broadcast
 from bot.storage.links import active_chat_addresses
 from bot.storage.models import Broadcast
+from content.broadcast_files import file_channels
 from content.channels import PLAN_CHANNELS, traits
-from content.i18n import translator
-from content.payloads import BroadcastDialogue
+from content.i18n import Translator, translator
+from content.payloads import BroadcastDialogue, StoredFile
 from content.plan import Plan
 from handlers.broadcast import TEXT_LIMIT
-from handlers.broadcast_send import outgoing_text, queue_broadcast
+from handlers.broadcast_send import file_reaches, outgoing_text, queue_broadcast
 from handlers.broadcast_texts import resolve_targets
-from web.site import LOCALE, Viewer, chosen_plan, not_yours, page, render, site_of
+from web.broadcast_files import (
+    MAX_FORM_BYTES,
+    PREVIEW_PATH,
+    Form,
+    attached_file,
+    carried_file,
+    too_large,
+)
+from web.site import (
+    Viewer,
+    chosen_plan,
+    not_yours,
+    page,
+    page_taking,
+    render,
+    site_of,
+    texts,
+)
 
 SENDER_LIMIT = 100
-
-
-Form = MultiDictProxy[str | bytes | bytearray | web.FileField] | dict[str, str]
+upload_page = page_taking(MAX_FORM_BYTES, too_large)
 
 
 def _form_state(form: Form, plan: Plan, today: date) -> tuple[BroadcastDialogue | None, str]:
     """(the broadcast the form describes, or None and the problem to show)."""
-    _ = translator(LOCALE)
+    _ = texts()
     text = str(form.get("text", "")).strip()
     if not text:
         return None, _("Hãy viết nội dung tin.")
@@ -92,6 +115,7 @@ def _page(
     form: Form,
     shown: dict[str, object] | None = None,
     error: str = "",
+    attached: StoredFile | None = None,
 ) -> web.Response:
     return render(
         "broadcast.html",
@@ -101,6 +125,8 @@ def _page(
         form=form,
         preview=shown,
         error=error,
+        attached=attached,
+        preview_path=PREVIEW_PATH,
         tags=sorted({tag for unit in plan.units for tag in unit.tags}),
         chosen_tags=_getall(form, "tag"),
         chosen_units=_getall(form, "unit"),
@@ -108,16 +134,39 @@ def _page(
     )
 
 
-async def _posted(
-    request: web.Request, viewer: Viewer
-) -> tuple[Plan | None, Form, BroadcastDialogue | None, str]:
+@dataclass
+class Posted:
+    """A posted broadcast form: its plan (None: not the viewer's), the broadcast it
+    describes or the problem, and the file it carries."""
+
+    plan: Plan | None
+    form: Form
+    state: BroadcastDialogue | None = None
+    error: str = ""
+    attached: StoredFile | None = None
+
+
+async def _posted(request: web.Request, viewer: Viewer) -> Posted:
     form = await request.post()
     plan = _plan(request, viewer, form)
     if plan is None:
-        return None, form, None, ""
-    today = site_of(request).now().astimezone(plan.tz).date()
+        return Posted(None, form)
+    site = site_of(request)
+    attached = await attached_file(site, form)
+    if isinstance(attached, str):  # a file that cannot go: nothing else is looked at
+        kept = None if form.get("file_remove") else carried_file(site, form)
+        return Posted(plan, form, error=attached, attached=kept if isinstance(kept, dict) else None)
+    today = site.now().astimezone(plan.tz).date()
     state, error = _form_state(form, plan, today)
-    return plan, form, state, error
+    if state is not None and attached is not None:
+        state["file"] = attached
+        state["file_channels"] = file_channels(site.public_url)
+    return Posted(plan, form, state, error, attached)
+
+
+def _as_sent(plan: Plan) -> Translator:
+    """What the chats get is in the plan's language, whatever the page's."""
+    return translator(plan.settings.language)
 
 
 @page
@@ -128,9 +177,10 @@ async def compose(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     return _page(viewer, plan, {})
 
 
-@page
+@upload_page
 async def preview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    plan, form, state, error = await _posted(request, viewer)
+    posted = await _posted(request, viewer)
+    plan, state = posted.plan, posted.state
     if plan is None:
         return not_yours(viewer)
     shown = None
@@ -138,7 +188,7 @@ async def preview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         site = site_of(request)
         async with site.database.session() as session:
             links = await active_chat_addresses(session, plan.id)
-        _ = translator(LOCALE)
+        _ = _as_sent(plan)
         channels = sorted({a.channel for u in state["unit_ids"] for a in links.get(u, [])})
         shown = {
             "texts": {
@@ -148,17 +198,29 @@ async def preview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
             "reached": [plan.unit(u) for u in state["unit_ids"] if links.get(u)],
             "unreached": [plan.unit(u) for u in state["unit_ids"] if not links.get(u)],
             "chats": len({a for u in state["unit_ids"] for a in links.get(u, [])}),
+            # Channels among the targets' chats that get the file, and those that do not.
+            "with_file": [
+                traits(channel).display_name or channel
+                for channel in channels
+                if file_reaches(state, channel)
+            ],
+            "without_file": [
+                traits(channel).display_name or channel
+                for channel in channels
+                if "file" in state and not file_reaches(state, channel)
+            ],
         }
-    return _page(viewer, plan, form, shown, error)
+    return _page(viewer, plan, posted.form, shown, posted.error, posted.attached)
 
 
-@page
+@upload_page
 async def send(request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    plan, form, state, error = await _posted(request, viewer)
+    posted = await _posted(request, viewer)
+    plan, state = posted.plan, posted.state
     if plan is None:
         return not_yours(viewer)
     if state is None:
-        return _page(viewer, plan, form, error=error)
+        return _page(viewer, plan, posted.form, error=posted.error, attached=posted.attached)
     site = site_of(request)
     async with site.database.session() as session:
         broadcast, _count = await queue_broadcast(
@@ -168,7 +230,7 @@ async def send(request: web.Request, viewer: Viewer) -> web.StreamResponse:
             by=viewer.address,
             origin=viewer.address,  # the admin's private chat gets the report too
             now=site.now(),
-            _=translator(LOCALE),
+            _=_as_sent(plan),
         )
     site.context.wake()
     raise web.HTTPSeeOther(f"/gui-tin/{broadcast.id}")
@@ -197,7 +259,7 @@ async def _report(
             return None, None
         rows = await delivery_report(session, broadcast_id)
     plan = viewer.access.plans_by_id[broadcast.plan_id]
-    _ = translator(LOCALE)
+    _ = texts()
     labels = {
         "sent": _("Đã gửi"),
         "waiting": _("Đang gửi"),

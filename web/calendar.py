@@ -12,9 +12,10 @@ from aiohttp import web
 from content.anniversaries import Occurrence, occurrences_between
 from content.banner import banner_spec, parse_size, render_banner
 from content.dates import format_date_short, weekday_name
+from content.i18n import current_language
 from content.plan import Plan
 from content.posts import render_post
-from web.site import LOCALE, Viewer, chosen_plan, not_yours, page, render, site_of
+from web.site import Viewer, chosen_plan, not_yours, page, render, site_of
 
 WINDOW_DAYS = 60
 BANNER_SIZE = "960x540"  # a page preview; `loa banner` makes the full size
@@ -47,10 +48,10 @@ async def calendar(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     entries = [
         {
             "occurrence": occurrence,
-            "when": f"{weekday_name(occurrence.date, LOCALE)}, "
-            f"{format_date_short(occurrence.date, LOCALE)}",
+            "when": f"{weekday_name(occurrence.date, current_language())}, "
+            f"{format_date_short(occurrence.date, current_language())}",
             "days": (occurrence.date - today).days,
-            "post": render_post(occurrence, plan, LOCALE),
+            "post": render_post(occurrence, plan, current_language()),
         }
         for occurrence in occurrences
     ]

@@ -7,18 +7,18 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.storage.plan_cache import stored_plans
-from content.i18n import translator
 from content.privacy_notice import notice_lines
-from web.site import LOCALE, render, site_of, viewer_of
+from web.site import localized, render, site_of, texts, viewer_of
 
 NOTICE_PATH = "/bao-mat"
 
 
-async def notice_page(request: web.Request) -> web.Response:
+@localized
+async def notice_page(request: web.Request) -> web.StreamResponse:
     site = site_of(request)
     async with site.database.session() as session:
         agencies = [plan.privacy for plan in await stored_plans(session)]
-    lines = notice_lines(translator(LOCALE), site.context.retention.told, agencies)
+    lines = notice_lines(texts(), site.context.retention.told, agencies)
     title, *body = lines
     return render("notice.html", await viewer_of(request), title=title, lines=body)
 

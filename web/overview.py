@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from content.i18n import translator
 from scheduler.progress import UnitSummary
 from web.chart import progress_svg
 from web.progress import plan_overview
-from web.site import LOCALE, Viewer, page, render, site_of
+from web.site import Viewer, page, render, site_of, texts
 
 
 def _worst_first(summary: UnitSummary) -> tuple[int, float, str]:
@@ -25,7 +24,7 @@ async def overview(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         plan, unit_id = access.contact_units[0]
         raise web.HTTPSeeOther(f"/ke-hoach/{plan.id}/don-vi/{unit_id}")
     site = site_of(request)
-    _ = translator(LOCALE)
+    _ = texts()
     sections = []
     async with site.database.session() as session:
         for plan in access.admin_plans:

@@ -26,7 +26,7 @@ from bot.reports.report_data import gather
 from bot.storage.plan_cache import stored_plan
 from bot.storage.plans import save_plan
 from content.catalogues import available_provinces, catalogue
-from content.i18n import translator
+from content.i18n import current_language
 from content.plan import Plan, merge_admins
 from content.plan_diff import diff_plans
 from content.plan_import import read_plan_document
@@ -34,7 +34,6 @@ from content.plan_import.draft import DraftError, render_draft
 from content.plan_loader import PlanError, PlanProblem, parse_plan
 from content.plan_yaml import MAX_PLAN_BYTES, YamlProblems, decode_plan
 from web.site import (
-    LOCALE,
     Handler,
     Site,
     Viewer,
@@ -43,6 +42,7 @@ from web.site import (
     page,
     render,
     site_of,
+    texts,
 )
 
 PLAN_SUFFIXES = (".yaml", ".yml")
@@ -119,7 +119,7 @@ async def _result_page(
 async def check(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     if (refused := admin_only(viewer)) is not None:
         return refused
-    _ = translator(LOCALE)
+    _ = texts()
     form = await request.post()
     upload = form.get("file")
     note = ""
@@ -183,7 +183,7 @@ async def apply(request: web.Request, viewer: Viewer) -> web.StreamResponse:
         "plan.html",
         viewer,
         plans=viewer.access.admin_plans,
-        result={"loaded": report.lines(LOCALE)},
+        result={"loaded": report.lines(current_language())},
         text="",
         name="",
     )

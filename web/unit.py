@@ -12,10 +12,9 @@ from aiohttp import web
 
 from bot.storage.confirmations import confirm, notes_of, undo, write_note
 from bot.storage.evidence import STORED, evidence_file, files_of_unit
-from content.i18n import translator
 from scheduler.progress import STATUS_LABELS, summary_by_unit
 from web.progress import unit_progress
-from web.site import LOCALE, Viewer, not_yours, page, problem, render, site_of
+from web.site import Viewer, not_yours, page, problem, render, site_of, texts
 
 WEB_CHANNEL = "web"  # where a confirmation made on the page was made
 NOTE_LIMIT = 500
@@ -63,7 +62,7 @@ async def unit_page(request: web.Request, viewer: Viewer) -> web.StreamResponse:
 @page
 async def act(request: web.Request, viewer: Viewer) -> web.StreamResponse:
     """Confirm or undo one item on the unit's behalf (plan admins only)."""
-    _ = translator(LOCALE)
+    _ = texts()
     plan_id, unit_id = request.match_info["plan"], request.match_info["unit"]
     if not viewer.access.administers(plan_id):
         return not_yours(viewer)

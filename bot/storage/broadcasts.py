@@ -22,6 +22,7 @@ from bot.storage.models import Broadcast, OutboxMessage
 from bot.storage.outbox import PENDING, SENDING
 from content.dates import format_date_short
 from content.items import Item
+from content.payloads import StoredFile
 
 DRAFT, SENT, CANCELLED = "draft", "sent", "cancelled"
 TITLE_PREFIX = "Xác nhận đã thực hiện: "
@@ -47,6 +48,7 @@ async def create_broadcast(
     text: str,
     media: str | None,
     media_channel: str | None,
+    stored: StoredFile | None = None,
     unit_ids: Sequence[str],
     targets: Sequence[str],
     require_confirmation: bool,
@@ -65,6 +67,9 @@ async def create_broadcast(
         text=text,
         media=media,
         media_channel=media_channel,
+        file_sha256=stored["sha256"] if stored else None,
+        file_extension=stored["extension"] if stored else None,
+        file_name=stored["name"] if stored else None,
         targets=list(targets),
         unit_ids=list(dict.fromkeys(unit_ids)),
         require_confirmation=require_confirmation,
@@ -75,6 +80,29 @@ async def create_broadcast(
     session.add(broadcast)
     await session.flush()
     return broadcast
+
+
+async def broadcast_file(session: AsyncSession, sha256: str, extension: str) -> StoredFile | None:
+    """The stored file a sent broadcast names by this hash, if one does (the web serves
+    only those, to the platforms that fetch files by URL)."""
+    result = await session.exec(
+        select(Broadcast)
+        .where(
+            col(Broadcast.file_sha256) == sha256,
+            col(Broadcast.file_extension) == extension,
+            col(Broadcast.status) == SENT,
+        )
+        .limit(1)
+    )
+    found = result.first()
+    if found is None:
+        return None
+    return {
+        "sha256": sha256,
+        "extension": extension,
+        "name": found.file_name or "",
+        "kind": "photo" if found.content_kind == "photo" else "document",
+    }
 
 
 def report_key(broadcast_id: int) -> str:

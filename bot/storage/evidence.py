@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.dialect import insert_for, rows_affected
-from bot.storage.models import EvidenceFile
+from bot.storage.models import Broadcast, EvidenceFile
 
 PENDING, FETCHING, STORED, REFUSED = "pending", "fetching", "stored", "refused"
 
@@ -219,11 +219,13 @@ async def files_of_plan(session: AsyncSession, plan_id: str) -> dict[str, list[E
 
 
 async def stored_hashes(session: AsyncSession) -> set[str]:
-    """Every file the store must keep: the ones some row still names."""
-    result = await session.exec(
-        select(col(EvidenceFile.sha256)).where(col(EvidenceFile.sha256).is_not(None)).distinct()
-    )
-    return {value for value in result if value}
+    """Every file the store must keep: the ones some row still names (evidence, and
+    the files web broadcasts sent, for as long as their broadcast is kept)."""
+    kept: set[str] = set()
+    for column in (col(EvidenceFile.sha256), col(Broadcast.file_sha256)):
+        result = await session.exec(select(column).where(column.is_not(None)).distinct())
+        kept.update(value for value in result if value)
+    return kept
 
 
 async def forget_item_files(session: AsyncSession, item_key: str) -> set[str]:

@@ -226,6 +226,10 @@ class Broadcast(SQLModel, table=True):
     text: str = ""
     media: str | None = None  # platform file id or URL
     media_channel: str | None = None  # the channel the media id belongs to
+    # A file kept in Loa's file store (a web broadcast's upload): every channel gets it.
+    file_sha256: str | None = Field(default=None, index=True)
+    file_extension: str | None = None
+    file_name: str | None = None  # as the sender's computer named it
     targets: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     unit_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     require_confirmation: bool = False
@@ -372,6 +376,20 @@ class WebLogin(SQLModel, table=True):
     created_at: datetime = _when()
     expires_at: datetime = _when()
     used_at: datetime | None = _when(nullable=True)
+
+
+class WebLoginFailure(SQLModel, table=True):
+    """A refused sign-in attempt (a bad link, a form without its token), counted per
+    client for the login rate limit. In the database, not in memory, so the limit holds
+    across instances sharing it; only the SHA-256 of the client's address is kept, and
+    the rows go with the daily housekeeping."""
+
+    __tablename__ = "web_login_failures"
+    __table_args__ = (Index("ix_web_login_failures_client", "client", "failed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client: str
+    failed_at: datetime = _when(index=True)
 
 
 class WebSession(SQLModel, table=True):

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import delete, update
-from sqlmodel import col
+from sqlalchemy import delete, func, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.contacts import unit_contacts
 from bot.storage.dialect import rows_affected
-from bot.storage.models import WebLogin, WebSession, table_of
+from bot.storage.models import WebLogin, WebLoginFailure, WebSession, table_of
 from bot.storage.plan_cache import stored_plans
 from content.plan import Address, Plan, merge_admins
 
@@ -151,6 +151,33 @@ async def purge_web_auth(session: AsyncSession, older_than: datetime) -> int:
         result = await session.exec(delete(model).where(col(model.expires_at) < older_than))
         removed += rows_affected(result)
     return removed
+
+
+async def purge_login_failures(session: AsyncSession, older_than: datetime) -> int:
+    """Forget refused sign-in attempts from before `older_than` (the limit looks back
+    minutes; the housekeeping keeps them a day)."""
+    failures = delete(WebLoginFailure).where(col(WebLoginFailure.failed_at) < older_than)
+    return rows_affected(await session.exec(failures))
+
+
+async def record_login_failure(session: AsyncSession, client: str, now: datetime) -> None:
+    """A refused sign-in attempt from `client` (its address; only a digest is kept)."""
+    session.add(WebLoginFailure(client=_digest(client), failed_at=now))
+    await session.flush()
+
+
+async def login_failures_since(session: AsyncSession, client: str, since: datetime) -> int:
+    """How many sign-in attempts from `client` were refused since `since`, by any
+    instance sharing the database."""
+    result = await session.exec(
+        select(func.count())
+        .select_from(WebLoginFailure)
+        .where(
+            col(WebLoginFailure.client) == _digest(client),
+            col(WebLoginFailure.failed_at) > since,
+        )
+    )
+    return int(result.one())
 
 
 @dataclass(frozen=True)

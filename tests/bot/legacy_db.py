@@ -107,6 +107,20 @@ async def table_rows(url: str, names: list[str]) -> dict[str, list[dict[str, Any
         await database.close()
 
 
+def old_columns(
+    rows: dict[str, list[dict[str, object]]], before: dict[str, list[dict[str, object]]]
+) -> dict[str, list[dict[str, object]]]:
+    """`rows` with only the columns the old schema had (a row lost or added: unequal)."""
+    return {
+        name: [
+            {column: row.get(column) for column in old}
+            for row, old in zip(table, before[name], strict=False)
+        ]
+        + table[len(before[name]) :]
+        for name, table in rows.items()
+    }
+
+
 async def with_alembic(url: str, action: Callable[[Config], Any]) -> None:
     """Run an Alembic command (upgrade, downgrade to a revision) on the database."""
     database = Database(url)

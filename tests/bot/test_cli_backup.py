@@ -25,7 +25,13 @@ from bot.storage.db import open_database
 from bot.storage.schema import head
 from content.items import expand_items
 from content.plan_loader import parse_plan
-from tests.bot.legacy_db import build_schema, fill_first_schema, first_schema_rows, table_rows
+from tests.bot.legacy_db import (
+    build_schema,
+    fill_first_schema,
+    first_schema_rows,
+    old_columns,
+    table_rows,
+)
 from tests.conftest import NOW, PLAN_V1
 
 TABLES = list(first_schema_rows())
@@ -205,7 +211,7 @@ def test_restore_of_a_backup_from_the_first_version_upgrades_it(sqlite_env, tmp_
 
     said = capsys.readouterr().out
     assert "bản Loa cũ tạo (khớp phiên bản 0001)" in said and f"nâng lên {head()}" in said
-    assert asyncio.run(table_rows(sqlite_env, TABLES)) == rows
+    assert old_columns(asyncio.run(table_rows(sqlite_env, TABLES)), rows) == rows
     assert asyncio.run(table_rows(f"sqlite:///{old}", TABLES)) == rows  # the backup untouched
 
 

@@ -1,11 +1,14 @@
 """The office's web page end to end: headless Chromium (Selenium and Debian's
-chromium-driver) against the real `loa run` process and the fake Telegram server.
+chromium-driver) against the real `loa run` process and the fake Telegram (and Zalo)
+servers.
 
 The admin signs in with `loa login-link`, reads the overview, confirms an overdue item
 on a unit's behalf, uploads a plan with an error and then a good one, and sends a
 broadcast that reaches the units' groups on the fake Telegram server, following its
 delivery report as it refreshes. `/dangnhap` in the admin's private chat answers with
-a link to the same page.
+a link to the same page. A second test sends a broadcast with a photo to groups on
+both platforms: Telegram receives the photo's bytes (sendPhoto), Zalo an address under
+LOA_PUBLIC_URL that serves the same bytes; then the pages are switched to English.
 
 With LOA_WEB_SCREENSHOTS=DIR the test saves a screenshot of each page into DIR
 (docs/web/ holds the committed ones: `LOA_WEB_SCREENSHOTS=docs/web pytest
@@ -18,21 +21,20 @@ import asyncio
 import json
 import os
 import re
-import shutil
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+from aiohttp import ClientSession
+from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.e2e.harness import LoaProcess, free_port, loa_env, run_loa_async
+from tests.e2e.web_browser import PHONE, Browser
+from tests.fakes import FakeZalo
 from tests.fakes.telegram_api import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -45,8 +47,6 @@ GROUPS = (-1001234567890, -1001234567891, -1001234567892)  # its units' Telegram
 LOADED = "2026-02-02T07:00:00+07:00"
 NOW = "2026-03-03T09:00:00+07:00"  # Thứ Ba 03/03/2026: some items are overdue
 WAIT = 60.0
-DESKTOP = (1280, 900)
-PHONE = (390, 844)
 
 
 def sample_on_telegram() -> str:
@@ -68,75 +68,14 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
-class Browser:
-    """Chromium driven from a thread: Selenium blocks, and the fake Telegram server
-    runs in this test's event loop, which must keep answering the bot meanwhile."""
-
-    def __init__(self, driver: WebDriver, base: str, shots: Path | None) -> None:
-        self.driver = driver
-        self.base = base
-        self.shots = shots
-
-    async def run(self, step: Callable[[WebDriver], Any]) -> Any:
-        return await asyncio.to_thread(step, self.driver)
-
-    async def open(self, path: str) -> None:
-        await self.run(lambda d: d.get(path if path.startswith("http") else self.base + path))
-
-    async def text(self, css: str = "main") -> str:
-        return str(await self.run(lambda d: d.find_element(By.CSS_SELECTOR, css).text))
-
-    async def wait_for(self, css: str, timeout: float = 20.0) -> None:  # noqa: ASYNC109
-        await self.run(
-            lambda d: WebDriverWait(d, timeout).until(
-                ready.presence_of_element_located((By.CSS_SELECTOR, css))
-            )
-        )
-
-    async def click(self, css: str) -> None:
-        await self.run(lambda d: d.find_element(By.CSS_SELECTOR, css).click())
-
-    async def type(self, css: str, text: str) -> None:
-        await self.run(lambda d: d.find_element(By.CSS_SELECTOR, css).send_keys(text))
-
-    async def screenshot(self, name: str, size: tuple[int, int] = DESKTOP) -> None:
-        if self.shots is None:
-            return
-
-        def shoot(driver: WebDriver) -> None:
-            driver.set_window_size(*size)
-            height = driver.execute_script("return document.documentElement.scrollHeight")
-            driver.set_window_size(size[0], min(max(int(height), size[1]), 3000))
-            driver.save_screenshot(str(self.shots / f"{name}.png"))
-            driver.set_window_size(*DESKTOP)
-
-        await self.run(shoot)
-
-
 @pytest.fixture
-def chromium() -> Iterator[WebDriver]:
-    binary, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    assert binary and driver_path, "install Debian's chromium and chromium-driver (.ci/run does)"
-    options = Options()
-    options.binary_location = binary
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",  # root in a container
-        "--disable-dev-shm-usage",
-        f"--window-size={DESKTOP[0]},{DESKTOP[1]}",
-        "--lang=vi",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
-    try:
-        yield driver
-    finally:
-        driver.quit()
+async def zalo() -> AsyncIterator[FakeZalo]:
+    async with FakeZalo(seed=5) as fake:
+        yield fake
 
 
-async def test_the_office_signs_in_confirms_loads_a_plan_and_broadcasts_in_a_browser(
-    tmp_path: Path, telegram: FakeTelegram, chromium: WebDriver
-) -> None:
+def _web_env(tmp_path: Path, telegram: FakeTelegram, **more: str) -> tuple[str, dict[str, str]]:
+    """(the web page's address, the environment of `loa run` serving it)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = loa_env(
@@ -147,7 +86,15 @@ async def test_the_office_signs_in_confirms_loads_a_plan_and_broadcasts_in_a_bro
         LOA_PUBLIC_URL=base,
         LOA_TELEGRAM_TOKEN=TOKEN,
         LOA_TELEGRAM_API_URL=telegram.url,
+        **more,
     )
+    return base, env
+
+
+async def test_the_office_signs_in_confirms_loads_a_plan_and_broadcasts_in_a_browser(
+    tmp_path: Path, telegram: FakeTelegram, chromium: WebDriver
+) -> None:
+    base, env = _web_env(tmp_path, telegram)
     plan_path = tmp_path / "ke-hoach.yaml"
     plan_path.write_text(sample_on_telegram(), encoding="utf-8")
     loaded = await run_loa_async("load", str(plan_path), env={**env, "LOA_NOW": LOADED})
@@ -287,3 +234,100 @@ async def _broadcast_to(telegram: FakeTelegram, group: int) -> list[Any]:
             return found
         await asyncio.sleep(0.2)
     return telegram.sent_to(group)
+
+
+ZALO_GROUPS = tuple(
+    re.findall(r"channels: \[(?:telegram:-?\d+, )?zalo:([0-9a-f]+)\]", SAMPLE.read_text())
+)
+
+
+async def _sign_in(browser: Browser, env: dict[str, str]) -> None:
+    made = await run_loa_async("login-link", f"telegram:{ADMIN}", env=env)
+    assert made.returncode == 0, made.stderr
+    link = re.search(re.escape(browser.base) + r"/dangnhap/\S+", made.stdout)
+    assert link is not None
+    await browser.open(link.group(0))
+    await browser.click("#signin")
+    await browser.wait_for("table.sortable")
+
+
+async def _until(found: Callable[[], list[Any]], what: str) -> list[Any]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT
+    while not (result := found()):
+        assert loop.time() < deadline, f"no {what} within {WAIT}s"
+        await asyncio.sleep(0.2)
+    return result
+
+
+async def test_a_broadcast_with_a_photo_reaches_telegram_as_bytes_and_zalo_by_address(
+    tmp_path: Path, telegram: FakeTelegram, zalo: FakeZalo, chromium: WebDriver
+) -> None:
+    base, env = _web_env(tmp_path, telegram, LOA_ZALO_TOKEN=zalo.token, LOA_ZALO_API_URL=zalo.url)
+    assert len(ZALO_GROUPS) >= 2
+    loaded = await run_loa_async("load", str(SAMPLE), env={**env, "LOA_NOW": LOADED})
+    assert loaded.returncode == 0, loaded.stderr
+    photo = tmp_path / "treo-co.jpg"
+    Image.new("RGB", (640, 360), (200, 16, 46)).save(photo, "JPEG")
+    data = photo.read_bytes()
+    shots_dir = os.environ.get("LOA_WEB_SCREENSHOTS")
+    browser = Browser(chromium, base, Path(shots_dir) if shots_dir else None)
+
+    async with LoaProcess(env, cwd=tmp_path) as loa:
+        await loa.wait_healthy()
+        await _sign_in(browser, env)
+
+        await browser.open("/gui-tin")
+        await browser.type("#bc-text", "Ảnh mẫu treo cờ Tổ quốc dịp 26/3.")
+        await browser.click("#bc-all")
+        await browser.type("#bc-file", str(photo))
+        await browser.click("#bc-preview")
+        await browser.wait_for("#bc-attached img")
+        assert "treo-co.jpg" in await browser.text("#bc-attached")
+        await browser.run(  # the preview shows the photo itself
+            lambda d: WebDriverWait(d, 20).until(
+                lambda d: d.execute_script(
+                    "const i = document.querySelector('#bc-attached img');"
+                    "return i.complete && i.naturalWidth === 640"
+                )
+            )
+        )
+        await browser.screenshot("gui-tin-kem-anh")
+        await browser.click("#bc-send")
+
+        def photos_on_telegram() -> list[Any]:
+            sent = [
+                message
+                for group in GROUPS
+                for message in telegram.sent_to(group)
+                if message.method == "sendPhoto"
+            ]
+            return sent if len(sent) == len(GROUPS) else []
+
+        for message in await _until(photos_on_telegram, "sendPhoto in every Telegram group"):
+            assert message.upload is not None and message.upload.data == data
+            assert "treo cờ Tổ quốc" in (message.caption or "")
+
+        def photos_on_zalo() -> list[Any]:
+            sent = [m for m in zalo.sent if m.method == "sendPhoto" and m.chat_id in ZALO_GROUPS]
+            return sent if len(sent) == len(ZALO_GROUPS) else []
+
+        async with ClientSession() as web:  # as Zalo's servers fetch it: no session
+            for message in await _until(photos_on_zalo, "sendPhoto in every Zalo group"):
+                assert message.photo.startswith(f"{base}/tep/")
+                assert "treo cờ Tổ quốc" in (message.caption or "")
+                async with web.get(message.photo) as fetched:
+                    assert fetched.status == 200 and await fetched.read() == data
+        await browser.wait_for('#status[data-done="yes"]', timeout=WAIT)
+
+        # The foot's switch: the same pages, and their dates, in English.
+        await browser.click("footer a.language")
+        await browser.wait_for("html[lang=en]")
+        assert "All sent." in await browser.text("#status")
+        await browser.open("/lich")
+        await browser.wait_for("article.anniversary")
+        calendar = await browser.text()
+        assert "Anniversaries in the next 60 days" in calendar and "Thứ" not in calendar
+        assert re.search(r"(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \d\d/\d\d/2026", calendar)
+        await browser.screenshot("lich-tieng-anh")
+    assert telegram.duplicates() == [] and zalo.duplicates() == []

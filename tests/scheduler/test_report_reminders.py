@@ -115,7 +115,8 @@ async def test_the_dispatcher_attaches_the_draft_as_the_reminder_goes_out(databa
         await outbox.enqueue(session, [message], now)
     asked: list[dict[str, Any]] = []
 
-    async def attach(described: dict[str, Any]) -> FileUpload:
+    async def attach(key: str, described: dict[str, Any], channel: str) -> FileUpload:
+        assert (key, channel) == ("report", "telegram")
         asked.append(described)
         return FileUpload("bao-cao-phong-a.docx", b"draft")
 

@@ -17,7 +17,7 @@ from bot.storage.db import Database
 from bot.storage.files import FileStore
 from bot.storage.web_auth import create_login_link
 from bot.web import WebServer
-from content.clock import Clock
+from content.clock import Clock, FixedClock
 from handlers.context import HandlerContext
 from tests.conftest import NOW, PLAN_V1
 from web.app import install
@@ -48,7 +48,8 @@ tasks:
 class WebWorld:
     client: TestClient
     database: Database
-    clock: Clock
+    clock: FixedClock
+    evidence: Path
 
     async def link(self, address: str = ADMIN, at: datetime | None = None) -> str:
         async with self.database.session() as session:
@@ -70,25 +71,38 @@ class WebWorld:
         return found.group(1)
 
 
-@pytest.fixture
-async def world(database: Database, store, tmp_path: Path) -> AsyncIterator[WebWorld]:  # type: ignore[no-untyped-def]
-    await store(PLAN_V1)
-    await store(OTHER_PLAN)
-    clock = Clock(NOW + timedelta(minutes=1))
+async def serve(
+    database: Database,
+    clock: Clock,
+    evidence: Path,
+    public_url: str | None = "http://127.0.0.1",
+    language: str = "vi",
+) -> TestClient:
+    """One instance of the web page (a `loa run`) on `database`; several may share it."""
     server = WebServer()
     site = Site(
         database=database,
         clock=clock,
         context=HandlerContext(database=database, clock=clock),
-        public_url="http://127.0.0.1",
+        public_url=public_url,
         extra_admins=(),
-        evidence=FileStore(tmp_path / "evidence"),
+        evidence=FileStore(evidence),
+        language=language,
     )
     install(server.app, site)
     client = TestClient(TestServer(server.app), cookie_jar=CookieJar(unsafe=True))
     await client.start_server()
+    return client
+
+
+@pytest.fixture
+async def world(database: Database, store, tmp_path: Path) -> AsyncIterator[WebWorld]:  # type: ignore[no-untyped-def]
+    await store(PLAN_V1)
+    await store(OTHER_PLAN)
+    clock = FixedClock(NOW + timedelta(minutes=1))
+    client = await serve(database, clock, tmp_path / "evidence")
     try:
-        yield WebWorld(client, database, clock)
+        yield WebWorld(client, database, clock, tmp_path / "evidence")
     finally:
         await client.close()
 

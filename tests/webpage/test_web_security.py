@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 from datetime import timedelta
 
 from sqlmodel import select
 
 from bot.storage.confirmations import active_confirmations
 from bot.storage.contacts import add_contact
-from bot.storage.models import WebSession
-from tests.webpage.conftest import ADMIN, OTHER_ADMIN, WebWorld
+from bot.storage.models import WebLoginFailure, WebSession
+from scheduler.housekeeping import Retention, clean
+from tests.webpage.conftest import ADMIN, OTHER_ADMIN, WebWorld, serve
 
 UNIT = "/ke-hoach/ke-hoach-thu/don-vi/van-phong"
 ITEM = "ke-hoach-thu/ke-hoach/2026-02-27/van-phong"
@@ -139,6 +142,33 @@ async def test_failed_sign_ins_are_rate_limited_but_good_links_are_not(world: We
     assert statuses[:10] == [403] * 10 and statuses[10:] == [429, 429]
     good = await world.link()
     assert (await world.client.get(good)).status == 429  # until the window has passed
+    world.clock.advance(timedelta(minutes=5))
+    assert (await world.client.get(good)).status == 200
+
+
+async def test_the_login_limit_holds_across_instances_sharing_the_database(
+    world: WebWorld,
+) -> None:
+    other = await serve(world.database, world.clock, world.evidence)  # a second `loa run`
+    try:
+        for client in (world.client, other) * 5:  # the guesses spread over both
+            assert (await client.get("/dangnhap/guess")).status == 403
+        good = await world.link()
+        for client in (world.client, other):
+            refused = await client.get(good)
+            assert refused.status == 429 and refused.headers["Retry-After"] == "300"
+    finally:
+        await other.close()
+
+
+async def test_old_login_failures_go_with_the_daily_housekeeping(world: WebWorld) -> None:
+    for _ in range(3):
+        await world.client.get("/dangnhap/guess")
+    later = world.clock.now() + timedelta(days=2)
+    done = await clean(world.database, later, Retention())
+    assert done["web_login_failures"] == 3
+    async with world.database.session() as session:
+        assert (await session.exec(select(WebLoginFailure))).all() == []
 
 
 async def test_a_units_contact_sees_only_that_units_page_and_cannot_act(world: WebWorld):
@@ -169,3 +199,25 @@ async def test_a_units_contact_sees_only_that_units_page_and_cannot_act(world: W
     assert response.status == 403
     async with world.database.session() as session:
         assert ITEM not in await active_confirmations(session, "ke-hoach-thu")
+
+
+async def test_the_second_of_two_browsers_pressing_the_same_link_is_refused_and_counted(
+    world: WebWorld,
+) -> None:
+    other = await serve(world.database, world.clock, world.evidence)  # another browser
+    try:
+        link = await world.link()
+        forms = []
+        for client in (world.client, other):
+            page = await (await client.get(link)).text()
+            found = re.search(r'name="csrf" value="([^"]+)"', page)
+            assert found is not None
+            forms.append({"csrf": found.group(1)})
+        first = await world.client.post(link, data=forms[0], allow_redirects=False)
+        assert first.status == 303
+        second = await asyncio.wait_for(other.post(link, data=forms[1]), timeout=10)
+        assert second.status == 403 and "đã được dùng" in await second.text()
+        async with world.database.session() as session:
+            assert len((await session.exec(select(WebLoginFailure))).all()) == 1
+    finally:
+        await other.close()
