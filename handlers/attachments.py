@@ -91,7 +91,8 @@ class Attachments:
         way = how_sent(channel, self.public_url)
         if way == "upload":
             data = await asyncio.to_thread(self._read, stored["sha256"], stored["extension"])
-            return FileUpload(stored["name"], data, stored["kind"])
+            key = f"{stored['sha256']}.{stored['extension']}"
+            return FileUpload(stored["name"], data, stored["kind"], key=key)
         if way == "link" and self.public_url:
             return FileLink(stored["name"], file_url(self.public_url, stored), stored["kind"])
         return None

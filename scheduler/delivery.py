@@ -24,6 +24,9 @@ class FileUpload:
     name: str  # shown to the user: "bao-cao-2026.docx"
     data: bytes
     kind: Literal["photo", "document"] = "document"
+    # What names these bytes for good (a stored file's hash): an adapter may then send
+    # what the platform gave for an earlier upload instead of the bytes again.
+    key: str | None = None
 
 
 @dataclass(frozen=True)

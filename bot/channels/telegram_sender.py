@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from telegram import InputFile, ReplyParameters
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 
 DIRECT_RETRIES = 2  # in-place retries of an edit or a file (messages: the outbox retries)
 MAX_IN_PLACE_WAIT = 60.0  # an edit or a file that must wait longer is given up
+REMEMBERED_FILE_IDS = 64  # uploads whose Telegram file id is kept for sending again
 
 T = TypeVar("T")
 
@@ -37,18 +40,64 @@ def chat_ref(chat_id: str) -> int | str:
     return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
 
 
+class _RefusedFileId(Exception):
+    """Telegram refused a file id remembered from an earlier upload."""
+
+    def __init__(self, parts: tuple[str, ...]) -> None:
+        super().__init__("file id refused")
+        self.parts = parts  # ids of the parts delivered before it
+
+
 class TelegramSender:
     """Sends for the channel through its bot and rate limiter."""
 
     def __init__(self, bot: ExtBot[Any], limiter: RateLimiter) -> None:
         self.bot = bot
         self.limiter = limiter
+        # Upload key -> the file id Telegram gave for it: a broadcast's photo goes up
+        # once, then to every other group by its id (20 MB × 1,000 groups is 20 GB).
+        self._file_ids: OrderedDict[str, str] = OrderedDict()
+        self._uploading: dict[str, asyncio.Lock] = {}
 
     async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
+        key = message.upload.key if message.upload is not None else None
+        if key is None:
+            return await self._deliver(message, on_part, None)
+        if key not in self._file_ids:
+            # One upload at a time per file: the chats sent to meanwhile wait for its id.
+            async with self._uploading.setdefault(key, asyncio.Lock()):
+                if key not in self._file_ids:
+                    try:
+                        return await self._deliver(message, on_part, None)
+                    finally:
+                        if key in self._file_ids:
+                            self._uploading.pop(key, None)
+        reused = self._file_ids.get(key)
+        try:
+            return await self._deliver(message, on_part, reused)
+        except _RefusedFileId as refused:
+            # Forget the id and upload the bytes, after the parts already delivered.
+            self._file_ids.pop(key, None)
+            log.info("Telegram: a remembered file id was refused; uploading the file again")
+            return await self._deliver(replace(message, parts_sent=refused.parts), on_part, None)
+
+    def _remember(self, key: str, file_id: str) -> None:
+        self._file_ids[key] = file_id
+        self._file_ids.move_to_end(key)
+        while len(self._file_ids) > REMEMBERED_FILE_IDS:
+            self._file_ids.popitem(last=False)
+
+    async def _deliver(
+        self, message: Outgoing, on_part: PartHook | None, reused: str | None
+    ) -> list[str]:
         photo: str | InputFile | None = message.photo
         document: str | InputFile | None = message.document
+        remember: str | None = None
         if message.upload is not None:
-            upload = InputFile(message.upload.data, filename=message.upload.name)
+            upload: str | InputFile = reused or InputFile(
+                message.upload.data, filename=message.upload.name
+            )
+            remember = message.upload.key if reused is None else None
             if message.upload.kind == "photo":
                 photo = upload
             else:
@@ -70,8 +119,15 @@ class TelegramSender:
         done = len(message.parts_sent) if len(message.parts_sent) < len(parts) else 0
         ids = list(message.parts_sent[:done])
         for index in range(done, len(parts)):
-            send = self.sender(message.chat_id, parts[index])
-            ids.append(await self.request(message.chat_id, send))
+            part = parts[index]
+            learn = remember if isinstance(part.media, InputFile) else None
+            send = self.sender(message.chat_id, part, learn)
+            try:
+                ids.append(await self.request(message.chat_id, send))
+            except Rejected:
+                if reused is not None and part.media == reused:
+                    raise _RefusedFileId(tuple(ids)) from None
+                raise
             if on_part is not None and index < len(parts) - 1:
                 await on_part(ids)
         return ids
@@ -123,7 +179,11 @@ class TelegramSender:
             return None
         return InputFile(image, filename="pa-no.png")
 
-    def sender(self, chat_id: str, part: ApiCall) -> Callable[[], Awaitable[str]]:
+    def sender(
+        self, chat_id: str, part: ApiCall, remember: str | None = None
+    ) -> Callable[[], Awaitable[str]]:
+        """The call that sends `part`; with `remember`, the file id Telegram gives the
+        uploaded file is kept under that key."""
         target = chat_ref(chat_id)
         reply_parameters = (
             ReplyParameters(part.reply_to, allow_sending_without_reply=True)
@@ -152,6 +212,11 @@ class TelegramSender:
                 )
             else:
                 sent = await self.bot.send_message(target, part.text, entities=entities, **common)
+            if remember is not None:
+                given = sent.photo[-1].file_id if sent.photo else None
+                given = given or (sent.document.file_id if sent.document else None)
+                if given:
+                    self._remember(remember, given)
             return str(sent.message_id)
 
         return send

@@ -186,6 +186,39 @@ async def test_a_photo_takes_a_short_text_as_caption_and_a_long_one_after_it(
     assert len(ids) == 2
 
 
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 16, 46)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def test_a_stored_file_goes_up_once_and_to_the_next_chats_by_its_file_id(
+    tg: FakeTelegram, channel: TelegramChannel
+) -> None:
+    data = _png()
+    photo = FileUpload("co-to-quoc.png", data, "photo", key="ab12.png")
+    for chat in (GROUP, PRIVATE):
+        await channel.deliver(Outgoing(str(chat), "Treo cờ Tổ quốc", upload=photo))
+    first, second = tg.sent
+    assert first.upload is not None and first.upload.data == data
+    assert second.upload is None  # no bytes the second time
+    assert second.photo == first.photo  # the file id Telegram gave the first upload
+    assert tg.world.files[second.photo].data == data
+
+
+async def test_a_file_id_telegram_refuses_is_forgotten_and_the_bytes_sent_again(
+    tg: FakeTelegram, channel: TelegramChannel
+) -> None:
+    data = _png()
+    photo = FileUpload("co-to-quoc.png", data, "photo", key="cd34.png")
+    await channel.deliver(Outgoing(str(GROUP), "Treo cờ Tổ quốc", upload=photo))
+    tg.world.files.clear()  # as if Telegram no longer knew the id
+    ids = await channel.deliver(Outgoing(str(PRIVATE), "Treo cờ Tổ quốc", upload=photo))
+    delivered = [m for m in tg.sent if m.chat_id == PRIVATE]
+    assert len(delivered) == len(ids) == 1  # refused, then uploaded: one message
+    assert delivered[0].upload is not None and delivered[0].upload.data == data
+
+
 async def test_a_document_is_sent_with_its_caption(
     tg: FakeTelegram, channel: TelegramChannel
 ) -> None:
