@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from PIL import Image
 
@@ -19,27 +20,31 @@ from content.due import DueMessage
 from content.evidence import content_name
 from content.payloads import StoredFile
 from handlers.attachments import Attachments
-from scheduler.delivery import FileUpload, Outgoing, PartHook
+from scheduler.delivery import FileUpload, Outgoing
 from scheduler.dispatcher import Dispatcher
 from tests.conftest import NOW
+from tests.scheduler.test_engine import RecordingChannel
 
 PUBLIC = "https://loa.so-vidu.gov.vn"
-
-
-class Recording:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.sent: list[Outgoing] = []
-
-    async def deliver(self, message: Outgoing, on_part: PartHook | None = None) -> list[str]:
-        self.sent.append(message)
-        return [str(len(self.sent))]
 
 
 def _jpeg() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (0, 90, 200)).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def _kept(
+    store: FileStore,
+    data: bytes,
+    extension: str,
+    name: str,
+    kind: Literal["photo", "document"] = "photo",
+) -> StoredFile:
+    """`data` put in the store, described as an outbox row names it."""
+    sha = content_name(data)
+    store.put(data, sha, extension)
+    return {"sha256": sha, "extension": extension, "name": name, "kind": kind}
 
 
 async def _send(
@@ -60,7 +65,7 @@ async def _send(
     async with database.session() as session:
         await outbox.enqueue(session, messages, NOW)
     clock = FixedClock(NOW + timedelta(seconds=1))
-    channels = {"telegram": Recording("telegram"), "zalo": Recording("zalo")}
+    channels = {"telegram": RecordingChannel("telegram"), "zalo": RecordingChannel("zalo")}
     dispatcher = Dispatcher(
         database,
         channels,  # type: ignore[arg-type]
@@ -76,11 +81,10 @@ async def test_telegram_gets_the_photos_bytes_and_zalo_its_address(
     database: Database, tmp_path: Path
 ):
     store, data = FileStore(tmp_path), _jpeg()
-    sha = content_name(data)
-    store.put(data, sha, "jpg")
-    stored: StoredFile = {"sha256": sha, "extension": "jpg", "name": "hop.jpg", "kind": "photo"}
+    stored = _kept(store, data, "jpg", "hop.jpg")
+    sha = stored["sha256"]
     sent = await _send(database, store, stored, PUBLIC)
-    assert sent["telegram"].upload == FileUpload("hop.jpg", data, "photo")
+    assert sent["telegram"].upload == FileUpload("hop.jpg", data, "photo", key=f"{sha}.jpg")
     url = f"{PUBLIC}/tep/{sha}.jpg"
     assert sent["zalo"].photo == url and sent["zalo"].upload is None
     [call] = plan_parts(sent["zalo"])
@@ -90,11 +94,10 @@ async def test_telegram_gets_the_photos_bytes_and_zalo_its_address(
 
 async def test_zalo_gets_a_documents_address_in_the_text(database: Database, tmp_path: Path):
     store, data = FileStore(tmp_path), b"%PDF-1.4\n%%EOF\n"
-    sha = content_name(data)
-    store.put(data, sha, "pdf")
-    stored: StoredFile = {"sha256": sha, "extension": "pdf", "name": "cv.pdf", "kind": "document"}
+    stored = _kept(store, data, "pdf", "cv.pdf", "document")
+    sha = stored["sha256"]
     sent = await _send(database, store, stored, PUBLIC)
-    assert sent["telegram"].upload == FileUpload("cv.pdf", data, "document")
+    assert sent["telegram"].upload == FileUpload("cv.pdf", data, "document", key=f"{sha}.pdf")
     [call] = plan_parts(sent["zalo"])
     assert f"{PUBLIC}/tep/{sha}.pdf" in call.body["text"]
 
@@ -102,10 +105,8 @@ async def test_zalo_gets_a_documents_address_in_the_text(database: Database, tmp
 async def test_without_a_public_address_or_a_kept_file_the_text_goes_alone(
     database: Database, tmp_path: Path
 ):
-    store, data = FileStore(tmp_path), _jpeg()
-    sha = content_name(data)
-    store.put(data, sha, "jpg")
-    stored: StoredFile = {"sha256": sha, "extension": "jpg", "name": "a.jpg", "kind": "photo"}
+    store = FileStore(tmp_path)
+    stored = _kept(store, _jpeg(), "jpg", "a.jpg")
     sent = await _send(database, store, stored, None)
     assert sent["telegram"].upload is not None
     assert sent["zalo"].photo is None and sent["zalo"].upload is None
