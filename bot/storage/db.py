@@ -7,6 +7,7 @@ tables' versions are bot/storage/schema.py's business.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -61,10 +63,12 @@ def shown_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the CLI read while `loa run` writes; busy_timeout waits instead of failing.
+    # busy_timeout waits instead of failing, first: switching a new file to WAL needs
+    # the lock another process creating the schema holds. WAL lets the CLI read while
+    # `loa run` writes.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     # Deleted rows are overwritten, not left in free pages: an erased person's data
@@ -202,11 +206,29 @@ async def open_database(url: str, *, upgrade: bool = False) -> Database:
     upgraded if `upgrade`, otherwise refused (schema.SchemaError), as is a newer one."""
     database = Database(url)
     try:
-        if upgrade:
-            await schema.upgrade(database)
-        else:
-            await schema.prepare(database)
+        await _make_ready(database, upgrade)
     except BaseException:
         await database.close()
         raise
     return database
+
+
+LOCKED_RETRIES = 6  # 0.05 s doubling: about 3 s in all
+
+
+async def _make_ready(database: Database, upgrade: bool) -> None:
+    for attempt in range(LOCKED_RETRIES + 1):
+        try:
+            if upgrade:
+                await schema.upgrade(database)
+            else:
+                await schema.prepare(database)
+            return
+        except OperationalError as error:
+            # Processes opening a new SQLite file at once all switch it to WAL; SQLite
+            # refuses all but one at once (a deadlock: the busy timeout does not
+            # apply). The schema step is all or nothing, so it is simply tried again.
+            locked = database.is_sqlite and "database is locked" in str(error.orig)
+            if not locked or attempt == LOCKED_RETRIES:
+                raise
+            await asyncio.sleep(0.05 * 2**attempt)
