@@ -192,20 +192,18 @@ async def confirmed_times(session: AsyncSession, plan_id: str) -> dict[str, date
     return {key: at for key, at in result}
 
 
-_ACTIVE_FOR_KEYS = select(Confirmation).where(
+# Built once: every confirmation re-renders its digest.
+_STANDING_AMONG_KEYS = (
     col(Confirmation.item_key).in_(bindparam("keys", expanding=True)),
     col(Confirmation.undone_at).is_(None),
-)  # built once: every confirmation re-renders its digest
-
+)
+_ACTIVE_FOR_KEYS = select(Confirmation).where(*_STANDING_AMONG_KEYS)
 # The same rows with their "không phát sinh" mark, if any: a re-rendered digest needs
 # both, and one statement per press instead of two is what keeps presses fast.
 _STANDING_FOR_KEYS = (
     select(Confirmation, col(NotApplicable.item_key))
     .outerjoin(NotApplicable, col(NotApplicable.item_key) == col(Confirmation.item_key))
-    .where(
-        col(Confirmation.item_key).in_(bindparam("keys", expanding=True)),
-        col(Confirmation.undone_at).is_(None),
-    )
+    .where(*_STANDING_AMONG_KEYS)
 )
 
 
